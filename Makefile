@@ -1,0 +1,95 @@
+# spotify-etl: every target installs what it needs (npm ci) when node_modules is missing or stale.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help deps build test typecheck lint fmt unit bench demo demo-failure query \
+        deploy plan destroy replay-dlq reprocess invoke-extract logs alarms spotify-login \
+        transform-files clean
+
+export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
+DEPS := node_modules/.install-stamp
+TSX := node_modules/.bin/tsx
+TF_DIR := terraform
+# Reads one Terraform output of the deployed stack (ops targets).
+tf_output = $(shell terraform -chdir=$(TF_DIR) output -raw $(1) 2>/dev/null)
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(DEPS): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: $(DEPS) ## Install dependencies (npm ci) if missing or stale
+
+build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
+	$(TSX) scripts/build.ts
+
+test: build typecheck lint ## Type check, lint, unit, integration and Terraform tests
+	NODE_OPTIONS=--experimental-vm-modules npx jest
+
+unit: $(DEPS) ## Run the Jest suites only (pass ARGS=... to filter)
+	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
+
+typecheck: $(DEPS) ## tsc --noEmit
+	npx tsc --noEmit
+
+lint: $(DEPS) ## ESLint and Prettier checks
+	npx eslint .
+	npx prettier --check .
+
+fmt: $(DEPS) ## Format TypeScript (Prettier, ESLint --fix) and Terraform (hcl-tools = terraform fmt)
+	npx prettier --write .
+	npx eslint --fix .
+	$(TSX) scripts/terraform/format.ts --write
+
+bench: build ## Benchmarks (results go in docs/BENCHMARKS.md)
+	$(TSX) scripts/bench/transform.ts
+	$(TSX) scripts/bench/extract.ts
+
+transform-files: $(DEPS) ## Convert local raw files: make transform-files ARGS="--out DIR FILE..."
+	$(TSX) scripts/transform-files.ts $(ARGS)
+
+demo: build ## Run the whole pipeline locally (no AWS account, no Spotify credentials)
+	$(TSX) scripts/demo.ts $(ARGS)
+
+demo-failure: build ## The local pipeline with a poison message that ends in the dead-letter queue
+	$(TSX) scripts/demo.ts --with-poison-message $(ARGS)
+
+query: $(DEPS) ## Run a named query: make query Q=name [TARGET=aws]; no Q lists them
+	$(TSX) scripts/query.ts $(if $(Q),$(Q)) $(if $(filter aws,$(TARGET)),--target aws)
+
+deploy: build ## Build, terraform init and apply
+	@scripts/terraform/preflight.sh
+	terraform -chdir=$(TF_DIR) init
+	terraform -chdir=$(TF_DIR) apply
+
+plan: build ## terraform init and plan
+	@scripts/terraform/preflight.sh
+	terraform -chdir=$(TF_DIR) init
+	terraform -chdir=$(TF_DIR) plan
+
+destroy: ## terraform destroy
+	@scripts/terraform/preflight.sh
+	terraform -chdir=$(TF_DIR) destroy
+
+replay-dlq: $(DEPS) ## Move dead-lettered messages back to the ingest queue (ARGS="--dry-run" etc.)
+	$(TSX) scripts/replay-dlq.ts --dlq-url "$(call tf_output,dead_letter_queue_url)" $(ARGS)
+
+reprocess: $(DEPS) ## Send processed snapshots through the transform again: FROM=YYYY-MM-DD TO=YYYY-MM-DD
+	$(TSX) scripts/reprocess.ts --bucket "$(call tf_output,data_bucket_name)" \
+	  $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(KEY),--key $(KEY)) $(ARGS)
+
+invoke-extract: $(DEPS) ## Run the deployed extract function now
+	$(TSX) scripts/ops.ts invoke-extract --function "$(call tf_output,extract_function_name)"
+
+logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transform
+	$(TSX) scripts/ops.ts logs --function "$(call tf_output,$(or $(FN),transform)_function_name)"
+
+alarms: $(DEPS) ## Every alarm of this deployment with its state and reason
+	$(TSX) scripts/ops.ts alarms --prefix "$(call tf_output,name_prefix)"
+
+spotify-login: $(DEPS) ## One-time authorization-code login; prints or stores the refresh token
+	$(TSX) scripts/spotify-login.ts $(ARGS)
+
+clean: ## Remove build output and the local lake
+	rm -rf dist reports .lake

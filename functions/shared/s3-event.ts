@@ -1,0 +1,76 @@
+/**
+ * S3 event notification messages as S3 puts them on SQS (the transform's input). The transform
+ * parses them; the local mode and tests build them, since the emulator sends no notifications.
+ */
+
+/** The notification configuration id Terraform and the local mode give the raw-data notification. */
+export const RAW_NOTIFICATION_ID = "raw-snapshot-created";
+
+/** Encodes an object key the way S3 notifications do: form encoding, spaces as `+`, `/` kept. */
+export function encodeS3EventKey(key: string): string {
+  return encodeURIComponent(key)
+    .replace(/%20/g, "+")
+    .replace(/%2F/g, "/")
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+/** Decodes an S3 notification object key (`+` is a space, then percent-decoding). */
+export function decodeS3EventKey(encodedKey: string): string {
+  return decodeURIComponent(encodedKey.replace(/\+/g, " "));
+}
+
+/** What one S3 event record needs to say. */
+export interface ObjectCreatedFacts {
+  bucket: string;
+  key: string;
+  size: number;
+  eTag?: string;
+  eventTime?: Date;
+  region?: string;
+}
+
+/** An `ObjectCreated:Put` notification body, exactly in S3's message format. */
+export function objectCreatedMessage(facts: ObjectCreatedFacts): string {
+  const eventTime = (facts.eventTime ?? new Date()).toISOString();
+  return JSON.stringify({
+    Records: [
+      {
+        eventVersion: "2.1",
+        eventSource: "aws:s3",
+        awsRegion: facts.region ?? "us-east-1",
+        eventTime,
+        eventName: "ObjectCreated:Put",
+        userIdentity: { principalId: "AWS:LOCAL" },
+        requestParameters: { sourceIPAddress: "127.0.0.1" },
+        responseElements: { "x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL" },
+        s3: {
+          s3SchemaVersion: "1.0",
+          configurationId: RAW_NOTIFICATION_ID,
+          bucket: {
+            name: facts.bucket,
+            ownerIdentity: { principalId: "LOCAL" },
+            arn: `arn:aws:s3:::${facts.bucket}`,
+          },
+          object: {
+            key: encodeS3EventKey(facts.key),
+            size: facts.size,
+            eTag: facts.eTag ?? "",
+            sequencer: Date.parse(eventTime).toString(16).toUpperCase().padStart(16, "0"),
+          },
+        },
+      },
+    ],
+  });
+}
+
+/** The `s3:TestEvent` S3 sends once when a notification configuration is created. */
+export function testEventMessage(bucket: string, time: Date = new Date()): string {
+  return JSON.stringify({
+    Service: "Amazon S3",
+    Event: "s3:TestEvent",
+    Time: time.toISOString(),
+    Bucket: bucket,
+    RequestId: "LOCAL",
+    HostId: "LOCAL",
+  });
+}

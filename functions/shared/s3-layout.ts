@@ -1,0 +1,79 @@
+/**
+ * The data lake's S3 key layout (DESIGN.md, "S3 layout"): the one place that knows it.
+ * Terraform's notification filter, IAM prefixes and the local mode all follow these constants.
+ */
+
+/** Raw snapshots waiting for the transform. The S3 notification filters on this prefix. */
+export const RAW_TO_PROCESS_PREFIX = "raw_data/to_process/";
+/** Raw snapshots after a successful transform. */
+export const RAW_PROCESSED_PREFIX = "raw_data/processed/";
+/** Parquet tables, one folder per table, Hive-partitioned by snapshot date. */
+export const TRANSFORMED_PREFIX = "transformed_data/";
+/** Athena query results. */
+export const ATHENA_RESULTS_PREFIX = "athena-results/";
+/** Suffix of raw snapshot objects (the S3 notification's suffix filter). */
+export const RAW_SUFFIX = ".json";
+
+/** The tables the transform writes, in the order it writes them. */
+export const TABLE_NAMES = ["songs", "albums", "artists", "playlists"] as const;
+export type TableName = (typeof TABLE_NAMES)[number];
+
+const SAFE_NAME_CHARS = /[^A-Za-z0-9._=-]/g;
+
+/**
+ * The raw snapshot's object name for one playlist extracted at one instant, e.g.
+ * `37i9dQZEVXbMDoHDwVN2tF_20261122T160003123Z.json`. Deterministic, and only `[A-Za-z0-9._=-]`.
+ */
+export function rawObjectNameFor(playlistId: string, extractedAt: Date): string {
+  const stamp = extractedAt.toISOString().replace(/[-:]/g, "").replace(".", "");
+  return `${playlistId.replace(SAFE_NAME_CHARS, "_")}_${stamp}${RAW_SUFFIX}`;
+}
+
+/** The `raw_data/to_process/` key extract writes for one playlist snapshot. */
+export function rawKeyFor(playlistId: string, extractedAt: Date): string {
+  return RAW_TO_PROCESS_PREFIX + rawObjectNameFor(playlistId, extractedAt);
+}
+
+/** Whether a key is a raw snapshot waiting to be transformed. */
+export function isRawToProcessKey(key: string): boolean {
+  return key.startsWith(RAW_TO_PROCESS_PREFIX) && key.length > RAW_TO_PROCESS_PREFIX.length;
+}
+
+/** Where a `raw_data/to_process/` object goes once transformed (same relative path). */
+export function processedKeyFor(rawKey: string): string {
+  return RAW_PROCESSED_PREFIX + relativeRawPath(rawKey);
+}
+
+/** The `raw_data/to_process/` key a `raw_data/processed/` object came from. */
+export function toProcessKeyFor(processedKey: string): string {
+  if (!processedKey.startsWith(RAW_PROCESSED_PREFIX)) {
+    throw new Error(
+      `Not a processed raw key (expected prefix ${RAW_PROCESSED_PREFIX}): ${processedKey}`,
+    );
+  }
+  return RAW_TO_PROCESS_PREFIX + processedKey.slice(RAW_PROCESSED_PREFIX.length);
+}
+
+/**
+ * The snapshot's name: the raw object's file name without `.json`. Output files are named
+ * after it, so transforming the same raw object twice overwrites instead of duplicating.
+ */
+export function snapshotNameFor(rawKey: string): string {
+  const fileName = rawKey.slice(rawKey.lastIndexOf("/") + 1);
+  return fileName.endsWith(RAW_SUFFIX) ? fileName.slice(0, -RAW_SUFFIX.length) : fileName;
+}
+
+/** `transformed_data/<table>/snapshot_date=YYYY-MM-DD/<name>.parquet` for a raw key. */
+export function transformedKeyFor(table: TableName, snapshotDate: string, rawKey: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(snapshotDate)) {
+    throw new Error(`snapshot date must be YYYY-MM-DD, got ${JSON.stringify(snapshotDate)}`);
+  }
+  return `${TRANSFORMED_PREFIX}${table}/snapshot_date=${snapshotDate}/${snapshotNameFor(rawKey)}.parquet`;
+}
+
+function relativeRawPath(rawKey: string): string {
+  if (!rawKey.startsWith(RAW_TO_PROCESS_PREFIX)) {
+    throw new Error(`Not a raw key (expected prefix ${RAW_TO_PROCESS_PREFIX}): ${rawKey}`);
+  }
+  return rawKey.slice(RAW_TO_PROCESS_PREFIX.length);
+}

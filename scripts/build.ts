@@ -1,0 +1,62 @@
+/**
+ * `make build`: bundles each Lambda handler with esbuild into one ES module and zips it as
+ * `dist/<name>.zip` holding `index.mjs` (the Build artifacts contract). The zip is
+ * reproducible (fixed timestamps), so Terraform's `source_code_hash` changes only with the code.
+ */
+import { build } from "esbuild";
+import { createWriteStream } from "node:fs";
+import { mkdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import yazl from "yazl";
+
+/** The Lambda functions; each has `functions/<name>/handler.ts` exporting `handler`. */
+export const FUNCTION_NAMES = ["extract", "transform"] as const;
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const OUT_DIR = path.join(ROOT, "dist");
+// Bundled CommonJS dependencies call require(); give the ES module one.
+const REQUIRE_BANNER =
+  "import{createRequire}from'module';const require=createRequire(import.meta.url);";
+const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
+
+async function bundle(name: string): Promise<string> {
+  const outfile = path.join(OUT_DIR, name, "index.mjs");
+  await build({
+    entryPoints: [path.join(ROOT, "functions", name, "handler.ts")],
+    outfile,
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "esm",
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    banner: { js: REQUIRE_BANNER },
+    logLevel: "warning",
+  });
+  return outfile;
+}
+
+async function zipFile(source: string, zipPath: string): Promise<void> {
+  const zip = new yazl.ZipFile();
+  zip.addBuffer(await readFile(source), "index.mjs", { mtime: FIXED_MTIME, mode: 0o100644 });
+  zip.end();
+  await new Promise<void>((resolve, reject) => {
+    zip.outputStream.pipe(createWriteStream(zipPath)).on("close", resolve).on("error", reject);
+  });
+}
+
+async function main(): Promise<void> {
+  await mkdir(OUT_DIR, { recursive: true });
+  for (const name of FUNCTION_NAMES) {
+    const started = performance.now();
+    const bundled = await bundle(name);
+    const zipPath = path.join(OUT_DIR, `${name}.zip`);
+    await zipFile(bundled, zipPath);
+    const { size } = await stat(zipPath);
+    const ms = Math.round(performance.now() - started);
+    console.log(`built dist/${name}.zip (${(size / 1024).toFixed(0)} KiB) in ${ms} ms`);
+  }
+}
+
+await main();

@@ -1,0 +1,33 @@
+import {
+  decodeS3EventKey,
+  encodeS3EventKey,
+  objectCreatedMessage,
+} from "../../../functions/shared/s3-event";
+
+describe("S3 event keys", () => {
+  it.each([
+    ["raw_data/to_process/my file.json", "raw_data/to_process/my+file.json"],
+    ["raw_data/to_process/a=b,c.json", "raw_data/to_process/a%3Db%2Cc.json"],
+    ["raw_data/to_process/café ☕.json", "raw_data/to_process/caf%C3%A9+%E2%98%95.json"],
+    ["raw_data/to_process/plus+sign.json", "raw_data/to_process/plus%2Bsign.json"],
+  ])("encodes %s as S3 does and decodes it back", (key, encoded) => {
+    // Act
+    const actual = encodeS3EventKey(key);
+
+    // Assess
+    expect(actual).toBe(encoded);
+    expect(decodeS3EventKey(actual)).toBe(key);
+  });
+
+  it("builds an ObjectCreated record with the encoded key", () => {
+    // Act
+    const body = JSON.parse(
+      objectCreatedMessage({ bucket: "lake", key: "raw_data/to_process/a b.json", size: 3 }),
+    );
+
+    // Assess
+    expect(body.Records[0].eventSource).toBe("aws:s3");
+    expect(body.Records[0].s3.bucket.name).toBe("lake");
+    expect(body.Records[0].s3.object.key).toBe("raw_data/to_process/a+b.json");
+  });
+});
