@@ -29,6 +29,20 @@ export function rawObjectNameFor(playlistId: string, extractedAt: Date): string 
   return `${playlistId.replace(SAFE_NAME_CHARS, "_")}_${stamp}${RAW_SUFFIX}`;
 }
 
+/**
+ * The extraction instant encoded in a name made by {@link rawObjectNameFor}, or undefined for
+ * names made elsewhere (older pipelines' dumps), whose date must come from the object itself.
+ */
+export function extractedAtFromRawName(rawKey: string): Date | undefined {
+  const match = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(\d{3})Z$/.exec(
+    snapshotNameFor(rawKey),
+  );
+  if (!match) return undefined;
+  const [, y, mo, d, h, mi, s, ms] = match;
+  const instant = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}.${ms}Z`);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}
+
 /** The `raw_data/to_process/` key extract writes for one playlist snapshot. */
 export function rawKeyFor(playlistId: string, extractedAt: Date): string {
   return RAW_TO_PROCESS_PREFIX + rawObjectNameFor(playlistId, extractedAt);
