@@ -19,4 +19,5 @@ export default {
   testMatch: ["<rootDir>/test/**/*.test.ts"],
   setupFiles: ["<rootDir>/test/support/env.ts"],
   testTimeout: 30000,
+  silent: true,
 };

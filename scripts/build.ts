@@ -48,7 +48,12 @@ async function zipFile(source: string, zipPath: string): Promise<void> {
 
 async function main(): Promise<void> {
   await mkdir(OUT_DIR, { recursive: true });
-  for (const name of FUNCTION_NAMES) {
+  // `tsx scripts/build.ts transform` builds just that one.
+  const requested = process.argv.slice(2);
+  const names = requested.length
+    ? FUNCTION_NAMES.filter((name) => requested.includes(name))
+    : FUNCTION_NAMES;
+  for (const name of names) {
     const started = performance.now();
     const bundled = await bundle(name);
     const zipPath = path.join(OUT_DIR, `${name}.zip`);

@@ -2,6 +2,7 @@
  * S3 event notification messages as S3 puts them on SQS (the transform's input). The transform
  * parses them; the local mode and tests build them, since the emulator sends no notifications.
  */
+import { z } from "zod";
 
 /** The notification configuration id Terraform and the local mode give the raw-data notification. */
 export const RAW_NOTIFICATION_ID = "raw-snapshot-created";
@@ -73,4 +74,57 @@ export function testEventMessage(bucket: string, time: Date = new Date()): strin
     RequestId: "LOCAL",
     HostId: "LOCAL",
   });
+}
+
+/** One object named by an S3 notification, its key already decoded. */
+export interface NotifiedObject {
+  bucket: string;
+  key: string;
+}
+
+/** What an SQS message from an S3 notification says. */
+export type S3NotificationMessage =
+  { kind: "test_event" } | { kind: "objects"; objects: NotifiedObject[] };
+
+const testEventSchema = z.object({ Event: z.literal("s3:TestEvent") });
+const s3EventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventSource: z.literal("aws:s3"),
+        eventName: z.string(),
+        s3: z.object({
+          bucket: z.object({ name: z.string().min(1) }),
+          object: z.object({ key: z.string().min(1) }),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+/**
+ * Parses an SQS message body that S3 sent: a `s3:TestEvent` or event records whose keys are
+ * decoded here. Anything else is an error naming what was found.
+ */
+export function parseS3NotificationMessage(body: string): S3NotificationMessage {
+  let message: unknown;
+  try {
+    message = JSON.parse(body);
+  } catch {
+    throw new Error(
+      `message body is not JSON (expected an S3 event notification): ${body.slice(0, 120)}`,
+    );
+  }
+  if (testEventSchema.safeParse(message).success) return { kind: "test_event" };
+  const parsed = s3EventSchema.safeParse(message);
+  if (!parsed.success) {
+    throw new Error(`message is not an S3 event notification:\n${z.prettifyError(parsed.error)}`);
+  }
+  return {
+    kind: "objects",
+    objects: parsed.data.Records.map((record) => ({
+      bucket: record.s3.bucket.name,
+      key: decodeS3EventKey(record.s3.object.key),
+    })),
+  };
 }

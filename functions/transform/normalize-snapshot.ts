@@ -1,0 +1,293 @@
+/**
+ * The transform's pure core: one raw Spotify document in, the four tables' rows out.
+ * No AWS here; the handler and the command-line tool both call {@link normalizeSnapshot}.
+ */
+import { z } from "zod";
+import { snapshotNameFor } from "../shared/s3-layout";
+import {
+  entrySchema,
+  itemsPageSchema,
+  playlistObjectSchema,
+  rawSnapshotSchema,
+  trackSchema,
+  type Track,
+} from "./input-shapes";
+import type { AlbumRow, ArtistRow, SnapshotTables, SongRow } from "./tables";
+
+/** Why an entry produced no song row. */
+export type SkipReason = "null" | "local" | "episode" | "no_payload";
+export const SKIP_REASONS: readonly SkipReason[] = ["null", "local", "episode", "no_payload"];
+
+/** Which accepted shape a document had. */
+export type DocumentShape = "raw_snapshot" | "items_page" | "playlist_object";
+
+/** Where a document came from; decides the fallback playlist id and snapshot date. */
+export interface DocumentSource {
+  /** The object key (or file path) the document arrived under; recorded as `source_key`. */
+  key: string;
+  /** The object's LastModified (or file mtime): the snapshot date of shapes without `extracted_at`. */
+  lastModified: Date;
+}
+
+/** One document's tables and what was skipped. */
+export interface NormalizedSnapshot {
+  shape: DocumentShape;
+  /** `YYYY-MM-DD`, UTC: the Hive partition the outputs go to. */
+  snapshotDate: string;
+  tables: SnapshotTables;
+  skipped: Record<SkipReason, number>;
+}
+
+/** A document that is not a playlist in any accepted shape, or holds a malformed track. */
+export class InvalidSnapshotError extends Error {
+  override name = "InvalidSnapshotError";
+}
+
+interface PlaylistFacts {
+  shape: DocumentShape;
+  playlistId: string;
+  playlistName: string | null;
+  snapshotId: string | null;
+  extractedAt: Date | null;
+  total: number | null;
+  offset: number;
+  entries: unknown[];
+}
+
+const EXPECTED_SHAPES =
+  "expected a raw snapshot {source, extracted_at, playlist, items}, a playlist-items page " +
+  "{href, items, total} or a playlist object {id, name, tracks|items}";
+
+/**
+ * Turns one raw document into rows for songs, albums, artists and playlists.
+ * Skipped entries keep their slot in `position`; repeated tracks stay in songs; albums and
+ * artists are deduplicated (first credit wins). Throws {@link InvalidSnapshotError} with what
+ * was expected and what was found when the document is not a playlist.
+ */
+export function normalizeSnapshot(document: unknown, source: DocumentSource): NormalizedSnapshot {
+  const facts = readPlaylistFacts(document, source);
+  const skipped: Record<SkipReason, number> = { null: 0, local: 0, episode: 0, no_payload: 0 };
+  const songs: SongRow[] = [];
+  const albums = new Map<string, AlbumRow>();
+  const artists = new Map<string, ArtistRow>();
+
+  facts.entries.forEach((entry, index) => {
+    const position = facts.offset + index + 1;
+    const classified = classifyEntry(entry, position);
+    if ("skip" in classified) {
+      skipped[classified.skip] += 1;
+      return;
+    }
+    const { track, addedAt } = classified;
+    songs.push(songRowFor(facts.playlistId, position, track, addedAt));
+    if (!albums.has(track.album.id)) albums.set(track.album.id, albumRowFor(track));
+    for (const artist of [...track.artists, ...(track.album.artists ?? [])]) {
+      if (!artists.has(artist.id)) {
+        artists.set(artist.id, {
+          artist_id: artist.id,
+          artist_name: artist.name,
+          artist_url: artist.external_urls?.spotify ?? null,
+        });
+      }
+    }
+  });
+
+  const entriesSkipped = SKIP_REASONS.reduce((sum, reason) => sum + skipped[reason], 0);
+  return {
+    shape: facts.shape,
+    snapshotDate: utcDate(facts.extractedAt ?? source.lastModified),
+    skipped,
+    tables: {
+      songs,
+      albums: [...albums.values()],
+      artists: [...artists.values()],
+      playlists: [
+        {
+          playlist_id: facts.playlistId,
+          playlist_name: facts.playlistName,
+          snapshot_id: facts.snapshotId,
+          extracted_at: facts.extractedAt,
+          total_items: facts.total,
+          entries_read: facts.entries.length,
+          songs_written: songs.length,
+          entries_skipped: entriesSkipped,
+          source_key: source.key,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * Normalises a Spotify `release_date` by its shape: `YYYY` is Jan 1, `YYYY-MM` the 1st,
+ * `YYYY-MM-DD` as is. Year `0000`, impossible dates and anything else are null.
+ */
+export function parseReleaseDate(value: string | null | undefined): Date | null {
+  const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value ?? "");
+  if (!match) return null;
+  const [, year, month = "01", day = "01"] = match;
+  if (year === "0000") return null;
+  const date = new Date(`${year}-${month}-${day}T00:00:00Z`);
+  // Date rolls 2023-02-30 over to March; a round trip catches it.
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(`${year}-${month}-${day}`)
+    ? date
+    : null;
+}
+
+function readPlaylistFacts(document: unknown, source: DocumentSource): PlaylistFacts {
+  // The Python tutorials dump `[playlist]`: a one-element list around any accepted shape.
+  const doc = Array.isArray(document) && document.length === 1 ? document[0] : document;
+  if (!isObject(doc))
+    throw new InvalidSnapshotError(`${EXPECTED_SHAPES}; found ${describe(document)}`);
+
+  if ("source" in doc || "playlist" in doc || "extracted_at" in doc) {
+    const snapshot = parseShape(rawSnapshotSchema, doc, "a raw snapshot");
+    return {
+      shape: "raw_snapshot",
+      playlistId: snapshot.playlist.id,
+      playlistName: snapshot.playlist.name ?? null,
+      snapshotId: snapshot.playlist.snapshot_id ?? null,
+      extractedAt: new Date(snapshot.extracted_at),
+      total: snapshot.playlist.total ?? null,
+      offset: 0,
+      entries: snapshot.items,
+    };
+  }
+  if ("id" in doc && (isObject(doc.tracks) || isObject(doc.items))) {
+    const playlist = parseShape(playlistObjectSchema, doc, "a playlist object");
+    const page = (playlist.items ?? playlist.tracks)!;
+    return {
+      shape: "playlist_object",
+      playlistId: playlist.id,
+      playlistName: playlist.name ?? null,
+      snapshotId: playlist.snapshot_id ?? null,
+      extractedAt: null,
+      total: page.total ?? null,
+      offset: page.offset ?? 0,
+      entries: page.items,
+    };
+  }
+  if (Array.isArray(doc.items)) {
+    const page = parseShape(itemsPageSchema, doc, "a playlist-items page");
+    return {
+      shape: "items_page",
+      playlistId: playlistIdFromHref(page.href) ?? snapshotNameFor(source.key),
+      playlistName: null,
+      snapshotId: null,
+      extractedAt: null,
+      total: page.total ?? null,
+      offset: page.offset ?? 0,
+      entries: page.items,
+    };
+  }
+  throw new InvalidSnapshotError(`${EXPECTED_SHAPES}; found ${describe(document)}`);
+}
+
+type ClassifiedEntry = { skip: SkipReason } | { track: Track; addedAt: Date | null };
+
+function classifyEntry(entry: unknown, position: number): ClassifiedEntry {
+  if (entry === null || entry === undefined) return { skip: "null" };
+  const parsedEntry = entrySchema.safeParse(entry);
+  if (!parsedEntry.success) {
+    throw new InvalidSnapshotError(
+      `entry at position ${position} is malformed: ${z.prettifyError(parsedEntry.error)}`,
+    );
+  }
+  const { item, track, is_local, added_at } = parsedEntry.data;
+  const payload = item ?? track;
+  if (payload === null || payload === undefined) return { skip: "no_payload" };
+  if (!isObject(payload)) {
+    throw new InvalidSnapshotError(
+      `entry at position ${position}: payload should be an object, found ${describe(payload)}`,
+    );
+  }
+  if (payload.type === "episode" || payload.episode === true) return { skip: "episode" };
+  if (
+    is_local === true ||
+    payload.is_local === true ||
+    typeof payload.id !== "string" ||
+    payload.id === ""
+  ) {
+    return { skip: "local" };
+  }
+  const parsedTrack = trackSchema.safeParse(payload);
+  if (!parsedTrack.success) {
+    throw new InvalidSnapshotError(
+      `track ${payload.id} at position ${position} is malformed: ${z.prettifyError(parsedTrack.error)}`,
+    );
+  }
+  return { track: parsedTrack.data, addedAt: parseInstant(added_at) };
+}
+
+function songRowFor(
+  playlistId: string,
+  position: number,
+  track: Track,
+  addedAt: Date | null,
+): SongRow {
+  return {
+    playlist_id: playlistId,
+    position,
+    song_id: track.id,
+    song_name: track.name,
+    duration_ms: track.duration_ms,
+    explicit: track.explicit,
+    popularity: track.popularity ?? null,
+    isrc: track.external_ids?.isrc ?? null,
+    added_at: addedAt,
+    album_id: track.album.id,
+    artist_ids: track.artists.map((artist) => artist.id),
+    song_url: track.external_urls?.spotify ?? null,
+  };
+}
+
+function albumRowFor({ album }: Track): AlbumRow {
+  return {
+    album_id: album.id,
+    album_name: album.name,
+    album_type: album.album_type ?? null,
+    release_date: parseReleaseDate(album.release_date),
+    release_date_precision: album.release_date_precision ?? null,
+    total_tracks: album.total_tracks ?? null,
+    album_url: album.external_urls?.spotify ?? null,
+    artist_ids: (album.artists ?? []).map((artist) => artist.id),
+  };
+}
+
+function parseShape<T>(schema: z.ZodType<T>, doc: unknown, what: string): T {
+  const parsed = schema.safeParse(doc);
+  if (parsed.success) return parsed.data;
+  throw new InvalidSnapshotError(
+    `looks like ${what} but is not valid:\n${z.prettifyError(parsed.error)}`,
+  );
+}
+
+function playlistIdFromHref(href: string | null | undefined): string | undefined {
+  const match = /\/playlists\/([^/?#]+)/.exec(href ?? "");
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+function parseInstant(value: string | null | undefined): Date | null {
+  if (!value) return null;
+  const instant = new Date(value);
+  return Number.isNaN(instant.getTime()) ? null : instant;
+}
+
+function utcDate(instant: Date): string {
+  return instant.toISOString().slice(0, 10);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return `a JSON array of ${value.length} element(s)`;
+  if (isObject(value)) {
+    const keys = Object.keys(value);
+    return keys.length
+      ? `an object with keys ${keys.slice(0, 10).join(", ")}${keys.length > 10 ? ", ..." : ""}`
+      : "an empty object";
+  }
+  return value === null ? "null" : `a ${typeof value}`;
+}

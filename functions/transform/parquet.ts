@@ -1,0 +1,62 @@
+/** Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`. */
+import { parquetWriteBuffer } from "hyparquet-writer";
+import type { TableName } from "../shared/s3-layout";
+import {
+  TABLE_COLUMNS,
+  type ColumnDefinition,
+  type ColumnType,
+  type SnapshotTables,
+} from "./tables";
+
+type SchemaElement = NonNullable<Parameters<typeof parquetWriteBuffer>[0]["schema"]>[number];
+
+type AnyColumn = Pick<ColumnDefinition<Record<string, unknown>>, "type" | "nullable"> & {
+  name: string;
+};
+
+function schemaElementsFor(column: AnyColumn): SchemaElement[] {
+  const repetition_type = column.nullable ? "OPTIONAL" : "REQUIRED";
+  const leaf: Record<Exclude<ColumnType, "string_list">, Omit<SchemaElement, "name">> = {
+    string: { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } },
+    int32: { type: "INT32" },
+    boolean: { type: "BOOLEAN" },
+    date: { type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } },
+    timestamp_millis_utc: {
+      type: "INT64",
+      converted_type: "TIMESTAMP_MILLIS",
+      logical_type: { type: "TIMESTAMP", isAdjustedToUTC: true, unit: "MILLIS" },
+    },
+  };
+  if (column.type === "string_list") {
+    // The standard three-level LIST (list / element) that Athena, Glue and DuckDB all read.
+    return [
+      {
+        name: column.name,
+        repetition_type,
+        converted_type: "LIST",
+        logical_type: { type: "LIST" },
+        num_children: 1,
+      },
+      { name: "list", repetition_type: "REPEATED", num_children: 1 },
+      { name: "element", repetition_type: "REQUIRED", ...leaf.string },
+    ];
+  }
+  return [{ name: column.name, repetition_type, ...leaf[column.type] }];
+}
+
+/** The Parquet file for one table's rows. An empty table still gets a valid, typed file. */
+export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[T]): Uint8Array {
+  const columns: AnyColumn[] = TABLE_COLUMNS[table];
+  const records = rows as unknown as Record<string, unknown>[];
+  const buffer = parquetWriteBuffer({
+    columnData: columns.map((column) => ({
+      name: column.name,
+      data: records.map((row) => row[column.name]),
+      nullable: column.nullable,
+    })),
+    schema: [{ name: "root", num_children: columns.length }, ...columns.flatMap(schemaElementsFor)],
+    codec: "SNAPPY",
+    createdBy: "spotify-etl",
+  });
+  return new Uint8Array(buffer);
+}

@@ -1,0 +1,60 @@
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  NoSuchKey,
+  NotFound,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import type { LakeStore, RawObject } from "./transform-raw-object";
+
+/** {@link LakeStore} over one S3 bucket. */
+export class S3LakeStore implements LakeStore {
+  constructor(
+    private readonly s3: S3Client,
+    private readonly bucket: string,
+  ) {}
+
+  async read(key: string): Promise<RawObject | undefined> {
+    try {
+      const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      return {
+        body: await object.Body!.transformToString("utf-8"),
+        lastModified: object.LastModified ?? new Date(),
+      };
+    } catch (error) {
+      if (error instanceof NoSuchKey) return undefined;
+      throw error;
+    }
+  }
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (error instanceof NotFound || error instanceof NoSuchKey) return false;
+      throw error;
+    }
+  }
+
+  async write(key: string, body: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  async move(fromKey: string, toKey: string): Promise<void> {
+    await this.s3.send(
+      new CopyObjectCommand({
+        Bucket: this.bucket,
+        Key: toKey,
+        // CopySource is "bucket/key" with the key URL-encoded (slashes kept).
+        CopySource: `${this.bucket}/${fromKey.split("/").map(encodeURIComponent).join("/")}`,
+      }),
+    );
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: fromKey }));
+  }
+}

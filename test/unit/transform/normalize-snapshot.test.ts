@@ -1,0 +1,300 @@
+import {
+  InvalidSnapshotError,
+  normalizeSnapshot,
+  parseReleaseDate,
+} from "../../../functions/transform/normalize-snapshot";
+import {
+  artist,
+  entry,
+  rawSnapshot,
+  readFixture,
+  top50Capture,
+  track,
+} from "../../support/spotify-fixtures";
+
+const source = {
+  key: "raw_data/to_process/p1_20261122T160003123Z.json",
+  lastModified: new Date("2026-11-21T23:59:59Z"),
+};
+
+describe("normalizeSnapshot on the real Top 50 capture", () => {
+  const capture = top50Capture();
+  const result = normalizeSnapshot(capture, source);
+
+  it("reads the Python tutorials' one-element list around a playlist object", () => {
+    expect(result.shape).toBe("playlist_object");
+    expect(result.snapshotDate).toBe("2026-11-21"); // from LastModified: the object has no extracted_at
+  });
+
+  it("writes one song per entry, in chart order", () => {
+    const { songs } = result.tables;
+    expect(songs).toHaveLength(50);
+    expect(songs.map((song) => song.position)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(songs[0]).toEqual({
+      playlist_id: "37i9dQZEVXbMDoHDwVN2tF",
+      position: 1,
+      song_id: "2OzhQlSqBEmt7hmkYxfT6m",
+      song_name: "Fortnight (feat. Post Malone)",
+      duration_ms: 228965,
+      explicit: false,
+      popularity: 88,
+      isrc: "USUG12401028",
+      added_at: new Date("2024-04-22T11:06:52Z"),
+      album_id: "1Mo4aZ8pdj6L1jx8zSwJnt",
+      artist_ids: ["06HL4z0CvFAxyc27GXpf02", "246dkjvS1zLTtiykXe5h60"],
+      song_url: "https://open.spotify.com/track/2OzhQlSqBEmt7hmkYxfT6m",
+    });
+  });
+
+  it("deduplicates albums and artists", () => {
+    const entries = capture[0]!.tracks.items as {
+      track: { artists: { id: string }[]; album: { id: string; artists: { id: string }[] } };
+    }[];
+    const trackArtists = new Set(entries.flatMap((e) => e.track.artists.map((a) => a.id)));
+    const allArtists = new Set([
+      ...trackArtists,
+      ...entries.flatMap((e) => e.track.album.artists.map((a) => a.id)),
+    ]);
+    expect(result.tables.albums).toHaveLength(26);
+    expect(trackArtists.size).toBe(39);
+    expect(result.tables.artists).toHaveLength(allArtists.size);
+    expect(new Set(result.tables.artists.map((a) => a.artist_id)).size).toBe(allArtists.size);
+  });
+
+  it("normalises album release dates and keeps the precision", () => {
+    const album = result.tables.albums.find((a) => a.album_id === "1Mo4aZ8pdj6L1jx8zSwJnt");
+    expect(album).toMatchObject({
+      album_name: "THE TORTURED POETS DEPARTMENT",
+      album_type: "album",
+      release_date: new Date("2024-04-18T00:00:00Z"),
+      release_date_precision: "day",
+      total_tracks: 16,
+      album_url: "https://open.spotify.com/album/1Mo4aZ8pdj6L1jx8zSwJnt",
+      artist_ids: ["06HL4z0CvFAxyc27GXpf02"],
+    });
+  });
+
+  it("describes the playlist in one row", () => {
+    expect(result.tables.playlists).toEqual([
+      {
+        playlist_id: "37i9dQZEVXbMDoHDwVN2tF",
+        playlist_name: "Top 50 - Global",
+        snapshot_id: capture[0]!.snapshot_id,
+        extracted_at: null,
+        total_items: 50,
+        entries_read: 50,
+        songs_written: 50,
+        entries_skipped: 0,
+        source_key: source.key,
+      },
+    ]);
+  });
+});
+
+describe("normalizeSnapshot on the 2026 items page", () => {
+  it("reads payloads under `item`, takes the id from href and skips the payload-less entry", () => {
+    // Act
+    const result = normalizeSnapshot(readFixture("items-2026-shape.page.json"), source);
+
+    // Assess
+    expect(result.shape).toBe("items_page");
+    expect(result.tables.songs).toHaveLength(1);
+    expect(result.tables.songs[0]).toMatchObject({
+      playlist_id: "21THa8j9TaSGuXYNBU5tsC",
+      position: 1,
+    });
+    expect(result.skipped).toEqual({ null: 0, local: 0, episode: 0, no_payload: 1 });
+    expect(result.tables.playlists[0]).toMatchObject({
+      playlist_name: null,
+      total_items: 58,
+      entries_read: 2,
+      songs_written: 1,
+      entries_skipped: 1,
+    });
+  });
+});
+
+describe("normalizeSnapshot edge cases", () => {
+  it("skips every kind of unusable entry, counting each reason, and keeps positions", () => {
+    // Prepare
+    const items = [
+      null,
+      entry(track({ id: "t1" })),
+      {
+        added_at: "2026-11-20T08:00:00Z",
+        is_local: true,
+        track: { ...track({ id: "" }), id: null, is_local: true },
+      },
+      entry({ id: "ep1", type: "episode", name: "A podcast" }),
+      { added_at: "2026-11-20T08:00:00Z", is_local: false },
+      entry(null, "track"),
+      entry({ ...track({ id: "t2" }), id: undefined }, "track"),
+      entry(track({ id: "t3" }), "track"),
+    ];
+
+    // Act
+    const result = normalizeSnapshot(rawSnapshot(items), source);
+
+    // Assess
+    expect(result.tables.songs.map((s) => [s.song_id, s.position])).toEqual([
+      ["t1", 2],
+      ["t3", 8],
+    ]);
+    expect(result.skipped).toEqual({ null: 1, local: 2, episode: 1, no_payload: 2 });
+    expect(result.tables.playlists[0]).toMatchObject({
+      entries_read: 8,
+      songs_written: 2,
+      entries_skipped: 6,
+    });
+  });
+
+  it("keeps a repeated track in songs but writes its album and artists once", () => {
+    const result = normalizeSnapshot(rawSnapshot([entry(track()), entry(track())]), source);
+    expect(result.tables.songs.map((s) => s.position)).toEqual([1, 2]);
+    expect(result.tables.albums).toHaveLength(1);
+    expect(result.tables.artists).toHaveLength(1);
+  });
+
+  it("credits album-only artists, in credit order", () => {
+    // Prepare
+    const feat = track({
+      artists: [artist("a1", "Main"), artist("a2", "Featured")],
+      albumArtists: [artist("a3", "Various Artists")],
+    });
+
+    // Act
+    const result = normalizeSnapshot(rawSnapshot([entry(feat)]), source);
+
+    // Assess
+    expect(result.tables.songs[0]!.artist_ids).toEqual(["a1", "a2"]);
+    expect(result.tables.albums[0]!.artist_ids).toEqual(["a3"]);
+    expect(result.tables.artists.map((a) => a.artist_id)).toEqual(["a1", "a2", "a3"]);
+  });
+
+  it("keeps names with commas, quotes, newlines, emoji and non-Latin scripts intact", () => {
+    // Prepare
+    const names = [
+      'Hello, "World"',
+      "Line one\nLine two",
+      "Café 🎧 — 東京 Москва العربية",
+      "It's a 'test'; ok",
+    ];
+    const items = names.map((name, i) =>
+      entry(track({ id: `t${i}`, name, artists: [artist(`a${i}`, name)] })),
+    );
+
+    // Act
+    const result = normalizeSnapshot(rawSnapshot(items), source);
+
+    // Assess
+    expect(result.tables.songs.map((s) => s.song_name)).toEqual(names);
+    expect(result.tables.artists.map((a) => a.artist_name)).toEqual(names);
+  });
+
+  it("takes the snapshot date from extracted_at (UTC) and null popularity and isrc when absent", () => {
+    const result = normalizeSnapshot(
+      rawSnapshot([entry(track({ popularity: undefined, isrc: undefined }))], {
+        extractedAt: "2026-11-22T23:30:00-02:00",
+      }),
+      source,
+    );
+    expect(result.snapshotDate).toBe("2026-11-23");
+    expect(result.tables.playlists[0]!.extracted_at).toEqual(new Date("2026-11-23T01:30:00Z"));
+    expect(result.tables.songs[0]).toMatchObject({ popularity: null, isrc: null });
+  });
+
+  it("handles an empty playlist", () => {
+    const result = normalizeSnapshot(rawSnapshot([]), source);
+    expect(result.tables.songs).toEqual([]);
+    expect(result.tables.playlists[0]).toMatchObject({
+      entries_read: 0,
+      songs_written: 0,
+      entries_skipped: 0,
+      total_items: 0,
+    });
+  });
+
+  it("places a page's entries after its offset and falls back to the object name for the id", () => {
+    // Act
+    const result = normalizeSnapshot(
+      { items: [entry(track())], total: 120, offset: 100 },
+      {
+        key: "raw_data/to_process/my old dump.json",
+        lastModified: source.lastModified,
+      },
+    );
+
+    // Assess
+    expect(result.tables.songs[0]).toMatchObject({ playlist_id: "my old dump", position: 101 });
+  });
+
+  it("reads a playlist object whose entries sit under `items`", () => {
+    const result = normalizeSnapshot(
+      {
+        id: "p9",
+        name: "New shape",
+        snapshot_id: "s",
+        items: { items: [entry(track())], total: 1 },
+      },
+      source,
+    );
+    expect(result.tables.songs[0]!.playlist_id).toBe("p9");
+  });
+
+  it.each([
+    [
+      "an unrelated object",
+      { hello: "world" },
+      /expected a raw snapshot .*found an object with keys hello/,
+    ],
+    ["a list of numbers", [1, 2, 3], /found a JSON array of 3 element/],
+    ["a string", "just a string", /found a string/],
+    ["null", null, /found null/],
+    [
+      "a snapshot without extracted_at",
+      { source: "spotify", items: [] },
+      /looks like a raw snapshot but is not valid[\s\S]*extracted_at/,
+    ],
+    [
+      "a track without album",
+      rawSnapshot([entry({ ...track(), album: undefined })]),
+      /track track1 at position 1 is malformed[\s\S]*album/,
+    ],
+    [
+      "a string payload",
+      rawSnapshot([entry("a string payload")]),
+      /position 1: payload should be an object/,
+    ],
+  ])(
+    "rejects %s with an error that says what was expected and found",
+    (_label, document, message) => {
+      expect(() => normalizeSnapshot(document, source)).toThrow(InvalidSnapshotError);
+      expect(() => normalizeSnapshot(document, source)).toThrow(message);
+    },
+  );
+});
+
+describe("parseReleaseDate", () => {
+  it.each([
+    ["2024", "2024-01-01"],
+    ["2024-03", "2024-03-01"],
+    ["2024-03-15", "2024-03-15"],
+    ["2024-02-29", "2024-02-29"],
+  ])("normalises %s by its precision", (value, expected) => {
+    expect(parseReleaseDate(value)?.toISOString().slice(0, 10)).toBe(expected);
+  });
+
+  it.each([
+    "0000",
+    "0000-00-00",
+    "2023-02-30",
+    "2024-13",
+    "24-01-01",
+    "",
+    null,
+    undefined,
+    "unknown",
+  ])("is null for %j", (value) => {
+    expect(parseReleaseDate(value)).toBeNull();
+  });
+});
