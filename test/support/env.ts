@@ -6,3 +6,5 @@ process.env.AWS_SECRET_ACCESS_KEY ??= "test";
 // Powertools logs through the global console in dev mode, so tests can capture them
 // (Jest runs with `silent`; `npx jest --silent=false` shows them).
 process.env.POWERTOOLS_DEV ??= "true";
+// POWERTOOLS_DEV would also switch metrics off; tests assert on the EMF output.
+process.env.POWERTOOLS_METRICS_DISABLED ??= "false";

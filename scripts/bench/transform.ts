@@ -1,0 +1,248 @@
+/**
+ * `make bench` (transform part): a year's backlog, 365 raw snapshots of the real Top 50
+ * capture (compact JSON, one per day), through the built `dist/transform.zip` handler in
+ * batches of 10 read from SQS, against the in-process S3/SQS emulator. Each phase runs in its
+ * own Node process so its peak RSS is its own. Prints a Markdown table for docs/BENCHMARKS.md.
+ */
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  DeleteMessageBatchCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+} from "@aws-sdk/client-sqs";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { objectCreatedMessage } from "../../functions/shared/s3-event";
+import { RAW_TO_PROCESS_PREFIX, rawKeyFor, TABLE_NAMES } from "../../functions/shared/s3-layout";
+import { expandInputs, transformFiles } from "../lib/transform-files";
+import { readZipEntries } from "../lib/zip";
+import { startEmulator } from "../local/emulator";
+import { lambdaContext } from "../local/lambda-context";
+import { lambdaSqsEventFor } from "../local/sqs-event";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const ZIP = path.join(ROOT, "dist/transform.zip");
+const CAPTURE = path.join(ROOT, "test/fixtures/top50-global-2024-04-22.playlist.json");
+const DAYS = 365;
+const BATCH_SIZE = 10;
+const FIRST_DAY = Date.UTC(2025, 0, 1, 16, 0, 3, 123);
+
+interface PhaseResult {
+  wallMs: number;
+  snapshots: number;
+  peakRssBytes: number;
+  rssBeforeBytes: number;
+  outputs: number;
+}
+
+/** Writes the backlog, one compact raw snapshot per day holding the capture's 50 entries, to `dir`. */
+async function writeBacklog(dir: string): Promise<void> {
+  const [playlist] = JSON.parse(await readFile(CAPTURE, "utf8")) as {
+    id: string;
+    name: string;
+    snapshot_id: string;
+    owner: { id: string };
+    tracks: { items: unknown[]; total: number };
+  }[];
+  for (let day = 0; day < DAYS; day++) {
+    const extractedAt = new Date(FIRST_DAY + day * 86_400_000);
+    const snapshot = {
+      source: "spotify",
+      extracted_at: extractedAt.toISOString(),
+      playlist: {
+        id: playlist!.id,
+        name: playlist!.name,
+        snapshot_id: playlist!.snapshot_id,
+        owner_id: playlist!.owner.id,
+        total: playlist!.tracks.total,
+      },
+      market: null,
+      items: playlist!.tracks.items,
+    };
+    await writeFile(
+      path.join(dir, path.basename(rawKeyFor(playlist!.id, extractedAt))),
+      JSON.stringify(snapshot),
+    );
+  }
+}
+
+/** Times `work`; the peak is the whole process's high-water mark (setup included). */
+async function measure(work: () => Promise<number>): Promise<Omit<PhaseResult, "snapshots">> {
+  global.gc?.();
+  const rssBeforeBytes = process.memoryUsage().rss;
+  const started = performance.now();
+  const outputs = await work();
+  const wallMs = performance.now() - started;
+  return { wallMs, outputs, rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+}
+
+async function handlerPhase(backlogDir: string): Promise<PhaseResult> {
+  const { server, s3, sqs, stop } = await startEmulator();
+  process.env.DATA_BUCKET = "bench-lake";
+  process.env.POWERTOOLS_LOG_LEVEL = "WARN";
+  server.createBucket("bench-lake");
+  const queue = server.createQueue("bench-ingest", { attributes: { VisibilityTimeout: "360" } });
+
+  // Setup (not timed): the backlog is already in the bucket and its notifications on the queue.
+  const names = (await readdir(backlogDir)).sort();
+  for (let i = 0; i < names.length; i += BATCH_SIZE) {
+    const entries = [];
+    for (const [j, name] of names.slice(i, i + BATCH_SIZE).entries()) {
+      const key = RAW_TO_PROCESS_PREFIX + name;
+      const body = await readFile(path.join(backlogDir, name));
+      await s3.send(new PutObjectCommand({ Bucket: "bench-lake", Key: key, Body: body }));
+      entries.push({
+        Id: String(j),
+        MessageBody: objectCreatedMessage({ bucket: "bench-lake", key, size: body.length }),
+      });
+    }
+    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: entries }));
+    global.gc?.(); // the upload's garbage is the setup's, not the transform's
+  }
+
+  const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
+  await writeFile(path.join(work, "index.mjs"), (await readZipEntries(ZIP)).get("index.mjs")!);
+  const { handler } = (await import(path.join(work, "index.mjs"))) as {
+    handler: (
+      event: SQSEvent,
+      context: ReturnType<typeof lambdaContext>,
+    ) => Promise<SQSBatchResponse>;
+  };
+
+  let transformed = 0;
+  const result = await measure(async () => {
+    while (transformed < DAYS) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: BATCH_SIZE }),
+      );
+      if (Messages.length === 0) throw new Error(`queue drained after ${transformed} snapshots`);
+      const response = await handler(
+        lambdaSqsEventFor(Messages, queue.queueArn),
+        lambdaContext("transform"),
+      );
+      if (response.batchItemFailures.length)
+        throw new Error(`failures: ${JSON.stringify(response.batchItemFailures)}`);
+      await sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: queue.queueUrl,
+          Entries: Messages.map((message, i) => ({
+            Id: String(i),
+            ReceiptHandle: message.ReceiptHandle!,
+          })),
+        }),
+      );
+      transformed += Messages.length;
+    }
+    return 0;
+  });
+  let outputs = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(
+      new ListObjectsV2Command({
+        Bucket: "bench-lake",
+        Prefix: "transformed_data/",
+        ContinuationToken: token,
+      }),
+    );
+    outputs += page.KeyCount ?? 0;
+    token = page.NextContinuationToken;
+  } while (token);
+  await stop();
+  await rm(work, { recursive: true, force: true });
+  return { ...result, outputs, snapshots: transformed };
+}
+
+async function filesPhase(backlogDir: string): Promise<PhaseResult> {
+  const work = await mkdtemp(path.join(tmpdir(), "bench-files-"));
+  const result = await measure(async () => {
+    const results = await transformFiles(await expandInputs([backlogDir]), {
+      outDir: path.join(work, "lake"),
+    });
+    if (results.some((r) => !r.ok)) throw new Error("a file failed");
+    return results.length * TABLE_NAMES.length;
+  });
+  await rm(work, { recursive: true, force: true });
+  return { ...result, snapshots: DAYS };
+}
+
+async function coldImportMs(): Promise<number[]> {
+  const dir = await mkdtemp(path.join(tmpdir(), "bench-import-"));
+  await writeFile(path.join(dir, "index.mjs"), (await readZipEntries(ZIP)).get("index.mjs")!);
+  const times = Array.from({ length: 7 }, () =>
+    Number(
+      execFileSync(
+        process.execPath,
+        [
+          "--input-type=module",
+          "-e",
+          `const t = performance.now(); await import(${JSON.stringify(path.join(dir, "index.mjs"))}); console.log(performance.now() - t);`,
+        ],
+        { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" } },
+      ).toString(),
+    ),
+  );
+  await rm(dir, { recursive: true, force: true });
+  return times.sort((a, b) => a - b);
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+
+async function main(): Promise<void> {
+  const [phase, backlogDir] = process.argv.slice(2);
+  if (phase === "--phase=handler")
+    return void console.log(JSON.stringify(await handlerPhase(backlogDir!)));
+  if (phase === "--phase=files")
+    return void console.log(JSON.stringify(await filesPhase(backlogDir!)));
+  const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
+  await writeBacklog(backlogDirectory);
+
+  const runPhase = (name: string): PhaseResult =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        [
+          "--expose-gc",
+          "--import",
+          "tsx",
+          import.meta.filename,
+          `--phase=${name}`,
+          backlogDirectory,
+        ],
+        {
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      )
+        .toString()
+        .trim()
+        .split("\n")
+        .at(-1)!,
+    ) as PhaseResult;
+
+  const handlerResult = runPhase("handler");
+  const filesResult = runPhase("files");
+  await rm(backlogDirectory, { recursive: true, force: true });
+  const imports = await coldImportMs();
+  const zipBytes = (await stat(ZIP)).size;
+  const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
+  const row = (label: string, r: PhaseResult) =>
+    `| ${label} | ${r.snapshots} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.snapshots / (r.wallMs / 1000)).toFixed(0)} | ` +
+    `${mb(r.peakRssBytes)} MB | ${mb(r.rssBeforeBytes)} MB | ${mb(Math.max(0, r.peakRssBytes - r.rssBeforeBytes))} MB | ${r.outputs} |`;
+  console.log(`
+Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores
+
+| run | snapshots | wall time | snapshots/s | peak RSS (process) | RSS when the run started | growth during the run | Parquet files |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
+${row("transform-files CLI, local disk", filesResult)}
+
+dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
+cold import of index.mjs (fresh node process, 7 runs): median ${imports[3]!.toFixed(0)} ms, min ${imports[0]!.toFixed(0)} ms, max ${imports[6]!.toFixed(0)} ms
+`);
+}
+
+await main();

@@ -1,0 +1,73 @@
+/**
+ * Runs the transform's core on local files (raw snapshots, items pages, playlist objects, the
+ * Python tutorials' dumps) and writes the same `transformed_data/...` layout under a folder.
+ */
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
+import {
+  normalizeSnapshot,
+  type NormalizedSnapshot,
+} from "../../functions/transform/normalize-snapshot";
+import { encodeTable } from "../../functions/transform/parquet";
+
+/** Options of {@link transformFiles}. */
+export interface TransformFilesOptions {
+  /** Folder that receives `transformed_data/<table>/snapshot_date=.../<name>.parquet`. */
+  outDir: string;
+  /** `YYYY-MM-DD` for files without `extracted_at`; default: each file's modification date. */
+  snapshotDate?: string;
+}
+
+/** What happened to one input file. */
+export type FileResult =
+  | { file: string; ok: true; snapshot: NormalizedSnapshot; outputs: string[] }
+  | { file: string; ok: false; error: string };
+
+/** Expands folders to the `.json` files directly inside them, keeping the given order. */
+export async function expandInputs(inputs: string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if ((await stat(input)).isDirectory()) {
+      const names = (await readdir(input)).filter((name) => name.endsWith(".json")).sort();
+      files.push(...names.map((name) => path.join(input, name)));
+    } else {
+      files.push(input);
+    }
+  }
+  return files;
+}
+
+/** Transforms each file on its own; a bad file is reported and the others still run. */
+export async function transformFiles(
+  files: string[],
+  options: TransformFilesOptions,
+): Promise<FileResult[]> {
+  if (options.snapshotDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.snapshotDate)) {
+    throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(options.snapshotDate)}`);
+  }
+  const results: FileResult[] = [];
+  for (const file of files) {
+    try {
+      const lastModified = options.snapshotDate
+        ? new Date(`${options.snapshotDate}T00:00:00Z`)
+        : (await stat(file)).mtime;
+      const document: unknown = JSON.parse(await readFile(file, "utf8"));
+      const snapshot = normalizeSnapshot(document, { key: file, lastModified });
+      const outputs: string[] = [];
+      for (const table of TABLE_NAMES) {
+        const output = path.join(
+          options.outDir,
+          transformedKeyFor(table, snapshot.snapshotDate, file),
+        );
+        await mkdir(path.dirname(output), { recursive: true });
+        await writeFile(output, encodeTable(table, snapshot.tables[table]));
+        outputs.push(output);
+      }
+      results.push({ file, ok: true, snapshot, outputs });
+    } catch (error) {
+      results.push({ file, ok: false, error: (error as Error).message });
+    }
+  }
+  return results;
+}

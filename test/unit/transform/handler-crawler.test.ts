@@ -1,0 +1,140 @@
+import {
+  CrawlerRunningException,
+  EntityNotFoundException,
+  GlueClient,
+  StartCrawlerCommand,
+} from "@aws-sdk/client-glue";
+import { GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from "@aws-sdk/client-s3";
+import { sdkStreamMixin } from "@smithy/util-stream";
+import { mockClient } from "aws-sdk-client-mock";
+import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { jest } from "@jest/globals";
+import { Readable } from "node:stream";
+import { objectCreatedMessage } from "../../../functions/shared/s3-event";
+import { lambdaContext } from "../../../scripts/local/lambda-context";
+import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
+
+type Handler = (
+  event: SQSEvent,
+  context: ReturnType<typeof lambdaContext>,
+) => Promise<SQSBatchResponse>;
+
+const glue = mockClient(GlueClient);
+const s3 = mockClient(S3Client);
+let handler: Handler;
+
+function eventFor(key: string): SQSEvent {
+  return {
+    Records: [
+      {
+        messageId: "m1",
+        receiptHandle: "r1",
+        body: objectCreatedMessage({ bucket: "lake", key, size: 1 }),
+        attributes: {
+          ApproximateReceiveCount: "1",
+          SentTimestamp: "0",
+          SenderId: "s",
+          ApproximateFirstReceiveTimestamp: "0",
+        },
+        messageAttributes: {},
+        md5OfBody: "",
+        eventSource: "aws:sqs",
+        eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
+        awsRegion: "us-east-1",
+      },
+    ],
+  };
+}
+
+function rawBody() {
+  return sdkStreamMixin(Readable.from([JSON.stringify(rawSnapshot([entry(track())]))]));
+}
+
+describe("transform handler: Glue crawler and metrics", () => {
+  beforeAll(async () => {
+    process.env.DATA_BUCKET = "lake";
+    process.env.GLUE_CRAWLER_NAME = "lake-crawler";
+    ({ handler } = (await import("../../../functions/transform/handler")) as { handler: Handler });
+  });
+  afterAll(() => {
+    delete process.env.DATA_BUCKET;
+    delete process.env.GLUE_CRAWLER_NAME;
+  });
+  beforeEach(() => {
+    glue.reset();
+    s3.reset();
+    s3.on(GetObjectCommand).callsFake(() => ({ Body: rawBody(), LastModified: new Date() }));
+  });
+
+  it.each([
+    ["starts", () => glue.on(StartCrawlerCommand).resolves({})],
+    [
+      "tolerates a running",
+      () =>
+        glue
+          .on(StartCrawlerCommand)
+          .rejects(new CrawlerRunningException({ message: "running", $metadata: {} })),
+    ],
+    [
+      "logs but does not fail on a missing",
+      () =>
+        glue
+          .on(StartCrawlerCommand)
+          .rejects(new EntityNotFoundException({ message: "no such crawler", $metadata: {} })),
+    ],
+  ])("%s crawler after new data, and the record succeeds", async (_label, arrange) => {
+    // Prepare
+    arrange();
+
+    // Act
+    const response = await handler(
+      eventFor("raw_data/to_process/a.json"),
+      lambdaContext("transform"),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(1);
+    expect(glue.commandCalls(StartCrawlerCommand)[0]!.args[0].input).toEqual({
+      Name: "lake-crawler",
+    });
+  });
+
+  it("does not start the crawler when nothing new landed", async () => {
+    // Prepare: the object was already processed (a redelivery)
+    s3.on(GetObjectCommand).rejects(
+      new (await import("@aws-sdk/client-s3")).NoSuchKey({ message: "gone", $metadata: {} }),
+    );
+    s3.on(HeadObjectCommand).resolves({});
+
+    // Act
+    const response = await handler(
+      eventFor("raw_data/to_process/a.json"),
+      lambdaContext("transform"),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(0);
+  });
+
+  it("publishes EMF metrics on every invocation, failures included", async () => {
+    // Prepare
+    s3.on(GetObjectCommand).rejects(new NotFound({ message: "x", $metadata: {} }));
+    const lines: string[] = [];
+    const spy = jest
+      .spyOn(console, "log")
+      .mockImplementation((line: unknown) => void lines.push(String(line)));
+
+    // Act
+    await handler(eventFor("raw_data/to_process/a.json"), lambdaContext("transform")).catch(
+      () => undefined,
+    );
+    spy.mockRestore();
+
+    // Assess
+    const emf = lines.map((line) => JSON.parse(line)).find((doc) => doc._aws);
+    expect(emf).toMatchObject({ RecordsFailed: 1, service: "spotify-etl-transform" });
+    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("SpotifyEtl");
+  });
+});
