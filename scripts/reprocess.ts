@@ -1,0 +1,39 @@
+/**
+ * `make reprocess FROM=YYYY-MM-DD TO=YYYY-MM-DD` (or `KEY=...`), `npm run reprocess -- --bucket B
+ * [--from D] [--to D] [--key K] [--all] [--dry-run]`: moves raw snapshots from
+ * `raw_data/processed/` back to `raw_data/to_process/` so the transform runs on them again.
+ * The AWS SDK's standard variables choose the account, region and endpoint.
+ */
+import { S3Client } from "@aws-sdk/client-s3";
+import { runCommand } from "./ops/cli";
+import { createProgressReporter } from "./ops/progress";
+import {
+  formatReprocessResult,
+  parseReprocessArgs,
+  REPROCESS_USAGE,
+  reprocessSnapshots,
+} from "./ops/reprocess";
+
+await runCommand(async () => {
+  const options = parseReprocessArgs(process.argv.slice(2));
+  if (options === "help") {
+    console.log(REPROCESS_USAGE);
+    return 0;
+  }
+  // Path-style only when an endpoint is set: local emulators serve buckets on one host.
+  const s3 = new S3Client({
+    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
+  });
+  try {
+    const result = await reprocessSnapshots(options, {
+      s3,
+      progress: createProgressReporter({ label: "moved" }),
+      log: (line) => console.error(line),
+    });
+    const { lines, exitCode } = formatReprocessResult(result, options.bucket);
+    for (const line of lines) console.log(line);
+    return exitCode;
+  } finally {
+    s3.destroy();
+  }
+});

@@ -1,0 +1,288 @@
+import { jest } from "@jest/globals";
+import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
+import { rawKeyFor, processedKeyFor } from "../../functions/shared/s3-layout";
+import { UsageError } from "../../scripts/ops/cli";
+import {
+  formatReprocessResult,
+  reprocessSnapshots,
+  SNAPSHOT_DATE_METADATA,
+  type ReprocessOptions,
+} from "../../scripts/ops/reprocess";
+import { startEmulator, type Emulator } from "../support/emulator";
+import { recordingProgress } from "./support";
+
+describe("reprocess, against fauxqs", () => {
+  let emulator: Emulator;
+  let bucketNumber = 0;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+
+  // Processed snapshots named by extract (dates in the name), plus an older pipeline's dump.
+  const named = {
+    apr20: processedKeyFor(
+      rawKeyFor("37i9dQZEVXbMDoHDwVN2tF", new Date("2024-04-20T16:00:03.123Z")),
+    ),
+    apr21: processedKeyFor(
+      rawKeyFor("37i9dQZEVXbMDoHDwVN2tF", new Date("2024-04-21T16:00:01.000Z")),
+    ),
+    apr21late: processedKeyFor(
+      rawKeyFor("37i9dQZEVXbLiRSasKsNU9", new Date("2024-04-21T23:59:59.999Z")),
+    ),
+    apr22: processedKeyFor(
+      rawKeyFor("37i9dQZEVXbMDoHDwVN2tF", new Date("2024-04-22T00:00:00.000Z")),
+    ),
+  };
+  const legacy = "raw_data/processed/top50_global_page.json";
+  const notJson = "raw_data/processed/README.txt";
+
+  async function lakeWithSnapshots(): Promise<string> {
+    bucketNumber += 1;
+    const bucket = `lake-${bucketNumber}`;
+    emulator.server.createBucket(bucket);
+    for (const key of [...Object.values(named), legacy, notJson]) {
+      await emulator.s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: key,
+          Body: JSON.stringify({ key }),
+          ContentType: "application/json",
+          Metadata: { origin: "test" },
+        }),
+      );
+    }
+    return bucket;
+  }
+
+  async function keysIn(bucket: string): Promise<string[]> {
+    const { Contents } = await emulator.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+    return (Contents ?? []).map((object) => object.Key!).sort();
+  }
+
+  const toProcess = (processedKey: string) =>
+    processedKey.replace("raw_data/processed/", "raw_data/to_process/");
+
+  function run(
+    options: Partial<ReprocessOptions> & { bucket: string },
+    progress = recordingProgress(),
+  ) {
+    const log: string[] = [];
+    return reprocessSnapshots(
+      { dryRun: false, ...options },
+      { s3: emulator.s3, progress, log: (line) => log.push(line) },
+    );
+  }
+
+  it("moves the snapshots of a date range back to to_process/: copied, then deleted", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const before = await keysIn(bucket);
+    const commands: string[] = [];
+    const realSend = emulator.s3.send.bind(emulator.s3);
+    const spy = jest.spyOn(emulator.s3, "send").mockImplementation(((command: {
+      input: { Key?: string };
+    }) => {
+      commands.push(`${command.constructor.name} ${command.input.Key ?? ""}`);
+      return realSend(command as never);
+    }) as never);
+    const progress = recordingProgress();
+
+    // Act
+    const result = await run({ bucket, from: "2024-04-21", to: "2024-04-21" }, progress);
+    spy.mockRestore();
+
+    // Assess
+    const moved = [named.apr21, named.apr21late];
+    expect(result.moved).toEqual(moved.map(toProcess).sort());
+    expect(result.failed).toEqual([]);
+    expect(await keysIn(bucket)).toEqual(
+      before
+        .filter((key) => !moved.includes(key))
+        .concat(moved.map(toProcess))
+        .sort(),
+    );
+    for (const key of moved) {
+      const object = await emulator.s3.send(
+        new GetObjectCommand({ Bucket: bucket, Key: toProcess(key) }),
+      );
+      expect(await object.Body!.transformToString()).toBe(JSON.stringify({ key }));
+      const copyAt = commands.indexOf(`CopyObjectCommand ${toProcess(key)}`);
+      const deleteAt = commands.indexOf(`DeleteObjectCommand ${key}`);
+      expect(copyAt).toBeGreaterThanOrEqual(0);
+      expect(deleteAt).toBeGreaterThan(copyAt);
+    }
+    expect(progress.updates.at(-1)).toEqual({ done: 2, total: 2 });
+    expect(progress.finished).toBe(true);
+    expect(result.skipped).toBe(4); // two other dates, the legacy dump (dated today), README.txt
+    expect(formatReprocessResult(result, bucket)).toEqual({
+      lines: [
+        expect.stringContaining("moved 2 of 2 snapshot(s) to raw_data/to_process/; failed 0"),
+        "(4 other processed object(s) left alone.)",
+      ],
+      exitCode: 0,
+    });
+  });
+
+  it("--dry-run lists what would move and moves nothing", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const before = await keysIn(bucket);
+
+    // Act
+    const result = await run({ bucket, from: "2024-04-21", dryRun: true });
+
+    // Assess
+    expect(await keysIn(bucket)).toEqual(before);
+    expect(result.moved).toEqual([]);
+    expect(
+      result.selected.map((snapshot) => [
+        snapshot.processedKey,
+        snapshot.snapshotDate,
+        snapshot.datedBy,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [named.apr21, "2024-04-21", "name"],
+        [named.apr21late, "2024-04-21", "name"],
+        [named.apr22, "2024-04-22", "name"],
+        [legacy, expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), "last-modified"],
+      ]),
+    );
+    expect(result.selected).toHaveLength(4);
+    const report = formatReprocessResult(result, bucket);
+    expect(report.lines[0]).toBe("Dry run: nothing moved. 4 snapshot(s) would be reprocessed:");
+    expect(report.lines).toContain(
+      `  2024-04-22  s3://${bucket}/${named.apr22} -> ${toProcess(named.apr22)}`,
+    );
+  });
+
+  it("dates a snapshot whose name has no date by its LastModified, and keeps that date on the copy", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const head = await emulator.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: legacy }));
+    const day = head.LastModified!.toISOString().slice(0, 10);
+    const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000)
+      .toISOString()
+      .slice(0, 10);
+
+    // Act
+    const before = await run({ bucket, from: "2024-01-01", to: dayBefore, dryRun: true });
+    const result = await run({ bucket, from: day, to: day });
+
+    // Assess
+    expect(before.selected.map((snapshot) => snapshot.processedKey)).not.toContain(legacy);
+    expect(result.selected).toEqual([
+      {
+        processedKey: legacy,
+        toProcessKey: toProcess(legacy),
+        snapshotDate: day,
+        datedBy: "last-modified",
+      },
+    ]);
+    const copy = await emulator.s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: toProcess(legacy) }),
+    );
+    expect(copy.Metadata).toEqual({ origin: "test", [SNAPSHOT_DATE_METADATA]: day });
+    expect(copy.ContentType).toBe("application/json");
+    expect(await keysIn(bucket)).not.toContain(legacy);
+  });
+
+  it.each([
+    ["a bare name", (key: string) => key.slice("raw_data/processed/".length)],
+    ["a processed key", (key: string) => key],
+    ["its to_process key", (key: string) => key.replace("processed", "to_process")],
+  ])("--key moves one snapshot given %s", async (_, spell) => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const before = await keysIn(bucket);
+
+    // Act
+    const result = await run({ bucket, key: spell(named.apr20) });
+
+    // Assess
+    expect(result.moved).toEqual([toProcess(named.apr20)]);
+    expect(await keysIn(bucket)).toEqual(
+      before
+        .filter((key) => key !== named.apr20)
+        .concat(toProcess(named.apr20))
+        .sort(),
+    );
+  });
+
+  it("--key fails clearly for an unknown snapshot, and for one already waiting in to_process/", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    await run({ bucket, key: named.apr22 });
+
+    // Act
+    const unknown = run({ bucket, key: "nope_20240101T000000000Z.json" });
+    const waiting = run({ bucket, key: named.apr22 });
+
+    // Assess
+    await expect(unknown).rejects.toThrow(UsageError);
+    await expect(unknown).rejects.toThrow(
+      `No snapshot s3://${bucket}/raw_data/processed/nope_20240101T000000000Z.json`,
+    );
+    await expect(waiting).rejects.toThrow("is already waiting for the transform");
+  });
+
+  it("keeps the processed copy of a snapshot whose copy failed, reports it, and moves the others", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const realSend = emulator.s3.send.bind(emulator.s3);
+    const spy = jest.spyOn(emulator.s3, "send").mockImplementation(((command: {
+      input: { Key?: string };
+    }) => {
+      if (command instanceof CopyObjectCommand && command.input.Key === toProcess(named.apr21)) {
+        return Promise.reject(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+      }
+      return realSend(command as never);
+    }) as never);
+
+    // Act
+    const result = await run({ bucket, from: "2024-04-21", to: "2024-04-22" });
+    spy.mockRestore();
+
+    // Assess
+    expect(result.failed).toEqual([
+      { processedKey: named.apr21, error: "AccessDenied: Access Denied" },
+    ]);
+    expect(result.moved).toEqual([toProcess(named.apr21late), toProcess(named.apr22)].sort());
+    const keys = await keysIn(bucket);
+    expect(keys).toContain(named.apr21);
+    expect(keys).not.toContain(toProcess(named.apr21));
+    const report = formatReprocessResult(result, bucket);
+    expect(report.exitCode).toBe(1);
+    expect(report.lines).toContain(`  not moved: ${named.apr21}: AccessDenied: Access Denied`);
+  });
+
+  it("never deletes before the copy exists: a failed delete leaves the snapshot in both places", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const realSend = emulator.s3.send.bind(emulator.s3);
+    const spy = jest.spyOn(emulator.s3, "send").mockImplementation(((command: unknown) => {
+      if (command instanceof DeleteObjectCommand) return Promise.reject(new Error("throttled"));
+      return realSend(command as never);
+    }) as never);
+
+    // Act
+    const result = await run({ bucket, key: named.apr20 });
+    spy.mockRestore();
+
+    // Assess
+    expect(result.failed).toHaveLength(1);
+    const keys = await keysIn(bucket);
+    expect(keys).toContain(named.apr20);
+    expect(keys).toContain(toProcess(named.apr20));
+  });
+});
