@@ -16,15 +16,22 @@ export interface Emulator {
 }
 
 /**
- * Starts fauxqs on a loopback port (0: any free one) and points the AWS SDK's standard
+ * Starts fauxqs on a loopback port (default 0: any free one) and points the AWS SDK's standard
  * variables at it (`AWS_ENDPOINT_URL`, a region and dummy credentials when none are set), so
  * clients created afterwards, the handlers' included, talk to it. fauxqs names queue URLs
  * `sqs.<region>.localhost`, which this machine does not resolve: `*.localhost` is mapped to
  * 127.0.0.1 for this process.
  */
-export async function startEmulator(port = 0): Promise<Emulator> {
+export async function startEmulator(
+  options: { port?: number; recordS3Events?: boolean } = {},
+): Promise<Emulator> {
   const restoreDns = interceptLocalhostDns();
-  const server = await startFauxqs({ port, logger: false });
+  const server = await startFauxqs({
+    port: options.port ?? 0,
+    logger: false,
+    // The local mode reads S3 writes from the spy to send S3-style notifications.
+    ...(options.recordS3Events ? { messageSpies: { bufferSize: 100_000 } } : {}),
+  });
   const saved = { ...process.env };
   process.env.AWS_ENDPOINT_URL = server.address;
   process.env.AWS_REGION ??= "us-east-1";

@@ -1,0 +1,78 @@
+/**
+ * Plays S3's part in the local mode: fauxqs sends no bucket notifications, so every object
+ * written under `raw_data/to_process/*.json` becomes an `ObjectCreated` message on the ingest
+ * queue, in S3's own format (URL-encoded key), as the Terraform notification would send it.
+ */
+import { HeadObjectCommand } from "@aws-sdk/client-s3";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { S3SpyEvent } from "fauxqs";
+import { objectCreatedMessage, testEventMessage } from "../../functions/shared/s3-event";
+import { RAW_SUFFIX, RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
+import type { Emulator } from "./emulator";
+
+/** Sends S3-style notifications for new raw objects; start() polls the emulator's event log. */
+export class NotificationRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private pending: Promise<void> = Promise.resolve();
+  /** How many ObjectCreated notifications were sent. */
+  sent = 0;
+
+  constructor(
+    private readonly emulator: Emulator,
+    private readonly bucket: string,
+    private readonly queueUrl: string,
+  ) {}
+
+  /** Sends the `s3:TestEvent` S3 sends when a notification is configured, then relays writes. */
+  async start(pollMs = 20): Promise<void> {
+    await this.send(testEventMessage(this.bucket));
+    this.timer = setInterval(() => void this.flush(), pollMs);
+  }
+
+  /** Relays every write seen so far; resolves once their messages are on the queue. */
+  flush(): Promise<void> {
+    const events = this.emulator.server.spy.getAllMessages();
+    this.emulator.server.spy.clear();
+    const created = events.filter(
+      (event): event is S3SpyEvent =>
+        event.service === "s3" &&
+        event.status === "uploaded" &&
+        event.bucket === this.bucket &&
+        event.key.startsWith(RAW_TO_PROCESS_PREFIX) &&
+        event.key.endsWith(RAW_SUFFIX),
+    );
+    this.pending = this.pending.then(async () => {
+      for (const event of created) await this.notify(event.key, new Date(event.timestamp));
+    });
+    return this.pending;
+  }
+
+  /** Stops relaying after sending what is pending. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
+  }
+
+  private async notify(key: string, eventTime: Date): Promise<void> {
+    // S3 notifies even if the object is gone by then; so does the relay (size unknown: 0).
+    const head = await this.emulator.s3
+      .send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
+      .catch(() => undefined);
+    await this.send(
+      objectCreatedMessage({
+        bucket: this.bucket,
+        key,
+        size: head?.ContentLength ?? 0,
+        eTag: head?.ETag?.replace(/"/g, ""),
+        eventTime,
+      }),
+    );
+    this.sent += 1;
+  }
+
+  private async send(body: string): Promise<void> {
+    await this.emulator.sqs.send(
+      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }),
+    );
+  }
+}

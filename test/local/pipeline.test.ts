@@ -1,0 +1,209 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { listNamedQueries, namedQuery, statementOf } from "../../scripts/lib/named-queries";
+import { demoCharts, demoExtractionTime, DEMO_DAYS } from "../../scripts/local/demo-charts";
+import { openLakeCatalog, type LakeCatalog } from "../../scripts/local/lake-catalog";
+import {
+  deadLetteredKeys,
+  exportLake,
+  listKeys,
+  POISON_KEY,
+  putPoisonObject,
+  runExtract,
+  runTransform,
+  startLocalInfrastructure,
+  startSpotifySource,
+  type LocalInfrastructure,
+  type SpotifySource,
+} from "../../scripts/local/pipeline";
+import { top50GlobalPlaylist } from "../../scripts/local-spotify-api/recordings";
+
+interface Track {
+  id: string;
+  name: string;
+  artists: { id: string; name: string }[];
+  album: { id: string; artists: { id: string }[] };
+}
+
+/** The demo charts as the tests see them: each day's tracks in position order. */
+const charts = demoCharts(top50GlobalPlaylist("item").entries as { track: Track }[]).map((day) =>
+  day.map((entry) => entry.track),
+);
+const dayOf = (index: number) => demoExtractionTime(index).toISOString().slice(0, 10);
+
+describe("the local pipeline end to end (fake Spotify -> extract -> queue -> transform -> DuckDB)", () => {
+  let infra: LocalInfrastructure;
+  let spotify: SpotifySource;
+  let lakeDir: string;
+  let catalog: LakeCatalog;
+  let firstRunKeys: string[];
+
+  beforeAll(async () => {
+    lakeDir = await mkdtemp(path.join(tmpdir(), "lake-"));
+    process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+    infra = await startLocalInfrastructure();
+    spotify = await startSpotifySource({});
+    const runs = await runExtract(infra, spotify);
+    expect(runs.map((run) => run.error)).toEqual(Array(DEMO_DAYS).fill(undefined));
+    await putPoisonObject(infra);
+    const stats = await runTransform(infra);
+    expect(stats.recordsSucceeded).toBe(DEMO_DAYS + 1); // the snapshots and the s3:TestEvent
+    await exportLake(infra, lakeDir);
+    firstRunKeys = await listKeys(infra);
+    catalog = await openLakeCatalog(lakeDir);
+  });
+  afterAll(async () => {
+    catalog?.close();
+    if (spotify?.kind === "local") await spotify.api.stop();
+    await infra?.stop();
+    await rm(lakeDir, { recursive: true, force: true });
+    delete process.env.POWERTOOLS_LOG_LEVEL;
+  });
+
+  it("moves every good snapshot to processed/ and the poison message to the DLQ, losing nothing", async () => {
+    expect(await deadLetteredKeys(infra)).toEqual([POISON_KEY]);
+    expect(await listKeys(infra, "raw_data/to_process/")).toEqual([POISON_KEY]);
+    expect(await listKeys(infra, "raw_data/processed/")).toHaveLength(DEMO_DAYS);
+  });
+
+  it("registers the four tables with the expected row counts", () => {
+    const distinct = <T>(values: T[]) => new Set(values).size;
+    expect(Object.fromEntries(catalog.tables.map((table) => [table.name, table.rows]))).toEqual({
+      songs: charts.flat().length,
+      albums: charts.reduce((n, day) => n + distinct(day.map((t) => t.album.id)), 0),
+      artists: charts.reduce(
+        (n, day) =>
+          n + distinct(day.flatMap((t) => [...t.artists, ...t.album.artists].map((a) => a.id))),
+        0,
+      ),
+      playlists: DEMO_DAYS,
+    });
+    expect(catalog.tables.find((t) => t.name === "songs")!.columns).toContainEqual({
+      name: "snapshot_date",
+      type: "VARCHAR",
+    });
+  });
+
+  it("answers latest_chart with the last day's chart in order", async () => {
+    const rows = await catalog.query(statementOf(namedQuery("latest_chart")));
+    const last = charts[DEMO_DAYS - 1]!;
+    expect(
+      rows.map((row) => [row.snapshot_date, row.position, row.song_id, row.lead_artist_name]),
+    ).toEqual(
+      last.map((track, i) => [dayOf(DEMO_DAYS - 1), i + 1, track.id, track.artists[0]!.name]),
+    );
+  });
+
+  it("answers new_entries_since_previous_snapshot with the songs the last day brought in", async () => {
+    const rows = await catalog.query(
+      statementOf(namedQuery("new_entries_since_previous_snapshot")),
+    );
+    const previous = new Set(charts[DEMO_DAYS - 2]!.map((track) => track.id));
+    const expected = charts[DEMO_DAYS - 1]!.map((track, i) => ({
+      id: track.id,
+      position: i + 1,
+    })).filter((song) => !previous.has(song.id));
+    expect(expected.length).toBeGreaterThan(0);
+    expect(rows.map((row) => [row.song_id, row.position, row.previous_snapshot_date])).toEqual(
+      expected.map((song) => [song.id, song.position, dayOf(DEMO_DAYS - 2)]),
+    );
+  });
+
+  it("answers song_peak_position_and_days_on_chart", async () => {
+    const rows = await catalog.query(
+      statementOf(namedQuery("song_peak_position_and_days_on_chart")),
+    );
+    const songs = new Map<string, { peak: number; days: number; first: string; last: string }>();
+    charts.forEach((day, d) =>
+      day.forEach((track, i) => {
+        const song = songs.get(track.id) ?? {
+          peak: Infinity,
+          days: 0,
+          first: dayOf(d),
+          last: dayOf(d),
+        };
+        songs.set(track.id, {
+          peak: Math.min(song.peak, i + 1),
+          days: song.days + 1,
+          first: song.first,
+          last: dayOf(d),
+        });
+      }),
+    );
+    const expected = [...songs.entries()]
+      .sort(([idA, a], [idB, b]) => a.peak - b.peak || b.days - a.days || (idA < idB ? -1 : 1))
+      .map(([id, s]) => [id, s.peak, s.days, s.first, s.last]);
+    expect(
+      rows.map((row) => [
+        row.song_id,
+        row.peak_position,
+        row.days_on_chart,
+        row.first_day,
+        row.last_day,
+      ]),
+    ).toEqual(expected);
+    expect(new Set(expected.map((row) => row[2])).size).toBeGreaterThan(1); // days on chart differ
+  });
+
+  it("answers top_artists_by_days_on_chart", async () => {
+    const rows = await catalog.query(statementOf(namedQuery("top_artists_by_days_on_chart")));
+    const artists = new Map<string, { days: Set<number>; songs: Set<string>; best: number }>();
+    charts.forEach((day, d) =>
+      day.forEach((track, i) => {
+        for (const artist of track.artists) {
+          const a = artists.get(artist.id) ?? {
+            days: new Set<number>(),
+            songs: new Set<string>(),
+            best: Infinity,
+          };
+          a.days.add(d);
+          a.songs.add(track.id);
+          a.best = Math.min(a.best, i + 1);
+          artists.set(artist.id, a);
+        }
+      }),
+    );
+    const expected = [...artists.entries()]
+      .map(([id, a]) => [id, a.days.size, a.songs.size, a.best] as const)
+      .sort((a, b) => b[1] - a[1] || a[3] - b[3] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 50);
+    expect(
+      rows.map((row) => [row.artist_id, row.days_on_chart, row.songs_on_chart, row.best_position]),
+    ).toEqual(expected);
+  });
+
+  it("runs every named query on DuckDB", async () => {
+    for (const query of listNamedQueries()) {
+      expect((await catalog.query(statementOf(query))).length).toBeGreaterThan(0);
+    }
+  });
+
+  it("changes nothing when the same days are extracted and transformed again", async () => {
+    // Prepare
+    const before = Object.fromEntries(
+      await Promise.all(
+        listNamedQueries().map(async (q) => [q.name, await catalog.query(statementOf(q))] as const),
+      ),
+    );
+
+    // Act
+    await runExtract(infra, spotify);
+    await runTransform(infra);
+    const againDir = await mkdtemp(path.join(tmpdir(), "lake-again-"));
+    await exportLake(infra, againDir);
+    const again = await openLakeCatalog(againDir);
+
+    // Assess
+    try {
+      expect(await listKeys(infra)).toEqual(firstRunKeys);
+      for (const query of listNamedQueries()) {
+        expect(await again.query(statementOf(query))).toEqual(before[query.name]);
+      }
+      expect(again.tables.map((t) => t.rows)).toEqual(catalog.tables.map((t) => t.rows));
+    } finally {
+      again.close();
+      await rm(againDir, { recursive: true, force: true });
+    }
+  });
+});
