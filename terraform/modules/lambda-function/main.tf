@@ -1,0 +1,83 @@
+# One Lambda function from a zip built by `make build` (dist/<name>.zip holding index.mjs):
+# its execution role with the caller's policy, and its log group, created before the
+# function so Lambda never creates one without retention.
+
+data "aws_iam_policy_document" "assume_role" {
+  statement {
+    effect  = "Allow"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["lambda.amazonaws.com"]
+    }
+  }
+}
+
+resource "aws_iam_role" "this" {
+  name               = var.function_name
+  description        = "Execution role of the ${var.function_name} Lambda function."
+  assume_role_policy = data.aws_iam_policy_document.assume_role.json
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_log_group" "this" {
+  name              = "/aws/lambda/${var.function_name}"
+  retention_in_days = var.log_retention_days
+  kms_key_id        = var.log_kms_key_arn
+
+  tags = var.tags
+}
+
+# Writing its own logs (and so its EMF metrics: Powertools Metrics writes them to the log,
+# which is why no cloudwatch:PutMetricData is granted).
+data "aws_iam_policy_document" "logs" {
+  statement {
+    sid       = "WriteOwnLogs"
+    effect    = "Allow"
+    actions   = ["logs:CreateLogStream", "logs:PutLogEvents"]
+    resources = ["${aws_cloudwatch_log_group.this.arn}:*"]
+  }
+}
+
+resource "aws_iam_role_policy" "logs" {
+  name   = "logs"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.logs.json
+}
+
+resource "aws_iam_role_policy" "this" {
+  name   = var.policy_name
+  role   = aws_iam_role.this.id
+  policy = var.policy_json
+}
+
+resource "aws_lambda_function" "this" {
+  function_name    = var.function_name
+  description      = var.description
+  role             = aws_iam_role.this.arn
+  filename         = var.zip_path
+  source_code_hash = filebase64sha256(var.zip_path)
+  handler          = var.handler
+  runtime          = var.runtime
+  architectures    = [var.architecture]
+  memory_size      = var.memory_size_mb
+  timeout          = var.timeout_seconds
+
+  reserved_concurrent_executions = var.reserved_concurrent_executions
+
+  environment {
+    variables = var.environment_variables
+  }
+
+  tags = var.tags
+
+  # The log group must exist first, and the role must hold its permissions before anything
+  # (an event source mapping, a schedule) starts using the function.
+  depends_on = [
+    aws_cloudwatch_log_group.this,
+    aws_iam_role_policy.logs,
+    aws_iam_role_policy.this,
+  ]
+}

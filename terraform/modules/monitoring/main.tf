@@ -1,0 +1,531 @@
+# Operations: an SNS topic for alarms, the alarms themselves (names fixed across the team:
+# scripts/ops.ts and docs/RUNBOOK.md refer to them), an EventBridge rule for failed crawler
+# runs, and a dashboard with the same signals.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  account    = data.aws_caller_identity.current.account_id
+  region     = data.aws_region.current.region
+  partition  = data.aws_partition.current.partition
+  create_key = var.kms_key_arn == null
+  topic_key  = local.create_key ? aws_kms_key.alarms[0].arn : var.kms_key_arn
+  # CloudWatch alarm periods: five minutes for operational signals.
+  period                          = 300
+  transform_duration_threshold_ms = floor(var.transform_timeout_seconds * 1000 * var.duration_alarm_ratio)
+  alarm_actions                   = [aws_sns_topic.alarms.arn]
+}
+
+# SNS topics encrypted with the AWS-managed key cannot receive CloudWatch alarms or
+# EventBridge events (its key policy cannot be changed), so the topic gets a customer key
+# unless one is given.
+data "aws_iam_policy_document" "alarm_key" {
+  count = local.create_key ? 1 : 0
+
+  statement {
+    sid    = "AccountAdministersKey"
+    effect = "Allow"
+    actions = [
+      "kms:Create*",
+      "kms:Describe*",
+      "kms:Enable*",
+      "kms:List*",
+      "kms:Put*",
+      "kms:Update*",
+      "kms:Revoke*",
+      "kms:Disable*",
+      "kms:Get*",
+      "kms:Delete*",
+      "kms:TagResource",
+      "kms:UntagResource",
+      "kms:ScheduleKeyDeletion",
+      "kms:CancelKeyDeletion",
+      "kms:RotateKeyOnDemand",
+      "kms:Encrypt",
+      "kms:Decrypt",
+      "kms:ReEncrypt*",
+      "kms:GenerateDataKey*",
+    ]
+    # In a key policy, "*" means this key.
+    resources = ["*"]
+
+    principals {
+      type        = "AWS"
+      identifiers = ["arn:${local.partition}:iam::${local.account}:root"]
+    }
+  }
+
+  statement {
+    sid       = "AlarmPublishersEncrypt"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
+    }
+  }
+}
+
+resource "aws_kms_key" "alarms" {
+  count = local.create_key ? 1 : 0
+
+  description             = "Encrypts the ${var.name_prefix} alarm topic."
+  enable_key_rotation     = true
+  deletion_window_in_days = 7
+  policy                  = data.aws_iam_policy_document.alarm_key[0].json
+
+  tags = var.tags
+}
+
+resource "aws_kms_alias" "alarms" {
+  count = local.create_key ? 1 : 0
+
+  name          = "alias/${var.name_prefix}-alarms"
+  target_key_id = aws_kms_key.alarms[0].key_id
+}
+
+resource "aws_sns_topic" "alarms" {
+  name              = "${var.name_prefix}-alarms"
+  kms_master_key_id = local.topic_key
+
+  tags = var.tags
+}
+
+data "aws_iam_policy_document" "topic" {
+  statement {
+    sid       = "CloudWatchAlarmsPublish"
+    effect    = "Allow"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["cloudwatch.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:SourceArn"
+      values   = ["arn:${local.partition}:cloudwatch:${local.region}:${local.account}:alarm:${var.name_prefix}-*"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [local.account]
+    }
+  }
+
+  statement {
+    sid       = "CrawlerFailedRulePublishes"
+    effect    = "Allow"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
+    }
+
+    condition {
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [aws_cloudwatch_event_rule.crawler_failed.arn]
+    }
+  }
+
+  statement {
+    sid       = "DenyInsecureTransport"
+    effect    = "Deny"
+    actions   = ["sns:Publish"]
+    resources = [aws_sns_topic.alarms.arn]
+
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+
+    condition {
+      test     = "Bool"
+      variable = "aws:SecureTransport"
+      values   = ["false"]
+    }
+  }
+}
+
+resource "aws_sns_topic_policy" "alarms" {
+  arn    = aws_sns_topic.alarms.arn
+  policy = data.aws_iam_policy_document.topic.json
+}
+
+resource "aws_sns_topic_subscription" "email" {
+  count = var.alarm_email == null ? 0 : 1
+
+  topic_arn = aws_sns_topic.alarms.arn
+  protocol  = "email"
+  endpoint  = var.alarm_email
+}
+
+# --- Lambda functions ---------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "extract_errors" {
+  alarm_name          = "${var.name_prefix}-extract-errors"
+  alarm_description   = "The extract function failed: a playlist could not be snapshotted (see its log)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = var.extract_function_name }
+  statistic           = "Sum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "transform_errors" {
+  alarm_name          = "${var.name_prefix}-transform-errors"
+  alarm_description   = "The transform function failed as a whole (records it reports as failed are retried and counted in RecordsFailed)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = var.transform_function_name }
+  statistic           = "Sum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "extract_throttles" {
+  alarm_name          = "${var.name_prefix}-extract-throttles"
+  alarm_description   = "Lambda throttled the extract function (account concurrency exhausted)."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = var.extract_function_name }
+  statistic           = "Sum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "transform_throttles" {
+  alarm_name          = "${var.name_prefix}-transform-throttles"
+  alarm_description   = "Lambda throttled the transform function; messages wait in the ingest queue."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Throttles"
+  dimensions          = { FunctionName = var.transform_function_name }
+  statistic           = "Sum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "transform_duration_near_timeout" {
+  alarm_name          = "${var.name_prefix}-transform-duration-near-timeout"
+  alarm_description   = "A transform run took over ${floor(var.duration_alarm_ratio * 100)}% of its ${var.transform_timeout_seconds}s timeout: raise the timeout (and the visibility timeout with it) or the memory."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Duration"
+  dimensions          = { FunctionName = var.transform_function_name }
+  statistic           = "Maximum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = local.transform_duration_threshold_ms
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+# Powertools Metrics emits TracksExtracted with exactly one dimension, service, set from
+# POWERTOOLS_SERVICE_NAME; the alarm must name the same dimension set to see the metric.
+# Missing data breaches: a day without any extract run is exactly what this alarm is for.
+resource "aws_cloudwatch_metric_alarm" "no_tracks_extracted" {
+  alarm_name          = "${var.name_prefix}-no-tracks-extracted"
+  alarm_description   = "No TracksExtracted in the last 24 hours: the daily extract did not run or read nothing."
+  namespace           = var.metrics_namespace
+  metric_name         = "TracksExtracted"
+  dimensions          = { service = var.extract_service_name }
+  statistic           = "Sum"
+  period              = 86400
+  evaluation_periods  = 1
+  comparison_operator = "LessThanThreshold"
+  threshold           = 1
+  treat_missing_data  = "breaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+# --- Queues ---------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
+  alarm_name          = "${var.name_prefix}-dlq-not-empty"
+  alarm_description   = "Raw snapshots failed ${var.max_receive_count} times and wait in ${var.dead_letter_queue_name}: fix the cause, then `make replay-dlq`."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.dead_letter_queue_name }
+  statistic           = "Maximum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "ingest_oldest_message_age" {
+  alarm_name          = "${var.name_prefix}-ingest-oldest-message-age"
+  alarm_description   = "A raw snapshot has waited over ${var.oldest_message_age_threshold_seconds}s in ${var.queue_name}: the transform is failing, throttled or disabled."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateAgeOfOldestMessage"
+  dimensions          = { QueueName = var.queue_name }
+  statistic           = "Maximum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  threshold           = var.oldest_message_age_threshold_seconds
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_metric_alarm" "scheduler_dlq_not_empty" {
+  alarm_name          = "${var.name_prefix}-scheduler-dlq-not-empty"
+  alarm_description   = "EventBridge Scheduler could not invoke the extract function (see the messages in ${var.scheduler_dead_letter_queue_name})."
+  namespace           = "AWS/SQS"
+  metric_name         = "ApproximateNumberOfMessagesVisible"
+  dimensions          = { QueueName = var.scheduler_dead_letter_queue_name }
+  statistic           = "Maximum"
+  period              = local.period
+  evaluation_periods  = 1
+  comparison_operator = "GreaterThanThreshold"
+  threshold           = 0
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+
+  tags = var.tags
+}
+
+# --- Glue crawler ---------------------------------------------------------------------------
+
+resource "aws_cloudwatch_event_rule" "crawler_failed" {
+  name        = "${var.name_prefix}-crawler-failed"
+  description = "A run of the ${var.crawler_name} Glue crawler failed."
+
+  event_pattern = jsonencode({
+    source        = ["aws.glue"]
+    "detail-type" = ["Glue Crawler State Change"]
+    detail = {
+      crawlerName = [var.crawler_name]
+      state       = ["Failed"]
+    }
+  })
+
+  tags = var.tags
+}
+
+resource "aws_cloudwatch_event_target" "crawler_failed" {
+  rule      = aws_cloudwatch_event_rule.crawler_failed.name
+  target_id = "alarm-topic"
+  arn       = aws_sns_topic.alarms.arn
+
+  input_transformer {
+    input_paths = {
+      crawler = "$.detail.crawlerName"
+      message = "$.detail.errorMessage"
+      time    = "$.time"
+    }
+    input_template = "\"Glue crawler <crawler> failed at <time>: <message>\""
+  }
+}
+
+# --- Dashboard ------------------------------------------------------------------------------
+
+locals {
+  lambda_metric_names = ["Invocations", "Errors", "Throttles"]
+  dashboard_widgets = [
+    {
+      type   = "text"
+      x      = 0
+      y      = 0
+      width  = 24
+      height = 2
+      properties = {
+        markdown = "## ${var.name_prefix}\nDaily Spotify snapshots: extract -> S3 -> ingest queue -> transform -> Glue crawler -> Athena. Alarms notify `${aws_sns_topic.alarms.name}`; the runbook is docs/RUNBOOK.md."
+      }
+    },
+    {
+      type   = "alarm"
+      x      = 0
+      y      = 2
+      width  = 24
+      height = 3
+      properties = {
+        title = "Alarms"
+        alarms = [
+          aws_cloudwatch_metric_alarm.extract_errors.arn,
+          aws_cloudwatch_metric_alarm.transform_errors.arn,
+          aws_cloudwatch_metric_alarm.extract_throttles.arn,
+          aws_cloudwatch_metric_alarm.transform_throttles.arn,
+          aws_cloudwatch_metric_alarm.transform_duration_near_timeout.arn,
+          aws_cloudwatch_metric_alarm.dlq_not_empty.arn,
+          aws_cloudwatch_metric_alarm.ingest_oldest_message_age.arn,
+          aws_cloudwatch_metric_alarm.no_tracks_extracted.arn,
+          aws_cloudwatch_metric_alarm.scheduler_dlq_not_empty.arn,
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 5
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Extract function"
+        region = local.region
+        stat   = "Sum"
+        period = local.period
+        metrics = [
+          for name in local.lambda_metric_names : ["AWS/Lambda", name, "FunctionName", var.extract_function_name]
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 5
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Transform function"
+        region = local.region
+        stat   = "Sum"
+        period = local.period
+        metrics = [
+          for name in local.lambda_metric_names : ["AWS/Lambda", name, "FunctionName", var.transform_function_name]
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 11
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Transform duration (ms) against its timeout"
+        region = local.region
+        stat   = "Maximum"
+        period = local.period
+        metrics = [
+          ["AWS/Lambda", "Duration", "FunctionName", var.transform_function_name],
+          ["AWS/Lambda", "Duration", "FunctionName", var.extract_function_name],
+        ]
+        annotations = {
+          horizontal = [
+            { label = "transform timeout", value = var.transform_timeout_seconds * 1000 },
+            { label = "alarm", value = local.transform_duration_threshold_ms },
+          ]
+        }
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 11
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Queues"
+        region = local.region
+        stat   = "Maximum"
+        period = local.period
+        metrics = [
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.queue_name, { label = "ingest visible" }],
+          ["AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", var.queue_name, { label = "ingest oldest (s)", yAxis = "right" }],
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.dead_letter_queue_name, { label = "dead-letter queue" }],
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", var.scheduler_dead_letter_queue_name, { label = "scheduler DLQ" }],
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 17
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Extract (${var.metrics_namespace})"
+        region = local.region
+        stat   = "Sum"
+        period = 86400
+        metrics = [
+          for name in ["TracksExtracted", "PlaylistsExtracted", "PlaylistsFailed", "SpotifyRequests", "SpotifyRetries429", "SpotifyRetries5xx"] :
+          [var.metrics_namespace, name, "service", var.extract_service_name]
+        ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 12
+      y      = 17
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Transform (${var.metrics_namespace})"
+        region = local.region
+        stat   = "Sum"
+        period = 86400
+        metrics = [
+          for name in ["SnapshotsTransformed", "RecordsFailed", "SongsRowsWritten", "EntriesSkippedNull", "EntriesSkippedLocal", "EntriesSkippedEpisode"] :
+          [var.metrics_namespace, name, "service", var.transform_service_name]
+        ]
+      }
+    },
+  ]
+}
+
+resource "aws_cloudwatch_dashboard" "this" {
+  dashboard_name = var.name_prefix
+  dashboard_body = jsonencode({ widgets = local.dashboard_widgets })
+}

@@ -1,0 +1,149 @@
+variable "function_name" {
+  description = "Name of the transform function (also its role and log group)."
+  type        = string
+}
+
+variable "zip_path" {
+  description = "Path of dist/transform.zip built by `make build`."
+  type        = string
+}
+
+variable "runtime" {
+  description = "Lambda runtime."
+  type        = string
+  default     = "nodejs22.x"
+}
+
+variable "architecture" {
+  description = "Instruction set of the function."
+  type        = string
+  default     = "arm64"
+}
+
+variable "memory_size_mb" {
+  description = "Memory of the function in MB."
+  type        = number
+  default     = 512
+}
+
+variable "timeout_seconds" {
+  description = "Timeout of one batch in seconds; the ingest queue's visibility timeout must be at least 6 times it."
+  type        = number
+}
+
+variable "environment_variables" {
+  description = "Environment of the function (DATA_BUCKET, GLUE_CRAWLER_NAME, Powertools settings...)."
+  type        = map(string)
+}
+
+variable "data_bucket_name" {
+  description = "Name of the data lake bucket."
+  type        = string
+}
+
+variable "data_bucket_arn" {
+  description = "ARN of the data lake bucket."
+  type        = string
+}
+
+variable "raw_prefix" {
+  description = "Key prefix of every raw snapshot (read access)."
+  type        = string
+  default     = "raw_data/"
+}
+
+variable "raw_to_process_prefix" {
+  description = "Key prefix of raw snapshots waiting for the transform (delete access)."
+  type        = string
+  default     = "raw_data/to_process/"
+}
+
+variable "raw_processed_prefix" {
+  description = "Key prefix of transformed raw snapshots (write access)."
+  type        = string
+  default     = "raw_data/processed/"
+}
+
+variable "transformed_prefix" {
+  description = "Key prefix of the Parquet tables (write access)."
+  type        = string
+  default     = "transformed_data/"
+}
+
+variable "queue_arn" {
+  description = "ARN of the ingest queue the function consumes."
+  type        = string
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:sqs:", var.queue_arn))
+    error_message = "queue_arn must be an SQS queue ARN."
+  }
+}
+
+variable "glue_crawler_name" {
+  description = "Name of the Glue crawler the function starts after new data lands; null grants no glue:StartCrawler."
+  type        = string
+  default     = null
+}
+
+variable "batch_size" {
+  description = "Messages per invocation."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10000
+    error_message = "batch_size must be between 1 and 10000."
+  }
+}
+
+variable "maximum_batching_window_seconds" {
+  description = "How long the event source mapping gathers messages before invoking."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.maximum_batching_window_seconds >= 0 && var.maximum_batching_window_seconds <= 300
+    error_message = "maximum_batching_window_seconds must be between 0 and 300."
+  }
+
+  validation {
+    condition     = var.batch_size <= 10 || var.maximum_batching_window_seconds >= 1
+    error_message = "A batch_size above 10 needs a maximum_batching_window_seconds of at least 1."
+  }
+}
+
+variable "maximum_concurrency" {
+  description = "Most concurrent invocations the event source mapping makes."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
+    error_message = "maximum_concurrency must be between 2 and 1000 (SQS event source mapping limits)."
+  }
+}
+
+variable "kms_key_arn" {
+  description = "ARN of the KMS key of the bucket and queue; null when they use AWS-managed encryption."
+  type        = string
+  default     = null
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of a KMS key for the log group; null for CloudWatch Logs' own encryption."
+  type        = string
+  default     = null
+}
+
+variable "log_retention_days" {
+  description = "Retention of the function's log group in days."
+  type        = number
+  default     = 30
+}
+
+variable "tags" {
+  description = "Tags for every resource of the module."
+  type        = map(string)
+  default     = {}
+}
