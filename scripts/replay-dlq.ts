@@ -4,7 +4,7 @@
  * queue. The AWS SDK's standard variables choose the account, region and endpoint
  * (`AWS_PROFILE`, `AWS_REGION`, `AWS_ENDPOINT_URL`, `AWS_ENDPOINT_URL_SQS`...).
  */
-import { SQSClient } from "@aws-sdk/client-sqs";
+import { sqsClientFromEnvironment } from "./ops/aws-clients";
 import { runCommand } from "./ops/cli";
 import { createProgressReporter } from "./ops/progress";
 import {
@@ -21,7 +21,7 @@ await runCommand(async () => {
     console.log(REPLAY_USAGE);
     return 0;
   }
-  const sqs = new SQSClient({});
+  const sqs = sqsClientFromEnvironment();
   try {
     const signal = abortOnSigint(() =>
       console.error("\nStopping (Ctrl-C again to quit at once; nothing is lost either way)..."),

@@ -4,7 +4,7 @@
  * `raw_data/processed/` back to `raw_data/to_process/` so the transform runs on them again.
  * The AWS SDK's standard variables choose the account, region and endpoint.
  */
-import { S3Client } from "@aws-sdk/client-s3";
+import { s3ClientFromEnvironment } from "./ops/aws-clients";
 import { runCommand } from "./ops/cli";
 import { createProgressReporter } from "./ops/progress";
 import {
@@ -20,10 +20,7 @@ await runCommand(async () => {
     console.log(REPROCESS_USAGE);
     return 0;
   }
-  // Path-style only when an endpoint is set: local emulators serve buckets on one host.
-  const s3 = new S3Client({
-    forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3 ?? process.env.AWS_ENDPOINT_URL),
-  });
+  const s3 = s3ClientFromEnvironment();
   try {
     const result = await reprocessSnapshots(options, {
       s3,

@@ -255,7 +255,10 @@ async function selectRange(
     }
     continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (continuationToken);
-  selected.sort((a, b) => a.processedKey.localeCompare(b.processedKey));
+  selected.sort(
+    (a, b) =>
+      a.snapshotDate.localeCompare(b.snapshotDate) || a.processedKey.localeCompare(b.processedKey),
+  );
   return { selected, skipped };
 }
 
