@@ -1,0 +1,195 @@
+/**
+ * The extract Lambda: reads its configuration and credentials, snapshots the playlists
+ * (`extract-playlists.ts`), emits the metrics, and fails the invocation with one error naming
+ * every failed playlist and why, so the Errors alarm fires.
+ *
+ * AWS clients, the token cache and the credential sources live at module scope: created once
+ * per cold start and reused by warm invocations.
+ */
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { S3Client } from "@aws-sdk/client-s3";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { Context } from "aws-lambda";
+import { createObservability } from "../shared/powertools";
+import { readExtractConfig, type ExtractConfig } from "./config";
+import {
+  EnvironmentCredentialSource,
+  SecretsManagerCredentialSource,
+  type CredentialSource,
+} from "./credentials";
+import { extractPlaylists, type ExtractRunResult } from "./extract-playlists";
+import { redactingLogger, redactSecrets } from "./redact";
+import { s3SnapshotStore } from "./s3-snapshot-store";
+import { AccessTokenCache, SpotifyClient, SpotifyRequestStats } from "./spotify-client";
+
+/** Default Powertools service name (Terraform sets `POWERTOOLS_SERVICE_NAME`). */
+export const SERVICE_NAME = "spotify-etl-extract";
+
+const { logger, metrics } = createObservability(SERVICE_NAME);
+const s3 = new S3Client({});
+const secretsManager = new SecretsManagerClient({});
+const tokenCache = new AccessTokenCache();
+const secretSources = new Map<string, SecretsManagerCredentialSource>();
+const environmentSource = new EnvironmentCredentialSource();
+
+/** What a successful invocation returns (also logged). */
+export interface ExtractSummary {
+  written: { playlistId: string; key: string; entries: number; tracks: number }[];
+}
+
+/** The invocation failed for at least one playlist (or could not store a rotated token). */
+export class ExtractFailedError extends Error {
+  constructor(
+    message: string,
+    readonly failedPlaylistIds: string[],
+  ) {
+    super(message);
+    this.name = "ExtractFailedError";
+  }
+}
+
+/** Options for {@link createHandler}; the defaults are the Lambda's. */
+export interface ExtractHandlerOptions {
+  /** The extraction clock (`extracted_at`, raw key). The local demo runs "as of" past days. */
+  now?: () => Date;
+}
+
+type LambdaContextLike = Pick<Context, "getRemainingTimeInMillis"> & Partial<Context>;
+
+/** Builds the handler; {@link handler} is the one Lambda runs. */
+export function createHandler(options: ExtractHandlerOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  return async function extractHandler(
+    event: unknown,
+    context?: LambdaContextLike,
+  ): Promise<ExtractSummary> {
+    if (context?.awsRequestId) logger.addContext(context as Context);
+    const stats = new SpotifyRequestStats();
+    const runProblems: string[] = [];
+    let result: ExtractRunResult | undefined;
+    let secrets: () => readonly string[] = () => [];
+    const log = redactingLogger(logger, () => secrets());
+    try {
+      const config = readExtractConfig(process.env, event);
+      const source = credentialSourceFor(config);
+      const credentials = await source.load();
+      const remainingMs = deadlineBudget(context, config.deadlineMarginMs);
+      const client: SpotifyClient = new SpotifyClient({
+        credentials,
+        apiBaseUrl: config.apiBaseUrl,
+        accountsBaseUrl: config.accountsBaseUrl,
+        market: config.market,
+        retry: config.retry,
+        tokenCache,
+        stats,
+        runtime: { remainingMs },
+        onRefreshTokenRotated: async (refreshToken) => {
+          try {
+            if (await source.storeRotatedRefreshToken(refreshToken)) {
+              logger.info("Stored the rotated Spotify refresh token in the secret", {
+                secret: config.secretArn,
+              });
+            } else {
+              logger.warn(
+                "Spotify rotated the refresh token; SPOTIFY_REFRESH_TOKEN cannot be changed from " +
+                  "inside the function, so the new token is kept in memory only. Update the variable " +
+                  "(or use SPOTIFY_SECRET_ARN) before the next cold start.",
+              );
+            }
+          } catch (error) {
+            const message = (error as Error).message;
+            runProblems.push(message);
+            log.error("Could not store the rotated refresh token", { reason: message });
+          }
+        },
+      });
+      secrets = () => client.secretValues();
+      log.info("Extract started", {
+        playlists: config.playlistIds,
+        playlistIdsFrom: config.playlistIdsFrom,
+        credentials: source.kind,
+        tokenMode: client.mode,
+        pageConcurrency: config.pageConcurrency,
+        market: config.market,
+      });
+      result = await extractPlaylists(config.playlistIds, {
+        reader: client,
+        store: s3SnapshotStore(s3, config.bucket),
+        now,
+        remainingMs,
+        logger: log,
+        pageConcurrency: config.pageConcurrency,
+        market: config.market,
+      });
+      log.info("Extract finished", {
+        written: result.written.length,
+        failed: result.failed.length,
+        spotifyRequests: stats.requests,
+      });
+    } finally {
+      publishMetrics(result, stats);
+    }
+
+    const failed = result.failed;
+    if (failed.length > 0 || runProblems.length > 0) {
+      const lines = [
+        ...failed.map((f) => `- playlist ${f.playlistId}: ${f.reason}`),
+        ...runProblems.map((problem) => `- ${problem}`),
+      ];
+      const head =
+        failed.length > 0
+          ? `Extract failed for ${failed.length} of ${result.outcomes.length} playlists ` +
+            `(${failed.map((f) => f.playlistId).join(", ")}); ${result.written.length} written.`
+          : `Extract wrote ${result.written.length} playlists but hit a problem.`;
+      throw new ExtractFailedError(
+        redactSecrets([head, ...lines].join("\n"), secrets()),
+        failed.map((f) => f.playlistId),
+      );
+    }
+    return {
+      written: result.written.map(({ playlistId, key, entries, tracks }) => ({
+        playlistId,
+        key,
+        entries,
+        tracks,
+      })),
+    };
+  };
+}
+
+/** The Lambda handler (`dist/extract.zip`, export `handler`). */
+export const handler = createHandler();
+
+function credentialSourceFor(config: ExtractConfig): CredentialSource {
+  if (!config.secretArn) return environmentSource;
+  let source = secretSources.get(config.secretArn);
+  if (!source) {
+    source = new SecretsManagerCredentialSource({
+      secretId: config.secretArn,
+      client: secretsManager,
+      cacheSeconds: config.secretCacheSeconds,
+    });
+    secretSources.set(config.secretArn, source);
+  }
+  return source;
+}
+
+function deadlineBudget(context: LambdaContextLike | undefined, marginMs: number): () => number {
+  if (!context || typeof context.getRemainingTimeInMillis !== "function") return () => Infinity;
+  return () => context.getRemainingTimeInMillis() - marginMs;
+}
+
+/** Every extract metric, zeros included (the "no tracks extracted" alarm needs a zero). */
+function publishMetrics(result: ExtractRunResult | undefined, stats: SpotifyRequestStats): void {
+  const tracks = result?.written.reduce((sum, w) => sum + w.tracks, 0) ?? 0;
+  metrics.addMetric("PlaylistsExtracted", MetricUnit.Count, result?.written.length ?? 0);
+  metrics.addMetric("PlaylistsFailed", MetricUnit.Count, result?.failed.length ?? 0);
+  metrics.addMetric("TracksExtracted", MetricUnit.Count, tracks);
+  metrics.addMetric("SpotifyRequests", MetricUnit.Count, stats.requests);
+  metrics.addMetric("SpotifyRetries429", MetricUnit.Count, stats.retries429);
+  metrics.addMetric("SpotifyRetries5xx", MetricUnit.Count, stats.retries5xx);
+  metrics.addMetric("SpotifyRetriesNetwork", MetricUnit.Count, stats.retriesNetwork);
+  metrics.addMetric("SpotifyRetries401", MetricUnit.Count, stats.retries401);
+  metrics.addMetric("RetryAfterWaitMs", MetricUnit.Milliseconds, stats.retryAfterWaitMs);
+  metrics.publishStoredMetrics();
+}

@@ -1,0 +1,167 @@
+/**
+ * Errors the Spotify client raises, with messages that say what an answer usually means under
+ * Spotify's 2024-2026 rules and what to do about it. Messages hold ids, statuses and Spotify's
+ * own error text; never a credential, token or header.
+ */
+import {
+  PREMIUM_REQUIRED_MESSAGE,
+  QUOTA_EXCEEDED_REASON,
+  type Problem,
+  type ProblemKind,
+} from "./retry-policy";
+
+/** Which Spotify endpoint a request went to. */
+export type SpotifyEndpoint = "token" | "playlist" | "items" | "other";
+
+/** What a failed request was for, to name it in the message. */
+export interface RequestContext {
+  endpoint: SpotifyEndpoint;
+  /** Human description, e.g. `items of playlist 37i9... (offset 50)`. */
+  what: string;
+  playlistId?: string;
+  /** The Retry-After cap in force, to quote it. */
+  retryAfterCapMs: number;
+}
+
+/** A Spotify request that failed for good (after the retry policy gave up). */
+export class SpotifyApiError extends Error {
+  readonly kind: ProblemKind;
+  readonly status: number | undefined;
+  readonly endpoint: SpotifyEndpoint;
+  readonly playlistId: string | undefined;
+
+  constructor(problem: Problem, context: RequestContext) {
+    super(describeProblem(problem, context));
+    this.name = "SpotifyApiError";
+    this.kind = problem.kind;
+    this.status = problem.failure?.kind === "status" ? problem.failure.status : undefined;
+    this.endpoint = context.endpoint;
+    this.playlistId = context.playlistId;
+  }
+}
+
+const MAX_QUOTED = 200;
+
+function quoted(text: string | undefined): string {
+  if (!text) return "";
+  const clean = text.replace(/\s+/g, " ").trim();
+  return ` ("${clean.length > MAX_QUOTED ? `${clean.slice(0, MAX_QUOTED)}...` : clean}")`;
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 100) / 10} s`;
+}
+
+/** The message for a given-up request: what happened, what it usually means, what to do. */
+export function describeProblem(problem: Problem, context: RequestContext): string {
+  const { what } = context;
+  const failure = problem.failure;
+  const status = failure?.kind === "status" ? failure.status : undefined;
+  const spotifySaid = failure?.kind === "status" ? quoted(failure.message) : "";
+  const tries = `${problem.attempts} attempt${problem.attempts === 1 ? "" : "s"}`;
+
+  switch (problem.kind) {
+    case "retry-after-too-long":
+      return (
+        `Spotify rate-limited ${what} (429) and asked to wait ${seconds(problem.retryAfterMs ?? 0)} ` +
+        `(Retry-After), more than the ${seconds(context.retryAfterCapMs)} cap ` +
+        `(SPOTIFY_RETRY_AFTER_CAP_SECONDS); gave up at once instead of waiting. A long Retry-After ` +
+        `usually means the app is blocked for a while: run again later, and keep ` +
+        `SPOTIFY_PAGE_CONCURRENCY low.`
+      );
+    case "quota-exceeded":
+      return (
+        `Spotify answered 429 with reason ${QUOTA_EXCEEDED_REASON} for ${what}${spotifySaid}: the ` +
+        `app has used up its request quota, so retrying cannot help until Spotify resets it. ` +
+        `Development-mode apps have a small quota; apply for extended quota mode if this recurs.`
+      );
+    case "rate-limited": {
+      const noHeader = problem.retryAfterMs === undefined ? " without a Retry-After header" : "";
+      return (
+        `Spotify kept answering 429 Too Many Requests${noHeader} for ${what} (${tries}); gave up ` +
+        `rather than prolong the block. Run again later, with SPOTIFY_PAGE_CONCURRENCY=1.`
+      );
+    }
+    case "server-error":
+      return (
+        `Spotify answered ${status ?? "5xx"} for ${what}${spotifySaid} on every one of ${tries} ` +
+        `(exponential backoff between them). This is on Spotify's side; the next run tries again.`
+      );
+    case "timeout":
+      return (
+        `${capitalized(what)} timed out (${tries}, the last one after ` +
+        `${failure?.kind === "timeout" ? failure.timeoutMs : "?"} ms; SPOTIFY_REQUEST_TIMEOUT_MS). ` +
+        `Spotify or the network is slow; the next run tries again.`
+      );
+    case "network":
+      return (
+        `Could not reach Spotify for ${what} (${failure?.kind === "network" ? failure.code : "network error"}, ` +
+        `${tries}). Check the function's network access (NAT, DNS) and SPOTIFY_API_BASE_URL / ` +
+        `SPOTIFY_ACCOUNTS_BASE_URL.`
+      );
+    case "unauthorized":
+      if (context.endpoint === "token") return describeTokenRejection(failure, spotifySaid);
+      return (
+        `Spotify answered 401 Unauthorized for ${what}${spotifySaid} even with a freshly issued ` +
+        `access token. The app's credentials or the user's authorization were probably revoked; ` +
+        `run \`make spotify-login\` again if you use a refresh token.`
+      );
+    case "premium-required":
+      return (
+        `Spotify answered 403 for ${what}: "${PREMIUM_REQUIRED_MESSAGE}". Since February 2026 a ` +
+        `development-mode app only works while the Spotify account that owns the app has an ` +
+        `active Premium subscription; it resumes by itself once Premium is renewed (or the app ` +
+        `gets extended quota mode).`
+      );
+    case "forbidden":
+      return (
+        `Spotify answered 403 Forbidden for ${what}${spotifySaid}. Since February 2026 (March 9, ` +
+        `2026 for older apps) a development-mode app needs an owner with Premium and may read the ` +
+        `items only of playlists owned by, or collaborated on by, the user who authorized it: use ` +
+        `a refresh token from \`make spotify-login\` signed in as that user (a client-credentials ` +
+        `token acts for no user). Spotify's own editorial playlists are off limits to new apps ` +
+        `since November 2024.`
+      );
+    case "not-found":
+      return (
+        `Spotify answered 404 Not Found for ${what}${spotifySaid}. Check the playlist id. Since ` +
+        `November 27, 2024 Spotify hides its own editorial and algorithmic playlists (such as ` +
+        `"Top 50 - Global", ids starting 37i9dQZ) from apps created since then and from ` +
+        `development-mode apps: they answer 404 as if the playlist did not exist. Copy the ` +
+        `playlist into one you own and extract that, or use an app with extended quota mode.`
+      );
+    case "rejected":
+      if (context.endpoint === "token") return describeTokenRejection(failure, spotifySaid);
+      return `Spotify answered ${status ?? "an error"} for ${what}${spotifySaid}; not retried.`;
+    case "deadline":
+      return problem.waitMs
+        ? `Stopped ${what}: the next retry would wait ${problem.waitMs} ms but only ` +
+            `${problem.remainingMs ?? 0} ms are left before the Lambda deadline (minus ` +
+            `EXTRACT_DEADLINE_MARGIN_MS).`
+        : `Stopped ${what}: no time left before the Lambda deadline (minus EXTRACT_DEADLINE_MARGIN_MS).`;
+  }
+}
+
+function describeTokenRejection(failure: Problem["failure"], spotifySaid: string): string {
+  const oauthError = failure?.kind === "status" ? failure.oauthError : undefined;
+  const status = failure?.kind === "status" ? failure.status : "an error";
+  if (oauthError === "invalid_grant") {
+    return (
+      `Spotify's accounts service rejected the refresh token (invalid_grant${spotifySaid}): it ` +
+      `was revoked, expired, or replaced by a rotated one that was not stored. Run ` +
+      `\`make spotify-login\` again to get a new refresh token.`
+    );
+  }
+  if (oauthError === "invalid_client" || status === 401) {
+    return (
+      `Spotify's accounts service rejected the app credentials (${oauthError ?? status}${spotifySaid}). ` +
+      `Check client_id and client_secret in the Spotify secret (or SPOTIFY_CLIENT_ID / ` +
+      `SPOTIFY_CLIENT_SECRET) against the app's dashboard.`
+    );
+  }
+  return `Spotify's accounts service answered ${status} (${oauthError ?? "no error code"}${spotifySaid}) to a token request.`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,551 @@
+/**
+ * The extract handler end to end: real HTTP to the local Spotify API, real S3 calls to fauxqs.
+ * Secrets Manager (which fauxqs lacks) is mocked with aws-sdk-client-mock.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import { mockClient } from "aws-sdk-client-mock";
+import { rawKeyFor } from "../../functions/shared/s3-layout";
+import {
+  ITEMS_2026_SHAPE_ID,
+  TOP50_GLOBAL_ID,
+  TOP50_GLOBAL_PAGED_ID,
+  loadRecording,
+  recordedPlaylists,
+} from "../../scripts/local-spotify-api/recordings";
+import {
+  PREMIUM_REQUIRED_MESSAGE,
+  startLocalSpotifyApi,
+  type LocalSpotifyApi,
+} from "../../scripts/local-spotify-api/server";
+import { startEmulator, type Emulator } from "../support/emulator";
+import {
+  captureOutput,
+  emfMetrics,
+  listKeys,
+  logRecords,
+  readJsonObject,
+  rejectionOf,
+  type CapturedOutput,
+} from "./helpers";
+
+type HandlerModule = typeof import("../../functions/extract/handler");
+
+const NOW = new Date("2026-11-22T16:00:03.123Z");
+const MISSING_ID = "0000000000000000000404";
+const SECRET_ARN =
+  "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-etl-spotify-AbCdEf";
+
+describe("extract handler (local Spotify API + fauxqs)", () => {
+  let emulator: Emulator;
+  let api: LocalSpotifyApi;
+  let handlerModule: HandlerModule;
+  let output: CapturedOutput;
+  let bucket: string;
+  let bucketCounter = 0;
+  const originalEnv = { ...process.env };
+  let savedEnv: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    emulator = await startEmulator();
+    api = await startLocalSpotifyApi({ playlists: recordedPlaylists() });
+    process.env.POWERTOOLS_LOG_LEVEL = "DEBUG";
+    savedEnv = { ...process.env };
+    output = captureOutput();
+    // After startEmulator: the handler's S3 client must see AWS_ENDPOINT_URL.
+    handlerModule = await import("../../functions/extract/handler");
+  });
+
+  afterAll(async () => {
+    output.restore();
+    await api.stop();
+    await emulator.stop();
+    process.env = originalEnv;
+  });
+
+  beforeEach(() => {
+    bucketCounter += 1;
+    bucket = `extract-test-${bucketCounter}`;
+    emulator.server.createBucket(bucket);
+    api.clearFaults();
+    api.requests.splice(0);
+    output.clear();
+    process.env = {
+      ...savedEnv,
+      DATA_BUCKET: bucket,
+      PLAYLIST_IDS: `${TOP50_GLOBAL_PAGED_ID},${TOP50_GLOBAL_ID}`,
+      SPOTIFY_API_BASE_URL: api.apiBaseUrl,
+      SPOTIFY_ACCOUNTS_BASE_URL: api.accountsBaseUrl,
+      SPOTIFY_CLIENT_ID: api.clientId,
+      SPOTIFY_CLIENT_SECRET: api.clientSecret,
+      SPOTIFY_BACKOFF_BASE_MS: "5",
+      SPOTIFY_RETRY_AFTER_CAP_SECONDS: "5",
+    };
+  });
+
+  const run = (event: unknown = {}, context?: { getRemainingTimeInMillis(): number }) =>
+    handlerModule.createHandler({ now: () => NOW })(event, context);
+
+  const itemsRequests = (playlistId: string) =>
+    api.requests.filter((r) => r.endpoint === "items" && r.playlistId === playlistId);
+
+  it("reads every page in order and writes one raw snapshot per playlist", async () => {
+    // Prepare
+    const top50 = loadRecording("top50-global-2024-04-22");
+    const pagedKey = rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW);
+    const top50Key = rawKeyFor(TOP50_GLOBAL_ID, NOW);
+
+    // Act
+    const summary = await run();
+    const paged = await readJsonObject(emulator.s3, bucket, pagedKey);
+    const single = await readJsonObject(emulator.s3, bucket, top50Key);
+
+    // Assess
+    expect(await listKeys(emulator.s3, bucket)).toEqual([pagedKey, top50Key].sort());
+    expect(summary.written).toEqual([
+      { playlistId: TOP50_GLOBAL_PAGED_ID, key: pagedKey, entries: 120, tracks: 120 },
+      { playlistId: TOP50_GLOBAL_ID, key: top50Key, entries: 50, tracks: 50 },
+    ]);
+    expect(paged.contentType).toBe("application/json");
+    const snapshot = paged.json as {
+      source: string;
+      extracted_at: string;
+      playlist: Record<string, unknown>;
+      market: unknown;
+      items: { item: { id: string } }[];
+    };
+    expect(snapshot.source).toBe("spotify");
+    expect(snapshot.extracted_at).toBe(NOW.toISOString());
+    expect(snapshot.market).toBeNull();
+    expect(snapshot.playlist).toEqual({
+      id: TOP50_GLOBAL_PAGED_ID,
+      name: "Top 50 - Global (local 3-page copy)",
+      snapshot_id: api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId,
+      owner_id: "local-owner",
+      total: 120,
+    });
+    const expectedIds = Array.from(
+      { length: 120 },
+      (_, i) => (top50.entries[i % 50] as { track: { id: string } }).track.id,
+    );
+    expect(snapshot.items.map((entry) => entry.item.id)).toEqual(expectedIds);
+    // The real capture's entries come back exactly as Spotify returned them.
+    expect((single.json as { items: unknown[] }).items).toEqual(top50.entries);
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).map((r) => [r.offset, r.limit])).toEqual(
+      expect.arrayContaining([
+        [0, 50],
+        [50, 50],
+        [100, 50],
+      ]),
+    );
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID)).toHaveLength(3);
+    expect(emfMetrics(output.lines)).toMatchObject({
+      PlaylistsExtracted: 2,
+      PlaylistsFailed: 0,
+      TracksExtracted: 170,
+      SpotifyRetries429: 0,
+    });
+  });
+
+  it("honours a short Retry-After, then succeeds", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: TOP50_GLOBAL_PAGED_ID,
+      offset: 50,
+      fault: { kind: "rate-limit", retryAfterSeconds: 1 },
+    });
+
+    // Act
+    await run({ playlistIds: [TOP50_GLOBAL_PAGED_ID] });
+
+    // Assess
+    expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).map((r) => r.status)).toEqual(
+      expect.arrayContaining([429, 200, 200, 200]),
+    );
+    expect(emfMetrics(output.lines)).toMatchObject({
+      SpotifyRetries429: 1,
+      RetryAfterWaitMs: 1000,
+      PlaylistsExtracted: 1,
+    });
+  });
+
+  it("fails fast on a Retry-After longer than the cap and writes nothing for that playlist", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: TOP50_GLOBAL_PAGED_ID,
+      offset: 50,
+      fault: { kind: "rate-limit", retryAfterSeconds: 3600 },
+    });
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [TOP50_GLOBAL_PAGED_ID] }));
+
+    // Assess
+    expect(error.name).toBe("ExtractFailedError");
+    expect(error.message).toContain(TOP50_GLOBAL_PAGED_ID);
+    expect(error.message).toMatch(/asked to wait 3600 s \(Retry-After\), more than the 5 s cap/);
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).filter((r) => r.offset === 50)).toHaveLength(1);
+    expect(emfMetrics(output.lines)).toMatchObject({
+      PlaylistsFailed: 1,
+      SpotifyRetries429: 0,
+      TracksExtracted: 0,
+    });
+  });
+
+  it("ends the playlist on a QUOTA_EXCEEDED 429 without retrying", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "playlist",
+      playlistId: TOP50_GLOBAL_ID,
+      fault: { kind: "rate-limit", retryAfterSeconds: 1, reason: "QUOTA_EXCEEDED" },
+    });
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [TOP50_GLOBAL_ID] }));
+
+    // Assess
+    expect(error.message).toContain(
+      `playlist ${TOP50_GLOBAL_ID}: Spotify answered 429 with reason QUOTA_EXCEEDED`,
+    );
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+    expect(api.requests.filter((r) => r.endpoint === "playlist")).toHaveLength(1);
+  });
+
+  it("retries a 500 and succeeds", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: TOP50_GLOBAL_PAGED_ID,
+      offset: 100,
+      fault: { kind: "server-error", status: 500 },
+    });
+
+    // Act
+    await run({ playlistIds: [TOP50_GLOBAL_PAGED_ID] });
+
+    // Assess
+    expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
+    expect(emfMetrics(output.lines)).toMatchObject({ SpotifyRetries5xx: 1, PlaylistsExtracted: 1 });
+  });
+
+  it("gets a new token when the token expires mid-run, and reuses cached tokens across warm invocations", async () => {
+    // Prepare
+    await run({ playlistIds: [TOP50_GLOBAL_ID] }); // warms the token cache
+    process.env.SPOTIFY_PAGE_CONCURRENCY = "1"; // one request holds the token when it expires
+    api.requests.splice(0);
+    output.clear();
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: TOP50_GLOBAL_PAGED_ID,
+      offset: 50,
+      fault: { kind: "expired-token" },
+    });
+
+    // Act
+    await run({ playlistIds: [TOP50_GLOBAL_PAGED_ID] });
+
+    // Assess
+    const tokenRequests = api.requests.filter((r) => r.endpoint === "token");
+    expect(tokenRequests).toHaveLength(1); // none at the start (cached), one after the 401
+    expect(api.requests.filter((r) => r.status === 401)).toHaveLength(1);
+    expect(await listKeys(emulator.s3, bucket)).toContain(rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW));
+    expect(emfMetrics(output.lines)).toMatchObject({ SpotifyRetries401: 1, PlaylistsExtracted: 1 });
+  });
+
+  it("writes the good playlists and fails the invocation naming a 404 among them", async () => {
+    // Prepare
+    process.env.PLAYLIST_IDS = `${TOP50_GLOBAL_ID},${MISSING_ID},${TOP50_GLOBAL_PAGED_ID}`;
+
+    // Act
+    const error = await rejectionOf(run());
+
+    // Assess
+    expect(error.name).toBe("ExtractFailedError");
+    expect(error.message).toMatch(
+      /^Extract failed for 1 of 3 playlists \(0000000000000000000404\); 2 written\./,
+    );
+    expect(error.message).toContain(`playlist ${MISSING_ID}: Spotify answered 404 Not Found`);
+    expect(error.message).toContain("November 27, 2024");
+    expect((error as Error & { failedPlaylistIds: string[] }).failedPlaylistIds).toEqual([
+      MISSING_ID,
+    ]);
+    expect(await listKeys(emulator.s3, bucket)).toEqual(
+      [rawKeyFor(TOP50_GLOBAL_ID, NOW), rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)].sort(),
+    );
+    expect(emfMetrics(output.lines)).toMatchObject({
+      PlaylistsExtracted: 2,
+      PlaylistsFailed: 1,
+      TracksExtracted: 170,
+    });
+    const failureLog = logRecords(output.lines).find(
+      (r) => r.message === "Playlist extract failed",
+    );
+    expect(failureLog).toMatchObject({
+      level: "ERROR",
+      playlistId: MISSING_ID,
+      problem: "not-found",
+    });
+  });
+
+  it("explains the Premium-lapse 403", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "api",
+      playlistId: TOP50_GLOBAL_ID,
+      times: 2,
+      fault: { kind: "forbidden" },
+    });
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [TOP50_GLOBAL_ID] }));
+
+    // Assess
+    expect(error.message).toContain(PREMIUM_REQUIRED_MESSAGE);
+    expect(error.message).toContain("Since February 2026 a development-mode app only works while");
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+  });
+
+  it("explains a plain 403 on the items with the 2026 ownership rule", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: TOP50_GLOBAL_ID,
+      fault: { kind: "forbidden", message: "Forbidden" },
+    });
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [TOP50_GLOBAL_ID] }));
+
+    // Assess
+    expect(error.message).toContain(
+      'Spotify answered 403 Forbidden for items of playlist 37i9dQZEVXbMDoHDwVN2tF (offset 0) ("Forbidden")',
+    );
+    expect(error.message).toContain("owned by, or collaborated on by, the user who authorized it");
+  });
+
+  it("times out a slow request, retries it, and gives up when it stays slow", async () => {
+    // Prepare
+    process.env.SPOTIFY_REQUEST_TIMEOUT_MS = "150";
+    process.env.SPOTIFY_MAX_RETRIES = "1";
+    api.injectFaults(
+      {
+        endpoint: "items",
+        playlistId: TOP50_GLOBAL_PAGED_ID,
+        offset: 50,
+        fault: { kind: "slow", delayMs: 1000 },
+      },
+      {
+        endpoint: "items",
+        playlistId: TOP50_GLOBAL_ID,
+        offset: 0,
+        times: 2,
+        fault: { kind: "slow", delayMs: 1000 },
+      },
+    );
+
+    // Act
+    const error = await rejectionOf(run());
+
+    // Assess
+    expect(error.message).toMatch(
+      /^Extract failed for 1 of 2 playlists \(37i9dQZEVXbMDoHDwVN2tF\)/,
+    );
+    expect(error.message).toContain(
+      "timed out (2 attempts, the last one after 150 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
+    );
+    expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
+    expect(emfMetrics(output.lines)).toMatchObject({
+      SpotifyRetriesNetwork: 2,
+      PlaylistsExtracted: 1,
+      PlaylistsFailed: 1,
+    });
+  });
+
+  it("lets the event's playlistIds override PLAYLIST_IDS", async () => {
+    // Prepare
+    process.env.PLAYLIST_IDS = TOP50_GLOBAL_PAGED_ID;
+
+    // Act
+    const summary = await run({ playlistIds: [`spotify:playlist:${TOP50_GLOBAL_ID}`] });
+
+    // Assess
+    expect(summary.written.map((w) => w.playlistId)).toEqual([TOP50_GLOBAL_ID]);
+    expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_ID, NOW)]);
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID)).toHaveLength(0);
+  });
+
+  it("fails a playlist whose entries do not add up to its total, writing nothing", async () => {
+    // Prepare: the real 2026-shape page reports total 58 but holds 2 entries.
+    process.env.PLAYLIST_IDS = ITEMS_2026_SHAPE_ID;
+
+    // Act
+    const error = await rejectionOf(run());
+
+    // Assess
+    expect(error.message).toContain(
+      `Read 2 entries at offset 0 of playlist ${ITEMS_2026_SHAPE_ID}, expected 50 (total 58). Nothing written`,
+    );
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+  });
+
+  it("starts no playlist when the Lambda deadline is too close", async () => {
+    // Prepare
+    process.env.EXTRACT_DEADLINE_MARGIN_MS = "10000";
+
+    // Act
+    const error = await rejectionOf(run({}, { getRemainingTimeInMillis: () => 9_000 }));
+
+    // Assess
+    expect(error.message).toContain("Not started: no time left before the Lambda deadline");
+    expect(api.requests).toHaveLength(0);
+    expect(emfMetrics(output.lines)).toMatchObject({
+      PlaylistsFailed: 2,
+      TracksExtracted: 0,
+      SpotifyRequests: 0,
+    });
+  });
+
+  it("records SPOTIFY_MARKET in the snapshot and sends it to Spotify", async () => {
+    // Prepare
+    process.env.SPOTIFY_MARKET = "se";
+
+    // Act
+    await run({ playlistIds: [TOP50_GLOBAL_ID] });
+    const { json } = await readJsonObject(emulator.s3, bucket, rawKeyFor(TOP50_GLOBAL_ID, NOW));
+
+    // Assess
+    expect((json as { market: string }).market).toBe("SE");
+    expect(itemsRequests(TOP50_GLOBAL_ID)[0]?.market).toBe("SE");
+  });
+
+  it("reports bad configuration naming every variable", async () => {
+    // Prepare
+    delete process.env.DATA_BUCKET;
+    process.env.SPOTIFY_PAGE_CONCURRENCY = "0";
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: "not-a-list" }));
+
+    // Assess
+    expect(error.message).toContain("DATA_BUCKET is required");
+    expect(error.message).toContain("SPOTIFY_PAGE_CONCURRENCY must be an integer from 1 to 8");
+    expect(error.message).toContain('"playlistIds" must be a non-empty array');
+    expect(emfMetrics(output.lines)).toMatchObject({ PlaylistsExtracted: 0, TracksExtracted: 0 });
+  });
+
+  describe("with a refresh token in Secrets Manager", () => {
+    const secretsManager = mockClient(SecretsManagerClient);
+    let rotatingApi: LocalSpotifyApi;
+    const initialRefreshToken = "user-refresh-token-0123456789";
+
+    beforeAll(async () => {
+      rotatingApi = await startLocalSpotifyApi({
+        playlists: recordedPlaylists(),
+        refreshTokens: [initialRefreshToken],
+        rotateRefreshTokens: true,
+      });
+    });
+
+    afterAll(async () => {
+      secretsManager.restore();
+      await rotatingApi.stop();
+    });
+
+    afterEach(() => {
+      secretsManager.reset();
+    });
+
+    it("writes a rotated refresh token back to the secret, keeps other keys, and never logs a secret", async () => {
+      // Prepare
+      const storedSecret = {
+        client_id: rotatingApi.clientId,
+        client_secret: rotatingApi.clientSecret,
+        refresh_token: initialRefreshToken,
+        note: "kept",
+      };
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves({ SecretString: JSON.stringify(storedSecret) });
+      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      process.env = {
+        ...process.env,
+        SPOTIFY_SECRET_ARN: SECRET_ARN,
+        SPOTIFY_API_BASE_URL: rotatingApi.apiBaseUrl,
+        SPOTIFY_ACCOUNTS_BASE_URL: rotatingApi.accountsBaseUrl,
+        PLAYLIST_IDS: `${TOP50_GLOBAL_ID},${MISSING_ID}`,
+      };
+      delete process.env.SPOTIFY_CLIENT_ID;
+      delete process.env.SPOTIFY_CLIENT_SECRET;
+      rotatingApi.injectFaults({
+        endpoint: "items",
+        playlistId: TOP50_GLOBAL_ID,
+        fault: { kind: "expired-token" },
+      });
+
+      // Act
+      const error = await rejectionOf(run());
+      const secondRun = await rejectionOf(run()); // warm: the cached secret still has the old token
+
+      // Assess
+      const puts = secretsManager.commandCalls(PutSecretValueCommand);
+      expect(puts.length).toBeGreaterThanOrEqual(1);
+      const firstPut = puts[0]!.args[0].input;
+      expect(firstPut.SecretId).toBe(SECRET_ARN);
+      const written = JSON.parse(firstPut.SecretString ?? "{}") as Record<string, string>;
+      expect(written).toMatchObject({
+        client_id: rotatingApi.clientId,
+        client_secret: rotatingApi.clientSecret,
+        note: "kept",
+      });
+      expect(written.refresh_token).not.toBe(initialRefreshToken);
+      expect(rotatingApi.isRefreshTokenValid(initialRefreshToken)).toBe(false);
+      const lastPut = JSON.parse(puts.at(-1)!.args[0].input.SecretString ?? "{}") as Record<
+        string,
+        string
+      >;
+      expect(rotatingApi.isRefreshTokenValid(lastPut.refresh_token ?? "")).toBe(true);
+      expect(secondRun.message).not.toContain("invalid_grant");
+      expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_ID, NOW)]);
+
+      const secrets = [rotatingApi.clientSecret, initialRefreshToken, ...rotatingApi.issuedTokens];
+      const everything = [...output.lines, error.message, secondRun.message].join("\n");
+      expect(logRecords(output.lines).length).toBeGreaterThan(5);
+      for (const secret of secrets) expect(everything).not.toContain(secret);
+    });
+
+    it("explains a refresh token Spotify no longer accepts", async () => {
+      // Prepare
+      secretsManager.on(GetSecretValueCommand).resolves({
+        SecretString: JSON.stringify({
+          client_id: rotatingApi.clientId,
+          client_secret: rotatingApi.clientSecret,
+          refresh_token: "revoked-refresh-token-0000",
+        }),
+      });
+      process.env = {
+        ...process.env,
+        SPOTIFY_SECRET_ARN: `${SECRET_ARN}-revoked`,
+        SPOTIFY_API_BASE_URL: rotatingApi.apiBaseUrl,
+        SPOTIFY_ACCOUNTS_BASE_URL: rotatingApi.accountsBaseUrl,
+        PLAYLIST_IDS: TOP50_GLOBAL_ID,
+      };
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain("rejected the refresh token (invalid_grant");
+      expect(error.message).toContain("make spotify-login");
+      expect(error.message).not.toContain("revoked-refresh-token-0000");
+      expect(output.lines.join("")).not.toContain("revoked-refresh-token-0000");
+    });
+  });
+});
