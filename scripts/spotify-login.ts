@@ -1,0 +1,301 @@
+/**
+ * `make spotify-login`: the one-time authorization-code login for apps that may only read
+ * their user's own playlists (Spotify's development-mode rules since February 2026). It
+ * listens on a loopback redirect `http://127.0.0.1:PORT/callback` (Spotify no longer accepts
+ * `localhost`), prints the authorize URL, exchanges the code it receives for tokens, and
+ * prints the refresh token or stores it in the Secrets Manager secret (`--secret-arn`).
+ *
+ *   make spotify-login ARGS="--client-id ID --client-secret SECRET"
+ *   make spotify-login ARGS="--secret-arn arn:aws:secretsmanager:..."   (reads client_id/secret from it)
+ *
+ * Register the redirect URI (default `http://127.0.0.1:8888/callback`) in the app's settings
+ * on the Spotify developer dashboard first.
+ */
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
+import axios from "axios";
+import { randomBytes } from "node:crypto";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { parseArgs } from "node:util";
+
+/** Scopes the extract needs: private and collaborative playlists of the user. */
+export const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
+/** The loopback port of the default redirect URI. */
+export const DEFAULT_PORT = 8888;
+const DEFAULT_ACCOUNTS_BASE_URL = "https://accounts.spotify.com";
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+
+/** Settings of one login. */
+export interface SpotifyLoginOptions {
+  clientId: string;
+  clientSecret: string;
+  accountsBaseUrl?: string;
+  /** Loopback port for the redirect (0: any free port; the URI must then be registered with it). */
+  port?: number;
+  scopes?: string[];
+  /** Store the refresh token into this secret (merging into its JSON) instead of printing it. */
+  secretArn?: string;
+  secretsManager?: SecretsManagerClient;
+  /** Give up waiting for the browser after this long. */
+  timeoutMs?: number;
+  /** Where messages go (stdout by default). */
+  print?: (line: string) => void;
+  /** Called with the authorize URL once the callback server listens. */
+  onAuthorizeUrl?: (url: string) => void;
+}
+
+/** What a login produced. */
+export interface SpotifyLoginResult {
+  refreshToken: string;
+  scope: string;
+  redirectUri: string;
+  /** True when the token went into the secret. */
+  stored: boolean;
+}
+
+/** Runs the authorization-code flow once. */
+export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<SpotifyLoginResult> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  const accountsBaseUrl = (options.accountsBaseUrl ?? DEFAULT_ACCOUNTS_BASE_URL).replace(
+    /\/+$/,
+    "",
+  );
+  const state = randomBytes(16).toString("hex");
+  const scopes = options.scopes ?? DEFAULT_SCOPES;
+
+  const { server, codePromise } = listenForCallback(state);
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? DEFAULT_PORT, "127.0.0.1", () => resolve());
+  });
+  const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const authorizeUrl = new URL(`${accountsBaseUrl}/authorize`);
+    authorizeUrl.search = new URLSearchParams({
+      client_id: options.clientId,
+      response_type: "code",
+      redirect_uri: redirectUri,
+      scope: scopes.join(" "),
+      state,
+      show_dialog: "true",
+    }).toString();
+    print(
+      `Redirect URI (register it in the app's settings on developer.spotify.com): ${redirectUri}`,
+    );
+    print(`Open this URL in a browser, signed in as the user whose playlists the extract reads:`);
+    print(authorizeUrl.toString());
+    options.onAuthorizeUrl?.(authorizeUrl.toString());
+
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `No callback within ${Math.round((options.timeoutMs ?? DEFAULT_TIMEOUT_MS) / 1000)} s; run it again.`,
+            ),
+          ),
+        options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      );
+    });
+    const code = await Promise.race([codePromise, timeout]);
+    const tokens = await exchangeCode(accountsBaseUrl, options, code, redirectUri);
+
+    if (options.secretArn) {
+      await storeRefreshToken(
+        options.secretsManager ?? new SecretsManagerClient({}),
+        options.secretArn,
+        tokens.refreshToken,
+      );
+      print(`Stored the refresh token in ${options.secretArn} (scope: ${tokens.scope || "none"}).`);
+      print("The extract now acts for this user (refresh-token mode).");
+      return { ...tokens, redirectUri, stored: true };
+    }
+    print(`Refresh token (scope: ${tokens.scope || "none"}); keep it secret:`);
+    print(tokens.refreshToken);
+    print(
+      'Put it in the Spotify secret as "refresh_token" (or run again with --secret-arn), or set SPOTIFY_REFRESH_TOKEN for local runs.',
+    );
+    return { ...tokens, redirectUri, stored: false };
+  } finally {
+    if (timer) clearTimeout(timer);
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+/** A loopback server whose `/callback` resolves the code (after checking `state`). */
+function listenForCallback(state: string): { server: http.Server; codePromise: Promise<string> } {
+  let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
+  const codePromise = new Promise<string>((resolve, reject) => {
+    settle = { resolve, reject };
+  });
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname !== "/callback") {
+      res.writeHead(404, { "Content-Type": "text/plain" }).end("Not found\n");
+      return;
+    }
+    const reply = (status: number, text: string): void => {
+      res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${text}\n`);
+    };
+    const error = url.searchParams.get("error");
+    if (error) {
+      reply(400, `Spotify login failed: ${error}. You can close this tab.`);
+      settle?.reject(new Error(`Spotify did not authorize the app: ${error}`));
+      return;
+    }
+    if (url.searchParams.get("state") !== state) {
+      reply(400, "State mismatch: this callback is not from the login that is waiting. Ignored.");
+      return;
+    }
+    const code = url.searchParams.get("code");
+    if (!code) {
+      reply(400, "No code in the callback.");
+      return;
+    }
+    reply(200, "Spotify login done. You can close this tab and go back to the terminal.");
+    settle?.resolve(code);
+  });
+  return { server, codePromise };
+}
+
+async function exchangeCode(
+  accountsBaseUrl: string,
+  options: SpotifyLoginOptions,
+  code: string,
+  redirectUri: string,
+): Promise<{ refreshToken: string; scope: string }> {
+  const response = await axios.post(
+    `${accountsBaseUrl}/api/token`,
+    new URLSearchParams({
+      grant_type: "authorization_code",
+      code,
+      redirect_uri: redirectUri,
+    }).toString(),
+    {
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      timeout: 30_000,
+      validateStatus: () => true,
+    },
+  );
+  const body = (response.data ?? {}) as Record<string, unknown>;
+  if (response.status !== 200 || typeof body.refresh_token !== "string") {
+    const reason =
+      typeof body.error === "string"
+        ? `${body.error}: ${String(body.error_description ?? "")}`
+        : `HTTP ${response.status}`;
+    throw new Error(
+      `Spotify refused the code exchange (${reason}). Check the client id/secret and that ${redirectUri} is registered as a redirect URI.`,
+    );
+  }
+  return {
+    refreshToken: body.refresh_token,
+    scope: typeof body.scope === "string" ? body.scope : "",
+  };
+}
+
+/** Merges `refresh_token` into the secret's JSON (other keys kept) and writes a new version. */
+async function storeRefreshToken(
+  client: SecretsManagerClient,
+  secretArn: string,
+  refreshToken: string,
+): Promise<void> {
+  const current = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  let record: Record<string, unknown> = {};
+  if (current.SecretString) {
+    try {
+      record = JSON.parse(current.SecretString) as Record<string, unknown>;
+    } catch {
+      throw new Error(
+        `The secret ${secretArn} is not JSON; it must hold {"client_id", "client_secret"}.`,
+      );
+    }
+  }
+  record.refresh_token = refreshToken;
+  await client.send(
+    new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(record) }),
+  );
+}
+
+/** Reads client_id and client_secret from the secret (when no flags or variables give them). */
+async function appCredentialsFromSecret(
+  client: SecretsManagerClient,
+  secretArn: string,
+): Promise<{ clientId?: string; clientSecret?: string }> {
+  const current = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const record = JSON.parse(current.SecretString ?? "{}") as Record<string, unknown>;
+  return {
+    clientId: typeof record.client_id === "string" ? record.client_id : undefined,
+    clientSecret: typeof record.client_secret === "string" ? record.client_secret : undefined,
+  };
+}
+
+const USAGE = `Usage: make spotify-login ARGS="[--client-id ID --client-secret SECRET] [--secret-arn ARN] [--port ${DEFAULT_PORT}] [--scopes 'a b'] [--accounts-base-url URL]"
+  The app credentials come from --client-id/--client-secret, SPOTIFY_CLIENT_ID/SPOTIFY_CLIENT_SECRET,
+  or the secret given by --secret-arn. With --secret-arn the refresh token is stored there; otherwise printed.`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      "client-id": { type: "string" },
+      "client-secret": { type: "string" },
+      "secret-arn": { type: "string" },
+      port: { type: "string", default: String(DEFAULT_PORT) },
+      scopes: { type: "string", default: DEFAULT_SCOPES.join(" ") },
+      "accounts-base-url": { type: "string" },
+      help: { type: "boolean", default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const secretArn = values["secret-arn"];
+  const secretsManager = secretArn ? new SecretsManagerClient({}) : undefined;
+  let clientId = values["client-id"] ?? process.env.SPOTIFY_CLIENT_ID;
+  let clientSecret = values["client-secret"] ?? process.env.SPOTIFY_CLIENT_SECRET;
+  if ((!clientId || !clientSecret) && secretArn && secretsManager) {
+    const fromSecret = await appCredentialsFromSecret(secretsManager, secretArn);
+    clientId ??= fromSecret.clientId;
+    clientSecret ??= fromSecret.clientSecret;
+  }
+  if (!clientId || !clientSecret) {
+    console.error(`No app credentials.\n${USAGE}`);
+    process.exitCode = 2;
+    return;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`--port must be a port number, got ${values.port}`);
+    process.exitCode = 2;
+    return;
+  }
+  await runSpotifyLogin({
+    clientId,
+    clientSecret,
+    port,
+    scopes: (values.scopes ?? "").split(/[\s,]+/).filter(Boolean),
+    accountsBaseUrl: values["accounts-base-url"] ?? process.env.SPOTIFY_ACCOUNTS_BASE_URL,
+    secretArn,
+    secretsManager,
+  });
+}
+
+if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
+  try {
+    await main();
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
+}
