@@ -9,8 +9,10 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 DEPS := node_modules/.install-stamp
 TSX := node_modules/.bin/tsx
 TF_DIR := terraform
-# Reads one Terraform output of the deployed stack (ops targets).
-tf_output = $(shell terraform -chdir=$(TF_DIR) output -raw $(1) 2>/dev/null)
+# Reads one Terraform output of the deployed stack (ops targets); empty when there is none
+# (the scripts then say to run `make deploy` first). JSON, because -raw prints warnings to stdout.
+tf_output = $(shell terraform -chdir=$(TF_DIR) output -json 2>/dev/null | node -e \
+  'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{const o=JSON.parse(s)["$(1)"];if(o)process.stdout.write(String(o.value))}catch{}})')
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -56,7 +58,8 @@ demo-failure: build ## The local pipeline with a poison message that ends in the
 	$(TSX) scripts/demo.ts --with-poison-message $(ARGS)
 
 query: $(DEPS) ## Run a named query: make query Q=name [TARGET=aws]; no Q lists them
-	$(TSX) scripts/query.ts $(if $(Q),$(Q)) $(if $(filter aws,$(TARGET)),--target aws)
+	$(TSX) scripts/query.ts $(Q) $(if $(filter aws,$(TARGET)),--target aws \
+	  --workgroup "$(call tf_output,athena_workgroup_name)" --database "$(call tf_output,glue_database_name)")
 
 deploy: build ## Build, terraform init and apply
 	@scripts/terraform/preflight.sh

@@ -17,17 +17,15 @@ import {
   startLocalInfrastructure,
   startSpotifySource,
   POISON_KEY,
+  LOCAL_LAKE_DIR,
 } from "./local/pipeline";
 import { DEMO_DAYS } from "./local/demo-charts";
-
-/** Where the demo leaves the lake (gitignored). `make query` reads it too. */
-export const DEFAULT_LAKE_DIR = path.resolve(import.meta.dirname, "../.lake");
 
 const { values } = parseArgs({
   options: {
     "with-poison-message": { type: "boolean", default: false },
     days: { type: "string", default: String(DEMO_DAYS) },
-    lake: { type: "string", default: DEFAULT_LAKE_DIR },
+    lake: { type: "string", default: LOCAL_LAKE_DIR },
     "max-rows": { type: "string", default: "12" },
   },
 });

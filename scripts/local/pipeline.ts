@@ -28,6 +28,9 @@ import {
   type QueueSettings,
 } from "./queue-settings";
 
+/** Where `make demo` leaves the lake (gitignored); `make query` reads it. */
+export const LOCAL_LAKE_DIR = path.resolve(import.meta.dirname, "../../.lake");
+
 /** Names of the local resources (the same roles Terraform creates). */
 export const LOCAL_BUCKET = "spotify-etl-local-lake";
 export const LOCAL_QUEUE = "spotify-etl-local-ingest";

@@ -1,0 +1,71 @@
+/**
+ * `make query [Q=name] [TARGET=aws]`: lists the named queries, or runs one on the local lake
+ * (DuckDB over `.lake/`, written by `make demo`) or on Athena in the deployed workgroup.
+ */
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { runAthenaQuery } from "./lib/athena-query";
+import { listNamedQueries, namedQuery, statementOf } from "./lib/named-queries";
+import { formatTable } from "./lib/print-table";
+import { openLakeCatalog } from "./local/lake-catalog";
+import { LOCAL_LAKE_DIR } from "./local/pipeline";
+import { requireFlag, UsageError } from "./ops/cli";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    target: { type: "string", default: "local" },
+    lake: { type: "string", default: LOCAL_LAKE_DIR },
+    workgroup: { type: "string" },
+    database: { type: "string" },
+  },
+});
+
+async function main(): Promise<void> {
+  const [name] = positionals;
+  if (!name) {
+    console.log("Named queries (make query Q=<name> [TARGET=aws]):\n");
+    for (const query of listNamedQueries())
+      console.log(`  ${query.name.padEnd(40)} ${query.description}`);
+    return;
+  }
+  const query = namedQuery(name);
+  if (values.target === "aws") {
+    const workgroup = requireFlag(values.workgroup, "workgroup", "athena_workgroup_name");
+    const database = requireFlag(values.database, "database", "glue_database_name");
+    const rows = await runAthenaQuery(new AthenaClient({}), {
+      sql: statementOf(query),
+      workgroup,
+      database,
+      onStatus: (state) => process.stderr.write(`athena: ${state}\n`),
+    });
+    console.log(formatTable(rows, 60));
+    console.log(`(${rows.length} rows, Athena workgroup ${workgroup}, database ${database})`);
+    return;
+  }
+  if (values.target !== "local")
+    throw new UsageError(`TARGET must be local or aws, got ${values.target}`);
+  const lakeDir = path.resolve(values.lake);
+  if (!existsSync(path.join(lakeDir, "transformed_data"))) {
+    throw new UsageError(
+      `no local lake at ${lakeDir}: run \`make demo\` first (or pass --lake DIR)`,
+    );
+  }
+  const catalog = await openLakeCatalog(lakeDir);
+  try {
+    const rows = await catalog.query(statementOf(query));
+    console.log(formatTable(rows, 60));
+    console.log(`(${rows.length} rows, DuckDB over ${lakeDir})`);
+  } finally {
+    catalog.close();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`query: ${(error as Error).message}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}
