@@ -134,7 +134,7 @@ describe("replay-dlq --mode manual, against fauxqs", () => {
 
     // Act
     const outcome = await replayDeadLetters(
-      manual({ dlqUrl: dlq.queueUrl, targetUrl: source.queueUrl, receiveWaitSeconds: 1 }),
+      manual({ dlqUrl: dlq.queueUrl, targetUrl: source.queueUrl }),
       replayDeps,
     );
 
