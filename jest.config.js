@@ -20,4 +20,5 @@ export default {
   setupFiles: ["<rootDir>/test/support/env.ts"],
   testTimeout: 30000,
   silent: true,
+  reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };
