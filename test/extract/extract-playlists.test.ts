@@ -1,0 +1,331 @@
+import { describe, expect, it } from "@jest/globals";
+import {
+  extractPlaylists,
+  mapBounded,
+  parsePlaylistReference,
+  type ExtractLogger,
+  type ExtractOptions,
+  type PlaylistReader,
+} from "../../functions/extract/extract-playlists";
+import { countTrackEntries } from "../../functions/extract/raw-snapshot";
+import type { PlaylistItemsPage, PlaylistMetadata } from "../../functions/extract/spotify-client";
+import { rawKeyFor } from "../../functions/shared/s3-layout";
+
+const NOW = new Date("2026-03-10T16:00:00.000Z");
+
+const silentLogger: ExtractLogger = {
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  debug: () => undefined,
+};
+
+/** A reader serving `entries` for each playlist, answering pages in a scrambled order. */
+function fakeReader(
+  playlists: Record<string, unknown[]>,
+  options: {
+    delays?: (offset: number) => number;
+    totals?: Record<string, number>;
+    failAt?: number;
+  } = {},
+) {
+  const calls: { playlistId: string; offset: number }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const reader: PlaylistReader = {
+    async getPlaylist(playlistId): Promise<PlaylistMetadata> {
+      const entries = playlists[playlistId];
+      if (!entries) throw new Error(`no playlist ${playlistId}`);
+      return {
+        id: playlistId,
+        name: `name ${playlistId}`,
+        snapshotId: "snap",
+        ownerId: "owner",
+        total: undefined,
+      };
+    },
+    async getPlaylistItemsPage(playlistId, offset, limit): Promise<PlaylistItemsPage> {
+      const entries = playlists[playlistId];
+      if (!entries) throw new Error(`no playlist ${playlistId}`);
+      calls.push({ playlistId, offset });
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, options.delays?.(offset) ?? 0));
+        if (options.failAt === offset) throw new Error(`page ${offset} failed`);
+        return {
+          items: entries.slice(offset, offset + limit),
+          total: options.totals?.[`${playlistId}@${offset}`] ?? entries.length,
+          limit,
+          offset,
+          next: null,
+        };
+      } finally {
+        inFlight -= 1;
+      }
+    },
+  };
+  return { reader, calls, maxInFlight: () => maxInFlight };
+}
+
+function memoryStore() {
+  const objects = new Map<string, string>();
+  return {
+    objects,
+    store: { putJson: async (key: string, body: string) => void objects.set(key, body) },
+  };
+}
+
+function options(
+  reader: PlaylistReader,
+  store: { putJson(key: string, body: string): Promise<void> },
+): ExtractOptions {
+  return {
+    reader,
+    store,
+    now: () => NOW,
+    remainingMs: () => Infinity,
+    logger: silentLogger,
+    pageConcurrency: 2,
+    market: null,
+  };
+}
+
+const entries = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ position: i + 1, track: { id: `t${i + 1}` } }));
+
+describe("extractPlaylists", () => {
+  it("keeps playlist order when later pages answer first, with at most pageConcurrency in flight", async () => {
+    // Prepare: 10 pages of 5; page answers get faster with the offset, so they finish out of order.
+    const source = fakeReader({ big: entries(48) }, { delays: (offset) => 30 - offset / 2 });
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["big"], {
+      ...options(source.reader, store),
+      pageConcurrency: 3,
+      pageLimit: 5,
+    });
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    const snapshot = JSON.parse(objects.get(rawKeyFor("big", NOW)) ?? "{}");
+    expect(snapshot.items.map((e: { position: number }) => e.position)).toEqual(
+      entries(48).map((e) => e.position),
+    );
+    expect(snapshot.playlist).toEqual({
+      id: "big",
+      name: "name big",
+      snapshot_id: "snap",
+      owner_id: "owner",
+      total: 48,
+    });
+    expect(source.calls.map((c) => c.offset).sort((a, b) => a - b)).toEqual([
+      0, 5, 10, 15, 20, 25, 30, 35, 40, 45,
+    ]);
+    // The first page runs alongside the metadata; the rest are bounded by pageConcurrency.
+    expect(source.maxInFlight()).toBeLessThanOrEqual(3);
+  });
+
+  it("reads pages one at a time with pageConcurrency 1", async () => {
+    // Prepare
+    const source = fakeReader({ p: entries(12) }, { delays: () => 2 });
+    const { store } = memoryStore();
+
+    // Act
+    await extractPlaylists(["p"], {
+      ...options(source.reader, store),
+      pageConcurrency: 1,
+      pageLimit: 5,
+    });
+
+    // Assess
+    expect(source.maxInFlight()).toBe(1);
+    expect(source.calls.map((c) => c.offset)).toEqual([0, 5, 10]);
+  });
+
+  it("fails a playlist whose later page reports another total (changed while read), writing nothing", async () => {
+    // Prepare
+    const source = fakeReader({ p: entries(12) }, { totals: { "p@10": 13 } });
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["p"], {
+      ...options(source.reader, store),
+      pageLimit: 5,
+    });
+
+    // Assess
+    expect(objects.size).toBe(0);
+    expect(result.failed).toEqual([
+      expect.objectContaining({ playlistId: "p", kind: "changed-while-reading" }),
+    ]);
+    expect(result.failed[0]?.reason).toContain(
+      "page at offset 10 reports total 13, the first page 12",
+    );
+  });
+
+  it("stops issuing pages after a failure and reports it; other playlists still run", async () => {
+    // Prepare
+    const source = fakeReader({ bad: entries(50), good: entries(3) }, { failAt: 10 });
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["bad", "good"], {
+      ...options(source.reader, store),
+      pageConcurrency: 1,
+      pageLimit: 5,
+    });
+
+    // Assess
+    expect(result.failed.map((f) => [f.playlistId, f.reason])).toEqual([["bad", "page 10 failed"]]);
+    expect(source.calls.filter((c) => c.playlistId === "bad").map((c) => c.offset)).toEqual([
+      0, 5, 10,
+    ]);
+    expect([...objects.keys()]).toEqual([rawKeyFor("good", NOW)]);
+  });
+
+  it("accepts ids, URIs and links, reads duplicates once and reports unusable references", async () => {
+    // Prepare
+    const source = fakeReader({ abc123: entries(1) });
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(
+      [
+        "abc123",
+        "spotify:playlist:abc123",
+        "https://open.spotify.com/playlist/abc123?si=x",
+        "not a playlist!",
+      ],
+      options(source.reader, store),
+    );
+
+    // Assess
+    expect(result.written.map((w) => w.playlistId)).toEqual(["abc123"]);
+    expect(result.failed).toEqual([
+      expect.objectContaining({ playlistId: "not a playlist!", kind: "invalid-id" }),
+    ]);
+    expect(objects.size).toBe(1);
+  });
+
+  it("stops reading pages when the deadline comes mid-playlist", async () => {
+    // Prepare
+    let remaining = 10_000;
+    const source = fakeReader({ p: entries(20) });
+    const reader: PlaylistReader = {
+      getPlaylist: source.reader.getPlaylist,
+      async getPlaylistItemsPage(id, offset, limit) {
+        const page = await source.reader.getPlaylistItemsPage(id, offset, limit);
+        remaining = 0; // the first page used up the time
+        return page;
+      },
+    };
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["p"], {
+      ...options(reader, store),
+      pageConcurrency: 1,
+      pageLimit: 5,
+      remainingMs: () => remaining,
+    });
+
+    // Assess
+    expect(objects.size).toBe(0);
+    expect(result.failed[0]).toMatchObject({ kind: "deadline" });
+    expect(result.failed[0]?.reason).toContain("Stopped reading playlist p at offset 5 of 20");
+  });
+
+  it("reports a failed S3 write without a partial object", async () => {
+    // Prepare
+    const source = fakeReader({ p: entries(2) });
+    const store = {
+      putJson: async () => {
+        throw Object.assign(new Error("Access Denied"), { name: "AccessDenied" });
+      },
+    };
+
+    // Act
+    const result = await extractPlaylists(["p"], options(source.reader, store));
+
+    // Assess
+    expect(result.failed[0]).toMatchObject({ kind: "write-failed" });
+    expect(result.failed[0]?.reason).toContain(
+      "Read all 2 entries but could not write raw_data/to_process/p_",
+    );
+    expect(result.failed[0]?.reason).toContain("AccessDenied: Access Denied");
+  });
+});
+
+describe("parsePlaylistReference", () => {
+  it("extracts the id from the forms people paste", () => {
+    // Prepare
+    const references = [
+      "37i9dQZEVXbMDoHDwVN2tF",
+      " spotify:playlist:37i9dQZEVXbMDoHDwVN2tF ",
+      "spotify:user:spotify:playlist:37i9dQZEVXbMDoHDwVN2tF",
+      "https://open.spotify.com/playlist/37i9dQZEVXbMDoHDwVN2tF?si=e8e1e56d145e4f9b",
+      "https://open.spotify.com/intl-de/playlist/37i9dQZEVXbMDoHDwVN2tF",
+      "https://example.com/playlist/37i9dQZEVXbMDoHDwVN2tF",
+      "37i9dQZEVXbMDoHDwVN2tF/../x",
+    ];
+
+    // Act
+    const ids = references.map(parsePlaylistReference);
+
+    // Assess
+    expect(ids).toEqual([
+      "37i9dQZEVXbMDoHDwVN2tF",
+      "37i9dQZEVXbMDoHDwVN2tF",
+      "37i9dQZEVXbMDoHDwVN2tF",
+      "37i9dQZEVXbMDoHDwVN2tF",
+      "37i9dQZEVXbMDoHDwVN2tF",
+      undefined,
+      undefined,
+    ]);
+  });
+});
+
+describe("mapBounded", () => {
+  it("returns results in input order and never exceeds the bound", async () => {
+    // Prepare
+    let inFlight = 0;
+    let peak = 0;
+
+    // Act
+    const results = await mapBounded([5, 1, 4, 2, 3], 2, async (n) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, n));
+      inFlight -= 1;
+      return n * 10;
+    });
+
+    // Assess
+    expect(results).toEqual([50, 10, 40, 20, 30]);
+    expect(peak).toBe(2);
+  });
+});
+
+describe("countTrackEntries", () => {
+  it("counts entries carrying a track under item or track, not nulls, episodes or empty entries", () => {
+    // Prepare
+    const list = [
+      { item: { type: "track", id: "a" } },
+      { track: { type: "track", id: "b" } },
+      { track: { type: "track", id: null, is_local: true } },
+      { item: { type: "episode", id: "e" } },
+      { track: { episode: true, id: "old-episode" } },
+      { added_at: "2026-01-01T00:00:00Z" },
+      { item: null },
+      null,
+    ];
+
+    // Act
+    const count = countTrackEntries(list);
+
+    // Assess
+    expect(count).toBe(3);
+  });
+});

@@ -1,0 +1,228 @@
+/** The local Spotify API itself: recordings, paging, tokens and faults, over plain fetch. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import {
+  ITEMS_2026_SHAPE_ID,
+  TOP50_GLOBAL_ID,
+  TOP50_GLOBAL_PAGED_ID,
+  cycleEntries,
+  loadRecording,
+  recordedPlaylists,
+} from "../../scripts/local-spotify-api/recordings";
+import {
+  PREMIUM_REQUIRED_MESSAGE,
+  startLocalSpotifyApi,
+  type LocalSpotifyApi,
+} from "../../scripts/local-spotify-api/server";
+
+const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
+
+describe("recordings", () => {
+  it("hold the real captures' entries and playlist fields unchanged", () => {
+    // Prepare
+    const capture = JSON.parse(
+      readFileSync(path.join(FIXTURES, "top50-global-2024-04-22.playlist.json"), "utf8"),
+    )[0];
+    const page2026 = JSON.parse(
+      readFileSync(path.join(FIXTURES, "items-2026-shape.page.json"), "utf8"),
+    );
+
+    // Act
+    const top50 = loadRecording("top50-global-2024-04-22");
+    const shape2026 = loadRecording("items-2026-shape");
+
+    // Assess
+    const { tracks, ...playlistFields } = capture;
+    const { items, ...pageFields } = tracks;
+    expect(JSON.stringify(top50.entries)).toBe(JSON.stringify(items));
+    expect(top50.playlist).toEqual(playlistFields);
+    expect(top50.page).toEqual(pageFields);
+    expect(JSON.stringify(shape2026.entries)).toBe(JSON.stringify(page2026.items));
+    expect(shape2026.page.total).toBe(58);
+  });
+});
+
+describe("local Spotify API", () => {
+  let api: LocalSpotifyApi;
+  let token: string;
+
+  beforeAll(async () => {
+    api = await startLocalSpotifyApi({ playlists: recordedPlaylists() });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+  beforeEach(async () => {
+    api.clearFaults();
+    token = await clientCredentialsToken();
+  });
+
+  async function clientCredentialsToken(): Promise<string> {
+    const response = await fetch(`${api.accountsBaseUrl}/api/token`, {
+      method: "POST",
+      headers: {
+        Authorization: `Basic ${Buffer.from(`${api.clientId}:${api.clientSecret}`).toString("base64")}`,
+        "Content-Type": "application/x-www-form-urlencoded",
+      },
+      body: "grant_type=client_credentials",
+    });
+    return ((await response.json()) as { access_token: string }).access_token;
+  }
+
+  const get = (url: string, bearer = token) =>
+    fetch(url, { headers: { Authorization: `Bearer ${bearer}` } });
+
+  it("pages with offset, limit and next links, re-keying entries to item", async () => {
+    // Prepare
+    const url = `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_PAGED_ID}/items?limit=50&offset=0`;
+    const expected = cycleEntries(loadRecording("top50-global-2024-04-22").entries, 120);
+
+    // Act
+    const pages: {
+      items: Record<string, unknown>[];
+      next: string | null;
+      total: number;
+      offset: number;
+    }[] = [];
+    for (let next: string | null = url; next;) {
+      const page = (await (await get(next)).json()) as (typeof pages)[number];
+      pages.push(page);
+      next = page.next;
+    }
+
+    // Assess
+    expect(pages.map((p) => [p.offset, p.items.length, p.total])).toEqual([
+      [0, 50, 120],
+      [50, 50, 120],
+      [100, 20, 120],
+    ]);
+    const served = pages.flatMap((p) => p.items);
+    expect(served.map((e) => Object.keys(e))).toEqual(
+      expected.map((e) => Object.keys(e as object).map((k) => (k === "track" ? "item" : k))),
+    );
+    expect(served.map((e) => e.item)).toEqual(expected.map((e) => (e as { track: unknown }).track));
+  });
+
+  it("serves the playlist object with its count under items or tracks", async () => {
+    // Prepare
+    const urls = [TOP50_GLOBAL_ID, TOP50_GLOBAL_PAGED_ID, ITEMS_2026_SHAPE_ID].map(
+      (id) => `${api.apiBaseUrl}/playlists/${id}`,
+    );
+
+    // Act
+    const objects = await Promise.all(
+      urls.map(async (url) => (await get(url)).json() as Promise<Record<string, unknown>>),
+    );
+
+    // Assess
+    expect(
+      objects.map((o) =>
+        [o.tracks, o.items].map((x) => (x as { total?: number } | undefined)?.total),
+      ),
+    ).toEqual([
+      [50, undefined],
+      [undefined, 120],
+      [undefined, 58],
+    ]);
+  });
+
+  it("checks Bearer tokens and expires them on demand", async () => {
+    // Prepare
+    const url = `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_ID}`;
+
+    // Act
+    const missing = await fetch(url);
+    const bogus = await get(url, "made-up");
+    const valid = await get(url);
+    api.expireAccessTokens();
+    const expired = await get(url);
+
+    // Assess
+    expect([missing.status, bogus.status, valid.status, expired.status]).toEqual([
+      401, 401, 200, 401,
+    ]);
+    expect(await expired.json()).toEqual({
+      error: { status: 401, message: "The access token expired" },
+    });
+  });
+
+  it("injects each fault for the requests it matches, the given number of times", async () => {
+    // Prepare
+    const url = `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_ID}`;
+    api.injectFaults(
+      { endpoint: "playlist", fault: { kind: "rate-limit", retryAfterSeconds: 7 } },
+      { endpoint: "playlist", fault: { kind: "rate-limit", reason: "QUOTA_EXCEEDED" } },
+      { endpoint: "playlist", times: 2, fault: { kind: "server-error", status: 503 } },
+      { endpoint: "playlist", fault: { kind: "forbidden" } },
+      { endpoint: "playlist", playlistId: "other", fault: { kind: "not-found" } },
+    );
+
+    // Act
+    const responses = [];
+    for (let i = 0; i < 6; i++) responses.push(await get(url));
+
+    // Assess
+    expect(responses.map((r) => r.status)).toEqual([429, 429, 503, 503, 403, 200]);
+    expect(responses[0]?.headers.get("retry-after")).toBe("7");
+    expect(responses[1]?.headers.get("retry-after")).toBeNull();
+    expect(await responses[1]?.json()).toEqual({
+      error: { status: 429, message: "API rate limit exceeded", reason: "QUOTA_EXCEEDED" },
+    });
+    expect(await responses[4]?.json()).toEqual({
+      error: { status: 403, message: PREMIUM_REQUIRED_MESSAGE },
+    });
+  });
+
+  it("lets setPlaylist replace what a playlist holds, with a new snapshot id", async () => {
+    // Prepare
+    const before = api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId;
+
+    // Act
+    api.setPlaylist("replaced1", {
+      name: "Day 2",
+      entries: [{ track: { id: "x" } }, null],
+      payloadKey: "item",
+    });
+    api.setPlaylist(TOP50_GLOBAL_PAGED_ID, { name: "Smaller", entries: [{ track: { id: "y" } }] });
+    const page = (await (
+      await get(`${api.apiBaseUrl}/playlists/replaced1/items?limit=50&offset=0`)
+    ).json()) as {
+      items: unknown[];
+    };
+
+    // Assess
+    expect(page.items).toEqual([{ item: { id: "x" } }, null]);
+    expect(api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId).not.toBe(before);
+    expect(api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.entries).toHaveLength(1);
+  });
+
+  it("answers token requests as Spotify's accounts service does", async () => {
+    // Prepare
+    const post = (body: string, auth = `${api.clientId}:${api.clientSecret}`) =>
+      fetch(`${api.accountsBaseUrl}/api/token`, {
+        method: "POST",
+        headers: {
+          Authorization: `Basic ${Buffer.from(auth).toString("base64")}`,
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        body,
+      });
+
+    // Act
+    const badClient = await post("grant_type=client_credentials", `${api.clientId}:nope`);
+    const badRefresh = await post("grant_type=refresh_token&refresh_token=unknown");
+    const badGrant = await post("grant_type=password");
+
+    // Assess
+    expect([badClient.status, badRefresh.status, badGrant.status]).toEqual([400, 400, 400]);
+    expect(await badClient.json()).toEqual({
+      error: "invalid_client",
+      error_description: "Invalid client",
+    });
+    expect(await badRefresh.json()).toEqual({
+      error: "invalid_grant",
+      error_description: "Invalid refresh token",
+    });
+  });
+});

@@ -1,0 +1,178 @@
+/** The Spotify client over real HTTP against the local Spotify API, with an injected clock and sleep. */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import { DEFAULT_RETRY_POLICY } from "../../functions/extract/retry-policy";
+import {
+  AccessTokenCache,
+  SpotifyClient,
+  SpotifyRequestStats,
+  TOKEN_RENEW_BEFORE_MS,
+} from "../../functions/extract/spotify-client";
+import { SpotifyApiError } from "../../functions/extract/spotify-errors";
+import { TOP50_GLOBAL_ID, recordedPlaylists } from "../../scripts/local-spotify-api/recordings";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
+import { rejectionOf } from "./helpers";
+
+describe("SpotifyClient", () => {
+  let api: LocalSpotifyApi;
+  let waits: number[];
+  let nowMs: number;
+
+  beforeAll(async () => {
+    api = await startLocalSpotifyApi({
+      playlists: recordedPlaylists(),
+      refreshTokens: ["refresh-abcdef"],
+    });
+  });
+  afterAll(async () => {
+    await api.stop();
+  });
+  beforeEach(() => {
+    api.clearFaults();
+    api.requests.splice(0);
+    waits = [];
+    nowMs = Date.parse("2026-11-22T16:00:00Z");
+  });
+
+  const client = (overrides: Partial<ConstructorParameters<typeof SpotifyClient>[0]> = {}) =>
+    new SpotifyClient({
+      credentials: { clientId: api.clientId, clientSecret: api.clientSecret },
+      apiBaseUrl: api.apiBaseUrl,
+      accountsBaseUrl: api.accountsBaseUrl,
+      retry: { ...DEFAULT_RETRY_POLICY, requestTimeoutMs: 2000 },
+      runtime: {
+        sleep: async (ms) => void waits.push(ms),
+        random: () => 0.5,
+        nowMs: () => nowMs,
+      },
+      ...overrides,
+    });
+
+  it("reads playlist metadata in either shape (items or tracks)", async () => {
+    // Prepare
+    const spotify = client();
+
+    // Act
+    const metadata = await spotify.getPlaylist(TOP50_GLOBAL_ID);
+
+    // Assess
+    expect(metadata).toEqual({
+      id: TOP50_GLOBAL_ID,
+      name: "Top 50 - Global",
+      snapshotId: "NzY3MTQzODAwLDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDY1NmU=",
+      ownerId: "spotify",
+      total: 50,
+    });
+  });
+
+  it("renews a cached token shortly before it expires, not earlier", async () => {
+    // Prepare
+    const cache = new AccessTokenCache();
+    const spotify = client({ tokenCache: cache });
+    await spotify.getPlaylist(TOP50_GLOBAL_ID);
+
+    // Act
+    nowMs += 3600_000 - TOKEN_RENEW_BEFORE_MS - 1000; // still more than the margin left
+    await spotify.getPlaylist(TOP50_GLOBAL_ID);
+    const tokenRequestsBefore = api.requests.filter((r) => r.endpoint === "token").length;
+    nowMs += 2000; // now inside the renewal margin
+    await spotify.getPlaylist(TOP50_GLOBAL_ID);
+
+    // Assess
+    expect(tokenRequestsBefore).toBe(1);
+    expect(api.requests.filter((r) => r.endpoint === "token")).toHaveLength(2);
+  });
+
+  it("uses the refresh-token grant when a refresh token is configured", async () => {
+    // Prepare
+    const spotify = client({
+      credentials: {
+        clientId: api.clientId,
+        clientSecret: api.clientSecret,
+        refreshToken: "refresh-abcdef",
+      },
+    });
+
+    // Act
+    await spotify.getPlaylistItemsPage(TOP50_GLOBAL_ID, 0, 50);
+
+    // Assess
+    expect(spotify.mode).toBe("user");
+    expect(api.requests.find((r) => r.endpoint === "token")?.grantType).toBe("refresh_token");
+  });
+
+  it("retries a dropped connection and counts it", async () => {
+    // Prepare
+    const stats = new SpotifyRequestStats();
+    const spotify = client({ stats });
+    api.injectFaults({ endpoint: "items", fault: { kind: "drop-connection" } });
+
+    // Act
+    const page = await spotify.getPlaylistItemsPage(TOP50_GLOBAL_ID, 0, 50);
+
+    // Assess
+    expect(page.items).toHaveLength(50);
+    expect(stats.retriesNetwork).toBe(1);
+    expect(waits).toEqual([250]);
+  });
+
+  it("retries a 429 on the token endpoint too", async () => {
+    // Prepare
+    const stats = new SpotifyRequestStats();
+    const spotify = client({ stats, tokenCache: new AccessTokenCache() });
+    api.injectFaults({ endpoint: "token", fault: { kind: "rate-limit", retryAfterSeconds: 2 } });
+
+    // Act
+    await spotify.getPlaylist(TOP50_GLOBAL_ID);
+
+    // Assess
+    expect(waits).toEqual([2000]);
+    expect(stats).toMatchObject({ retries429: 1, retryAfterWaitMs: 2000, requests: 3 });
+  });
+
+  it("explains rejected app credentials without repeating them", async () => {
+    // Prepare
+    const spotify = client({
+      credentials: { clientId: api.clientId, clientSecret: "wrong-secret-value" },
+    });
+
+    // Act
+    const error = await rejectionOf(spotify.getPlaylist(TOP50_GLOBAL_ID));
+
+    // Assess
+    expect(error).toBeInstanceOf(SpotifyApiError);
+    expect(error.message).toContain("rejected the app credentials (invalid_client");
+    expect(error.message).not.toContain("wrong-secret-value");
+  });
+
+  it("reports an unreachable Spotify as a network problem with the error code only", async () => {
+    // Prepare
+    const spotify = client({
+      apiBaseUrl: "http://127.0.0.1:9/v1",
+      retry: { ...DEFAULT_RETRY_POLICY, maxTransientRetries: 1 },
+    });
+
+    // Act
+    const error = await rejectionOf(spotify.getPlaylist(TOP50_GLOBAL_ID));
+
+    // Assess
+    expect(error.message).toMatch(
+      /^Could not reach Spotify for playlist 37i9dQZEVXbMDoHDwVN2tF \(ECONNREFUSED, 2 attempts\)/,
+    );
+    expect(error.message).not.toMatch(/Bearer|local-access/);
+  });
+
+  it("rejects an answer that is not an items page", async () => {
+    // Prepare
+    const spotify = client();
+
+    // Act
+    const error = await rejectionOf(
+      spotify.getItemsPageByUrl(`${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_ID}`),
+    );
+
+    // Assess
+    expect(error.message).toMatch(
+      /^Spotify returned an unexpected answer for items page .*: items: /,
+    );
+  });
+});
