@@ -153,16 +153,14 @@ describe("credentials", () => {
 
   it("caches the secret through Powertools and merges a rotated refresh token into it", async () => {
     // Prepare
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolves({
-        SecretString: JSON.stringify({
-          client_id: "id",
-          client_secret: "s",
-          refresh_token: "r1",
-          team: "data",
-        }),
-      });
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({
+        client_id: "id",
+        client_secret: "s",
+        refresh_token: "r1",
+        team: "data",
+      }),
+    });
     secretsManager.on(PutSecretValueCommand).resolves({});
     const source = new SecretsManagerCredentialSource({
       secretId: "arn:aws:secretsmanager:us-east-1:1:secret:cache-test",
@@ -191,11 +189,9 @@ describe("credentials", () => {
 
   it("says which permission is missing when the rotated token cannot be stored", async () => {
     // Prepare
-    secretsManager
-      .on(GetSecretValueCommand)
-      .resolves({
-        SecretString: JSON.stringify({ client_id: "id", client_secret: "s", refresh_token: "r1" }),
-      });
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ client_id: "id", client_secret: "s", refresh_token: "r1" }),
+    });
     secretsManager
       .on(PutSecretValueCommand)
       .rejects(
