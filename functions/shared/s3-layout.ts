@@ -14,6 +14,13 @@ export const ATHENA_RESULTS_PREFIX = "athena-results/";
 /** Suffix of raw snapshot objects (the S3 notification's suffix filter). */
 export const RAW_SUFFIX = ".json";
 
+/**
+ * User metadata (`x-amz-meta-snapshot-date`, `YYYY-MM-DD`) that pins the snapshot date of a raw
+ * object whose content carries no `extracted_at`. `make reprocess` sets it, because copying the
+ * object back to `to_process/` gives it a new LastModified, which would move it to another day.
+ */
+export const SNAPSHOT_DATE_METADATA = "snapshot-date";
+
 /** The tables the transform writes, in the order it writes them. */
 export const TABLE_NAMES = ["songs", "albums", "artists", "playlists"] as const;
 export type TableName = (typeof TABLE_NAMES)[number];

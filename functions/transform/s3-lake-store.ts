@@ -8,7 +8,16 @@ import {
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { SNAPSHOT_DATE_METADATA } from "../shared/s3-layout";
 import type { LakeStore, RawObject } from "./transform-raw-object";
+
+/** The date `make reprocess` pinned on an object (see SNAPSHOT_DATE_METADATA), as midnight UTC. */
+function pinnedSnapshotDate(metadata: Record<string, string> | undefined): Date | undefined {
+  const date = metadata?.[SNAPSHOT_DATE_METADATA];
+  if (!date || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return undefined;
+  const instant = new Date(`${date}T00:00:00Z`);
+  return Number.isNaN(instant.getTime()) ? undefined : instant;
+}
 
 /** {@link LakeStore} over one S3 bucket. */
 export class S3LakeStore implements LakeStore {

@@ -17,9 +17,10 @@ import {
 } from "./normalize-snapshot";
 import { encodeTable } from "./parquet";
 
-/** A raw object's content and its LastModified. */
+/** A raw object's content and the date it stands for when its content carries none. */
 export interface RawObject {
   body: string;
+  /** LastModified, or the snapshot date pinned in the object's metadata by `make reprocess`. */
   lastModified: Date;
 }
 

@@ -22,17 +22,11 @@ import {
   RAW_PROCESSED_PREFIX,
   RAW_SUFFIX,
   RAW_TO_PROCESS_PREFIX,
+  SNAPSHOT_DATE_METADATA,
   toProcessKeyFor,
 } from "../../functions/shared/s3-layout";
 import { EXIT, parseDateFlag, parseFlags, requireFlag, UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
-
-/**
- * User metadata set on a reprocessed snapshot whose name carries no extraction time (older
- * pipelines' dumps): its original snapshot date (`YYYY-MM-DD`). The copy gets a new
- * LastModified, which the transform would otherwise take as the snapshot date of such files.
- */
-export const SNAPSHOT_DATE_METADATA = "snapshot-date";
 
 /** Which snapshots to reprocess. */
 export interface ReprocessOptions {

@@ -7,12 +7,15 @@ import {
   ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
-import { rawKeyFor, processedKeyFor } from "../../functions/shared/s3-layout";
+import {
+  rawKeyFor,
+  processedKeyFor,
+  SNAPSHOT_DATE_METADATA,
+} from "../../functions/shared/s3-layout";
 import { UsageError } from "../../scripts/ops/cli";
 import {
   formatReprocessResult,
   reprocessSnapshots,
-  SNAPSHOT_DATE_METADATA,
   type ReprocessOptions,
 } from "../../scripts/ops/reprocess";
 import { startEmulator, type Emulator } from "../support/emulator";

@@ -4,6 +4,7 @@ import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
 import { objectCreatedMessage, testEventMessage } from "../../../functions/shared/s3-event";
 import {
+  SNAPSHOT_DATE_METADATA,
   TABLE_NAMES,
   processedKeyFor,
   transformedKeyFor,
@@ -201,6 +202,31 @@ describe("transform handler against the S3/SQS emulator", () => {
     expect(response.batchItemFailures).toEqual([]);
     expect(await keysUnder("transformed_data/")).toHaveLength(4);
     expect(await keysUnder("raw_data/")).toEqual([processedKeyFor(key)]);
+  });
+
+  it("dates an undated file by the snapshot date `make reprocess` pinned in its metadata", async () => {
+    // Prepare
+    const key = "raw_data/to_process/old tutorial dump.json";
+    await emulator.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: key,
+        Body: JSON.stringify(top50Capture()),
+        Metadata: { [SNAPSHOT_DATE_METADATA]: "2024-04-22" },
+      }),
+    );
+
+    // Act
+    const response = await handler(
+      await eventFor([objectCreatedMessage({ bucket: BUCKET, key, size: 1 })]),
+      lambdaContext("transform"),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await keysUnder("transformed_data/songs/")).toEqual([
+      transformedKeyFor("songs", "2024-04-22", key),
+    ]);
   });
 
   it("fails a message whose object exists nowhere, and one for another bucket", async () => {
