@@ -31,7 +31,7 @@ export class S3LakeStore implements LakeStore {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       return {
         body: await object.Body!.transformToString("utf-8"),
-        lastModified: object.LastModified ?? new Date(),
+        lastModified: pinnedSnapshotDate(object.Metadata) ?? object.LastModified ?? new Date(),
       };
     } catch (error) {
       if (error instanceof NoSuchKey) return undefined;
