@@ -53,7 +53,7 @@ variable "kms_key_arn" {
 # --- Data lake ------------------------------------------------------------------------------
 
 variable "data_bucket_name" {
-  description = "Name of the data lake bucket; null names it <name_prefix>-<environment>-lake-<account id>-<region>."
+  description = "Name of the data lake bucket; null names it <name_prefix>-<environment>-<account id>-<region>."
   type        = string
   default     = null
 }
