@@ -62,6 +62,8 @@ export class S3LakeStore implements LakeStore {
         Key: toKey,
         // CopySource is "bucket/key" with the key URL-encoded (slashes kept).
         CopySource: `${this.bucket}/${fromKey.split("/").map(encodeURIComponent).join("/")}`,
+        // Tags are not copied: copying them needs s3:GetObjectTagging, which the role lacks.
+        TaggingDirective: "REPLACE",
       }),
     );
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: fromKey }));
