@@ -1,3 +1,5 @@
+import process from "node:process";
+
 /**
  * Prints one plain closing line, `jest: N passed, N failed[, N skipped]`, after Jest's own
  * summary, so CI logs can be read by tools that do not parse Jest's output.
