@@ -34,7 +34,7 @@ const environmentSource = new EnvironmentCredentialSource();
 
 /** What a successful invocation returns (also logged). */
 export interface ExtractSummary {
-  written: { playlistId: string; key: string; entries: number; tracks: number }[];
+  written: { playlistId: string; key: string; entries: number; tracks: number; bytes: number }[];
 }
 
 /** The invocation failed for at least one playlist (or could not store a rotated token). */
@@ -147,11 +147,12 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       );
     }
     return {
-      written: result.written.map(({ playlistId, key, entries, tracks }) => ({
+      written: result.written.map(({ playlistId, key, entries, tracks, bytes }) => ({
         playlistId,
         key,
         entries,
         tracks,
+        bytes,
       })),
     };
   };

@@ -107,10 +107,23 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     // Assess
     expect(await listKeys(emulator.s3, bucket)).toEqual([pagedKey, top50Key].sort());
     expect(summary.written).toEqual([
-      { playlistId: TOP50_GLOBAL_PAGED_ID, key: pagedKey, entries: 120, tracks: 120 },
-      { playlistId: TOP50_GLOBAL_ID, key: top50Key, entries: 50, tracks: 50 },
+      {
+        playlistId: TOP50_GLOBAL_PAGED_ID,
+        key: pagedKey,
+        entries: 120,
+        tracks: 120,
+        bytes: expect.any(Number),
+      },
+      {
+        playlistId: TOP50_GLOBAL_ID,
+        key: top50Key,
+        entries: 50,
+        tracks: 50,
+        bytes: expect.any(Number),
+      },
     ]);
     expect(paged.contentType).toBe("application/json");
+    expect(summary.written[0]?.bytes).toBe(Buffer.byteLength(JSON.stringify(paged.json)));
     const snapshot = paged.json as {
       source: string;
       extracted_at: string;
