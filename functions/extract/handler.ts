@@ -126,6 +126,11 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
         failed: result.failed.length,
         spotifyRequests: stats.requests,
       });
+    } catch (error) {
+      // Configuration, credentials: nothing was attempted. The messages name variables and
+      // keys, never values.
+      log.error("Extract could not run", { reason: (error as Error).message });
+      throw error;
     } finally {
       publishMetrics(result, stats);
     }

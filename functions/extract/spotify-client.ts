@@ -292,13 +292,11 @@ export class SpotifyClient {
   ): Promise<unknown> {
     let token = await this.accessToken();
     return this.withPolicy(
-      async (timeoutMs) => {
-        const result = await this.send(
+      (timeoutMs) =>
+        this.send(
           { method: "GET", url, params, headers: { Authorization: `Bearer ${token}` } },
           timeoutMs,
-        );
-        return result;
-      },
+        ),
       context,
       async () => {
         this.tokenCache.invalidate(this.tokenKey, token);

@@ -452,6 +452,9 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(error.message).toContain("SPOTIFY_PAGE_CONCURRENCY must be an integer from 1 to 8");
     expect(error.message).toContain('"playlistIds" must be a non-empty array');
     expect(emfMetrics(output.lines)).toMatchObject({ PlaylistsExtracted: 0, TracksExtracted: 0 });
+    expect(logRecords(output.lines)).toContainEqual(
+      expect.objectContaining({ level: "ERROR", message: "Extract could not run" }),
+    );
   });
 
   describe("with a refresh token in Secrets Manager", () => {
