@@ -309,7 +309,7 @@ describe("contracts shared with functions/ and config/", () => {
 
     // Assess
     expect(grants("modules/extract", "data.aws_iam_policy_document.function")).toEqual([
-      { actions: ["s3:PutObject"], prefixes: [RAW_TO_PROCESS_PREFIX] },
+      { actions: ["s3:PutObject", "s3:AbortMultipartUpload"], prefixes: [RAW_TO_PROCESS_PREFIX] },
     ]);
     expect(grants("modules/transform", "data.aws_iam_policy_document.function")).toEqual([
       { actions: ["s3:GetObject"], prefixes: ["raw_data/"] },

@@ -20,10 +20,11 @@ resource "aws_secretsmanager_secret" "spotify" {
 }
 
 data "aws_iam_policy_document" "function" {
+  # AbortMultipartUpload: snapshots over 8 MiB go up in parts, aborted if a part fails.
   statement {
     sid       = "WriteRawSnapshots"
     effect    = "Allow"
-    actions   = ["s3:PutObject"]
+    actions   = ["s3:PutObject", "s3:AbortMultipartUpload"]
     resources = ["${var.data_bucket_arn}/${var.raw_to_process_prefix}*"]
   }
 
