@@ -11,7 +11,7 @@ import {
   SendMessageBatchCommand,
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
-import { execFileSync } from "node:child_process";
+import { execFileSync, fork } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,7 +34,8 @@ interface PhaseResult {
   wallMs: number;
   snapshots: number;
   peakRssBytes: number;
-  rssBeforeBytes: number;
+  /** null when the handler ran in another process. */
+  rssBeforeBytes: number | null;
   outputs: number;
 }
 
@@ -79,7 +80,66 @@ async function measure(work: () => Promise<number>): Promise<Omit<PhaseResult, "
   return { wallMs, outputs, rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
-async function handlerPhase(backlogDir: string): Promise<PhaseResult> {
+type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+/**
+ * The handler in a plain `node` child process of its own, as in Lambda: it gets each batch's
+ * event over IPC and talks to the emulator in this process over HTTP. Its peak RSS is the
+ * function's alone.
+ */
+const CHILD_RUNNER = `
+const { handler } = await import(process.argv[2]);
+const context = { functionName: "transform", awsRequestId: "bench", getRemainingTimeInMillis: () => 60000 };
+process.on("message", async (event) => {
+  if (event === "done") {
+    process.send({ peakRssBytes: process.resourceUsage().maxRSS * 1024 });
+    return process.disconnect();
+  }
+  process.send({ response: await handler(event, context) });
+});
+process.send({ ready: true });
+`;
+
+async function childInvoker(
+  bundle: string,
+  work: string,
+): Promise<{ invoke: Invoke; finish: () => Promise<number> }> {
+  const runner = path.join(work, "runner.mjs");
+  await writeFile(runner, CHILD_RUNNER);
+  const child = fork(runner, [bundle], {
+    execArgv: (process.env.BENCH_HANDLER_NODE_OPTIONS ?? "").split(" ").filter(Boolean),
+    env: {
+      ...process.env,
+      NODE_OPTIONS: "",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
+  });
+  child.on("error", (error) => {
+    throw error;
+  });
+  const next = () =>
+    new Promise<Record<string, unknown>>((resolve) => {
+      child.once("message", (message) => resolve(message as Record<string, unknown>));
+    });
+  await next(); // ready
+  return {
+    invoke: async (event) => {
+      const reply = next();
+      child.send(event);
+      return (await reply).response as SQSBatchResponse;
+    },
+    finish: async () => {
+      const reply = next();
+      child.send("done");
+      return (await reply).peakRssBytes as number;
+    },
+  };
+}
+
+async function handlerPhase(
+  backlogDir: string,
+  handlerProcess: "same" | "own",
+): Promise<PhaseResult> {
   const { server, s3, sqs, stop } = await startEmulator();
   process.env.DATA_BUCKET = "bench-lake";
   process.env.POWERTOOLS_LOG_LEVEL = "WARN";
@@ -104,13 +164,21 @@ async function handlerPhase(backlogDir: string): Promise<PhaseResult> {
   }
 
   const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
-  await writeFile(path.join(work, "index.mjs"), (await readZipEntries(ZIP)).get("index.mjs")!);
-  const { handler } = (await import(path.join(work, "index.mjs"))) as {
-    handler: (
-      event: SQSEvent,
-      context: ReturnType<typeof lambdaContext>,
-    ) => Promise<SQSBatchResponse>;
-  };
+  const bundle = path.join(work, "index.mjs");
+  await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
+  let invoke: Invoke;
+  let finish = async () => 0;
+  if (handlerProcess === "own") {
+    ({ invoke, finish } = await childInvoker(bundle, work));
+  } else {
+    const { handler } = (await import(bundle)) as {
+      handler: (
+        event: SQSEvent,
+        context: ReturnType<typeof lambdaContext>,
+      ) => Promise<SQSBatchResponse>;
+    };
+    invoke = (event) => handler(event, lambdaContext("transform"));
+  }
 
   let transformed = 0;
   const result = await measure(async () => {
@@ -119,10 +187,7 @@ async function handlerPhase(backlogDir: string): Promise<PhaseResult> {
         new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: BATCH_SIZE }),
       );
       if (Messages.length === 0) throw new Error(`queue drained after ${transformed} snapshots`);
-      const response = await handler(
-        lambdaSqsEventFor(Messages, queue.queueArn),
-        lambdaContext("transform"),
-      );
+      const response = await invoke(lambdaSqsEventFor(Messages, queue.queueArn));
       if (response.batchItemFailures.length)
         throw new Error(`failures: ${JSON.stringify(response.batchItemFailures)}`);
       await sqs.send(
@@ -151,9 +216,12 @@ async function handlerPhase(backlogDir: string): Promise<PhaseResult> {
     outputs += page.KeyCount ?? 0;
     token = page.NextContinuationToken;
   } while (token);
+  const childPeak = await finish();
   await stop();
   await rm(work, { recursive: true, force: true });
-  return { ...result, outputs, snapshots: transformed };
+  return handlerProcess === "own"
+    ? { ...result, outputs, snapshots: transformed, peakRssBytes: childPeak, rssBeforeBytes: null }
+    : { ...result, outputs, snapshots: transformed };
 }
 
 async function filesPhase(backlogDir: string): Promise<PhaseResult> {
@@ -193,10 +261,16 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 async function main(): Promise<void> {
   const [phase, backlogDir] = process.argv.slice(2);
-  if (phase === "--phase=handler")
-    return void console.log(JSON.stringify(await handlerPhase(backlogDir!)));
-  if (phase === "--phase=files")
-    return void console.log(JSON.stringify(await filesPhase(backlogDir!)));
+  const phases: Record<string, () => Promise<PhaseResult>> = {
+    "--phase=handler": () => handlerPhase(backlogDir!, "same"),
+    "--phase=handler-own-process": () => handlerPhase(backlogDir!, "own"),
+    "--phase=files": () => filesPhase(backlogDir!),
+  };
+  if (phase) {
+    if (!phases[phase])
+      throw new Error(`unknown ${phase}; phases: ${Object.keys(phases).join(", ")}`);
+    return void console.log(JSON.stringify(await phases[phase]()));
+  }
   const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
   await writeBacklog(backlogDirectory);
 
@@ -224,6 +298,7 @@ async function main(): Promise<void> {
     ) as PhaseResult;
 
   const handlerResult = runPhase("handler");
+  const ownProcessResult = runPhase("handler-own-process");
   const filesResult = runPhase("files");
   await rm(backlogDirectory, { recursive: true, force: true });
   const imports = await coldImportMs();
@@ -231,13 +306,14 @@ async function main(): Promise<void> {
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
   const row = (label: string, r: PhaseResult) =>
     `| ${label} | ${r.snapshots} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.snapshots / (r.wallMs / 1000)).toFixed(0)} | ` +
-    `${mb(r.peakRssBytes)} MB | ${mb(r.rssBeforeBytes)} MB | ${mb(Math.max(0, r.peakRssBytes - r.rssBeforeBytes))} MB | ${r.outputs} |`;
+    `${mb(r.peakRssBytes)} MB | ${r.rssBeforeBytes === null ? "n/a" : `${mb(r.rssBeforeBytes)} MB`} | ${r.outputs} |`;
   console.log(`
 Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores
 
-| run | snapshots | wall time | snapshots/s | peak RSS (process) | RSS when the run started | growth during the run | Parquet files |
-| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |
+| run | snapshots | wall time | snapshots/s | peak RSS of the process running the handler | RSS when the run started | Parquet files |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
+${row("the same, the handler in its own plain node process (as in Lambda)", ownProcessResult)}
 ${row("transform-files CLI, local disk", filesResult)}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
