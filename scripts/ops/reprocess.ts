@@ -58,7 +58,7 @@ export interface SelectedSnapshot {
   /** Its snapshot date, `YYYY-MM-DD`. */
   snapshotDate: string;
   /** Where the date came from: the object's name, or its LastModified. */
-  datedBy: "name" | "last-modified";
+  datedBy: "name" | "pinned" | "last-modified";
 }
 
 /** What a reprocess run did. */
@@ -125,15 +125,21 @@ export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
 }
 
 /**
- * A processed snapshot's date: the extraction time its name carries, or else the UTC date of
- * the object's LastModified (names from older pipelines carry none).
+ * A processed snapshot's date: the extraction time its name carries; else the date an earlier
+ * reprocess pinned in its metadata (its LastModified is then the reprocess day, and dating by
+ * it would move the snapshot to another partition); else the UTC date of its LastModified
+ * (names from older pipelines carry none).
  */
 export function snapshotDateOf(
   key: string,
   lastModified: Date | undefined,
+  metadata?: Record<string, string>,
 ): Pick<SelectedSnapshot, "snapshotDate" | "datedBy"> {
   const fromName = extractedAtFromRawName(key);
   if (fromName) return { snapshotDate: fromName.toISOString().slice(0, 10), datedBy: "name" };
+  const pinned = metadata?.[SNAPSHOT_DATE_METADATA];
+  if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned))
+    return { snapshotDate: pinned, datedBy: "pinned" };
   if (!lastModified)
     throw new Error(`S3 gave no LastModified for ${key}, and its name has no date`);
   return { snapshotDate: lastModified.toISOString().slice(0, 10), datedBy: "last-modified" };
@@ -212,7 +218,11 @@ async function selectOne(s3: S3Client, bucket: string, key: string): Promise<Sel
         `\`aws s3 ls s3://${bucket}/${RAW_PROCESSED_PREFIX}\`, or use --from/--to.`,
     );
   }
-  return { processedKey, toProcessKey, ...snapshotDateOf(processedKey, head.LastModified) };
+  return {
+    processedKey,
+    toProcessKey,
+    ...snapshotDateOf(processedKey, head.LastModified, head.Metadata),
+  };
 }
 
 async function selectRange(
@@ -237,7 +247,11 @@ async function selectRange(
         skipped += 1;
         continue;
       }
-      const dated = snapshotDateOf(key, object.LastModified);
+      // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
+      const metadata = extractedAtFromRawName(key)
+        ? undefined
+        : (await headObject(s3, options.bucket, key))?.Metadata;
+      const dated = snapshotDateOf(key, object.LastModified, metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||
         (options.to && dated.snapshotDate > options.to)
@@ -303,7 +317,12 @@ export function formatReprocessResult(
       `Dry run: nothing moved. ${result.selected.length} snapshot(s) would be reprocessed:`,
     );
     for (const snapshot of result.selected) {
-      const dated = snapshot.datedBy === "name" ? "" : " (dated by LastModified)";
+      const dated =
+        snapshot.datedBy === "name"
+          ? ""
+          : snapshot.datedBy === "pinned"
+            ? " (dated by its pinned snapshot date)"
+            : " (dated by LastModified)";
       lines.push(
         `  ${snapshot.snapshotDate}  s3://${bucket}/${snapshot.processedKey} -> ${snapshot.toProcessKey}${dated}`,
       );

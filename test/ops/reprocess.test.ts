@@ -169,6 +169,36 @@ describe("reprocess, against fauxqs", () => {
     );
   });
 
+  it("keeps a pinned date when an undated snapshot is reprocessed a second time", async () => {
+    // Prepare: a dump reprocessed once before, transformed and back in processed/ (the
+    // transform's copy keeps the metadata), so its LastModified is now the reprocess day.
+    const bucket = await lakeWithSnapshots();
+    const dump = "raw_data/processed/second time dump.json";
+    await emulator.s3.send(
+      new PutObjectCommand({
+        Bucket: bucket,
+        Key: dump,
+        Body: "[]",
+        Metadata: { [SNAPSHOT_DATE_METADATA]: "2024-04-22" },
+      }),
+    );
+
+    // Act
+    const result = await run({ bucket, from: "2024-04-22", to: "2024-04-22" });
+
+    // Assess
+    expect(result.selected).toContainEqual({
+      processedKey: dump,
+      toProcessKey: toProcess(dump),
+      snapshotDate: "2024-04-22",
+      datedBy: "pinned",
+    });
+    const copy = await emulator.s3.send(
+      new HeadObjectCommand({ Bucket: bucket, Key: toProcess(dump) }),
+    );
+    expect(copy.Metadata).toEqual({ [SNAPSHOT_DATE_METADATA]: "2024-04-22" });
+  });
+
   it("dates a snapshot whose name has no date by its LastModified, and keeps that date on the copy", async () => {
     // Prepare
     const bucket = await lakeWithSnapshots();
