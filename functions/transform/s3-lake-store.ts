@@ -55,6 +55,10 @@ export class S3LakeStore implements LakeStore {
     );
   }
 
+  async remove(key: string): Promise<void> {
+    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  }
+
   async move(fromKey: string, toKey: string): Promise<void> {
     await this.s3.send(
       new CopyObjectCommand({

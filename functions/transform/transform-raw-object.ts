@@ -30,6 +30,7 @@ export interface LakeStore {
   read(key: string): Promise<RawObject | undefined>;
   exists(key: string): Promise<boolean>;
   write(key: string, body: Uint8Array, contentType: string): Promise<void>;
+  remove(key: string): Promise<void>;
   /** Copies the object to `toKey`, then deletes `fromKey`. */
   move(fromKey: string, toKey: string): Promise<void>;
 }
@@ -65,6 +66,12 @@ export async function transformRawObject(
       `object key ${JSON.stringify(rawKey)} is not under ${RAW_TO_PROCESS_PREFIX}; check the bucket notification's prefix filter`,
     );
   }
+  if (rawKey.slice(RAW_TO_PROCESS_PREFIX.length).includes("/")) {
+    throw new UnprocessableObjectError(
+      `raw snapshots must sit directly under ${RAW_TO_PROCESS_PREFIX} (found ${rawKey}): output files are ` +
+        "named after the file name alone, so nested files would overwrite each other's tables; move it up",
+    );
+  }
   const processedKey = processedKeyFor(rawKey);
   const raw = await store.read(rawKey);
   if (!raw) {
@@ -78,13 +85,25 @@ export async function transformRawObject(
     key: rawKey,
     lastModified: raw.lastModified,
   });
-  const outputKeys = await Promise.all(
-    TABLE_NAMES.map(async (table) => {
-      const key = transformedKeyFor(table, snapshot.snapshotDate, rawKey);
-      await store.write(key, encodeTable(table, snapshot.tables[table]), PARQUET_CONTENT_TYPE);
-      return key;
-    }),
+  const outputKeys = TABLE_NAMES.map((table) =>
+    transformedKeyFor(table, snapshot.snapshotDate, rawKey),
   );
+  const writes = await Promise.allSettled(
+    TABLE_NAMES.map((table, i) =>
+      store.write(outputKeys[i]!, encodeTable(table, snapshot.tables[table]), PARQUET_CONTENT_TYPE),
+    ),
+  );
+  const failedWrite = writes.find((write) => write.status === "rejected");
+  if (failedWrite) {
+    // All four tables or none: a snapshot that ends in the DLQ must not leave songs without
+    // its playlists row for Athena to read. The raw object stays in to_process/.
+    await Promise.allSettled(
+      outputKeys
+        .filter((_, i) => writes[i]!.status === "fulfilled")
+        .map((key) => store.remove(key)),
+    );
+    throw failedWrite.reason;
+  }
   await store.move(rawKey, processedKey);
   return { status: "transformed", snapshot, outputKeys, processedKey };
 }

@@ -4,7 +4,7 @@
  */
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
+import { snapshotNameFor, TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
 import {
   normalizeSnapshot,
   type NormalizedSnapshot,
@@ -47,8 +47,17 @@ export async function transformFiles(
     throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(options.snapshotDate)}`);
   }
   const results: FileResult[] = [];
+  const nameOwners = new Map<string, string>();
   for (const file of files) {
     try {
+      // Output files are named after the input's file name: two inputs with one name would
+      // overwrite each other's tables.
+      const owner = nameOwners.get(snapshotNameFor(file));
+      if (owner)
+        throw new Error(
+          `has the same file name as ${owner}; its tables would overwrite that file's`,
+        );
+      nameOwners.set(snapshotNameFor(file), file);
       const lastModified = options.snapshotDate
         ? new Date(`${options.snapshotDate}T00:00:00Z`)
         : (await stat(file)).mtime;

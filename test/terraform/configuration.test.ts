@@ -315,7 +315,7 @@ describe("contracts shared with functions/ and config/", () => {
       { actions: ["s3:GetObject"], prefixes: ["raw_data/"] },
       { actions: ["s3:ListBucket"], prefixes: ["${var.data_bucket_arn}"] },
       { actions: ["s3:PutObject"], prefixes: [TRANSFORMED_PREFIX, RAW_PROCESSED_PREFIX] },
-      { actions: ["s3:DeleteObject"], prefixes: [RAW_TO_PROCESS_PREFIX] },
+      { actions: ["s3:DeleteObject"], prefixes: [RAW_TO_PROCESS_PREFIX, TRANSFORMED_PREFIX] },
     ]);
   });
 

@@ -38,11 +38,15 @@ data "aws_iam_policy_document" "function" {
     ]
   }
 
+  # transformed_data/: a snapshot whose table writes partly failed removes the tables it wrote.
   statement {
-    sid       = "RemoveTransformedSnapshots"
-    effect    = "Allow"
-    actions   = ["s3:DeleteObject"]
-    resources = ["${local.bucket_objects}${var.raw_to_process_prefix}*"]
+    sid     = "RemoveTransformedSnapshots"
+    effect  = "Allow"
+    actions = ["s3:DeleteObject"]
+    resources = [
+      "${local.bucket_objects}${var.raw_to_process_prefix}*",
+      "${local.bucket_objects}${var.transformed_prefix}*",
+    ]
   }
 
   statement {

@@ -55,6 +55,27 @@ describe("transformFiles (the command-line converter)", () => {
     expect((await readParquet(day1)).rows[0]).toMatchObject({ songs_written: 1 });
   });
 
+  it("refuses a second file with the same name, whose tables would overwrite the first's", async () => {
+    // Prepare
+    const { mkdir } = await import("node:fs/promises");
+    await mkdir(path.join(work, "a"));
+    await mkdir(path.join(work, "b"));
+    for (const dir of ["a", "b"])
+      await writeFile(path.join(work, dir, "day.json"), JSON.stringify(rawSnapshot([])));
+
+    // Act
+    const results = await transformFiles(
+      [path.join(work, "a/day.json"), path.join(work, "b/day.json")],
+      {
+        outDir: path.join(work, "out"),
+      },
+    );
+
+    // Assess
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]).toMatchObject({ error: expect.stringContaining("same file name as") });
+  });
+
   it("rejects a malformed --date", async () => {
     await expect(transformFiles([], { outDir: work, snapshotDate: "22.11.2026" })).rejects.toThrow(
       /YYYY-MM-DD/,
