@@ -71,7 +71,7 @@ plan: build ## terraform init and plan
 	terraform -chdir=$(TF_DIR) init
 	terraform -chdir=$(TF_DIR) plan
 
-destroy: ## terraform destroy
+destroy: build ## terraform destroy
 	@scripts/terraform/preflight.sh
 	terraform -chdir=$(TF_DIR) destroy
 
@@ -80,10 +80,10 @@ replay-dlq: $(DEPS) ## Move dead-lettered messages back to the ingest queue (ARG
 
 reprocess: $(DEPS) ## Send processed snapshots through the transform again: FROM=YYYY-MM-DD TO=YYYY-MM-DD
 	$(TSX) scripts/reprocess.ts --bucket "$(call tf_output,data_bucket_name)" \
-	  $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(KEY),--key $(KEY)) $(ARGS)
+	  $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(KEY),--key "$(KEY)") $(ARGS)
 
 invoke-extract: $(DEPS) ## Run the deployed extract function now
-	$(TSX) scripts/ops.ts invoke-extract --function "$(call tf_output,extract_function_name)"
+	$(TSX) scripts/ops.ts invoke-extract --function "$(call tf_output,extract_function_name)" $(ARGS)
 
 logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transform
 	$(TSX) scripts/ops.ts logs --function "$(call tf_output,$(or $(FN),transform)_function_name)"
@@ -92,7 +92,7 @@ alarms: $(DEPS) ## Every alarm of this deployment with its state and reason
 	$(TSX) scripts/ops.ts alarms --prefix "$(call tf_output,name_prefix)"
 
 spotify-login: $(DEPS) ## One-time authorization-code login; prints or stores the refresh token
-	$(TSX) scripts/spotify-login.ts $(ARGS)
+	@$(TSX) scripts/spotify-login.ts $(ARGS)
 
 clean: ## Remove build output and the local lake
 	rm -rf dist reports .lake

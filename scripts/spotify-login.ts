@@ -5,8 +5,11 @@
  * `localhost`), prints the authorize URL, exchanges the code it receives for tokens, and
  * prints the refresh token or stores it in the Secrets Manager secret (`--secret-arn`).
  *
- *   make spotify-login ARGS="--client-id ID --client-secret SECRET"
  *   make spotify-login ARGS="--secret-arn arn:aws:secretsmanager:..."   (reads client_id/secret from it)
+ *   SPOTIFY_CLIENT_ID=... SPOTIFY_CLIENT_SECRET=... make spotify-login    (prints the token)
+ *
+ * `--client-id`/`--client-secret` flags work too, but a secret on a command line lands in shell
+ * history and `ps`: prefer the secret or the variables.
  *
  * Register the redirect URI (default `http://127.0.0.1:8888/callback`) in the app's settings
  * on the Spotify developer dashboard first.
@@ -17,6 +20,11 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import axios from "axios";
+import { parseSecretJson } from "../functions/extract/credentials";
+import {
+  appBasicAuthorization,
+  DEFAULT_ACCOUNTS_BASE_URL,
+} from "../functions/extract/spotify-client";
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -28,7 +36,6 @@ import { parseArgs } from "node:util";
 export const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
 /** The loopback port of the default redirect URI. */
 export const DEFAULT_PORT = 8888;
-const DEFAULT_ACCOUNTS_BASE_URL = "https://accounts.spotify.com";
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** Settings of one login. */
@@ -181,7 +188,7 @@ async function exchangeCode(
     }).toString(),
     {
       headers: {
-        Authorization: `Basic ${Buffer.from(`${options.clientId}:${options.clientSecret}`).toString("base64")}`,
+        Authorization: appBasicAuthorization(options.clientId, options.clientSecret),
         "Content-Type": "application/x-www-form-urlencoded",
       },
       timeout: 30_000,
@@ -233,11 +240,9 @@ async function appCredentialsFromSecret(
   secretArn: string,
 ): Promise<{ clientId?: string; clientSecret?: string }> {
   const current = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  const record = JSON.parse(current.SecretString ?? "{}") as Record<string, unknown>;
-  return {
-    clientId: typeof record.client_id === "string" ? record.client_id : undefined,
-    clientSecret: typeof record.client_secret === "string" ? record.client_secret : undefined,
-  };
+  // parseSecretJson's errors never quote the secret's content.
+  const { clientId, clientSecret } = parseSecretJson(current.SecretString ?? "", secretArn);
+  return { clientId, clientSecret };
 }
 
 const USAGE = `Usage: make spotify-login ARGS="[--client-id ID --client-secret SECRET] [--secret-arn ARN] [--port ${DEFAULT_PORT}] [--scopes 'a b'] [--accounts-base-url URL]"

@@ -29,6 +29,11 @@ import { SpotifyApiError, type SpotifyEndpoint } from "./spotify-errors";
 export const DEFAULT_API_BASE_URL = "https://api.spotify.com/v1";
 /** Spotify's production accounts service (token endpoint). */
 export const DEFAULT_ACCOUNTS_BASE_URL = "https://accounts.spotify.com";
+
+/** The `Authorization` header value Spotify's token endpoint expects from an app. */
+export function appBasicAuthorization(clientId: string, clientSecret: string): string {
+  return `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`;
+}
 /** The largest page `GET /playlists/{id}/items` serves. */
 export const MAX_ITEMS_PAGE_LIMIT = 50;
 /** A cached access token is renewed when it has less than this left. */
@@ -342,9 +347,6 @@ export class SpotifyClient {
         ? { grant_type: "refresh_token", refresh_token: this.credentials.refreshToken }
         : { grant_type: "client_credentials" },
     );
-    const basic = Buffer.from(
-      `${this.credentials.clientId}:${this.credentials.clientSecret}`,
-    ).toString("base64");
     const what = this.credentials.refreshToken
       ? "an access token (refresh_token grant)"
       : "an access token (client_credentials grant)";
@@ -357,7 +359,10 @@ export class SpotifyClient {
             url: `${this.accountsBaseUrl}/api/token`,
             data: form.toString(),
             headers: {
-              Authorization: `Basic ${basic}`,
+              Authorization: appBasicAuthorization(
+                this.credentials.clientId,
+                this.credentials.clientSecret,
+              ),
               "Content-Type": "application/x-www-form-urlencoded",
             },
           },
