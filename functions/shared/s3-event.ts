@@ -84,9 +84,13 @@ export interface NotifiedObject {
 
 /** What an SQS message from an S3 notification says. */
 export type S3NotificationMessage =
-  { kind: "test_event" } | { kind: "objects"; objects: NotifiedObject[] };
+  | { kind: "test_event"; bucket: string | undefined }
+  | { kind: "objects"; objects: NotifiedObject[] };
 
-const testEventSchema = z.object({ Event: z.literal("s3:TestEvent") });
+const testEventSchema = z.object({
+  Event: z.literal("s3:TestEvent"),
+  Bucket: z.string().optional(),
+});
 const s3EventSchema = z.object({
   Records: z
     .array(
@@ -115,7 +119,8 @@ export function parseS3NotificationMessage(body: string): S3NotificationMessage 
       `message body is not JSON (expected an S3 event notification): ${body.slice(0, 120)}`,
     );
   }
-  if (testEventSchema.safeParse(message).success) return { kind: "test_event" };
+  const testEvent = testEventSchema.safeParse(message);
+  if (testEvent.success) return { kind: "test_event", bucket: testEvent.data.Bucket };
   const parsed = s3EventSchema.safeParse(message);
   if (!parsed.success) {
     throw new Error(`message is not an S3 event notification:\n${z.prettifyError(parsed.error)}`);

@@ -3,12 +3,11 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  NoSuchKey,
-  NotFound,
   PutObjectCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { SNAPSHOT_DATE_METADATA } from "../shared/s3-layout";
+import { copySourceFor, isMissingObjectError } from "../shared/s3-objects";
 import type { LakeStore, RawObject } from "./transform-raw-object";
 
 /** The date `make reprocess` pinned on an object (see SNAPSHOT_DATE_METADATA), as midnight UTC. */
@@ -34,7 +33,7 @@ export class S3LakeStore implements LakeStore {
         lastModified: pinnedSnapshotDate(object.Metadata) ?? object.LastModified ?? new Date(),
       };
     } catch (error) {
-      if (error instanceof NoSuchKey) return undefined;
+      if (isMissingObjectError(error)) return undefined;
       throw error;
     }
   }
@@ -44,7 +43,7 @@ export class S3LakeStore implements LakeStore {
       await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       return true;
     } catch (error) {
-      if (error instanceof NotFound || error instanceof NoSuchKey) return false;
+      if (isMissingObjectError(error)) return false;
       throw error;
     }
   }
@@ -64,8 +63,7 @@ export class S3LakeStore implements LakeStore {
       new CopyObjectCommand({
         Bucket: this.bucket,
         Key: toKey,
-        // CopySource is "bucket/key" with the key URL-encoded (slashes kept).
-        CopySource: `${this.bucket}/${fromKey.split("/").map(encodeURIComponent).join("/")}`,
+        CopySource: copySourceFor(this.bucket, fromKey),
         // Tags are not copied: copying them needs s3:GetObjectTagging, which the role lacks.
         TaggingDirective: "REPLACE",
       }),

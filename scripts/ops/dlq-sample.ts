@@ -3,12 +3,15 @@
  * them points at, leaving every message where it was.
  */
 import {
+  parseS3NotificationMessage,
+  type S3NotificationMessage,
+} from "../../functions/shared/s3-event";
+import {
   ChangeMessageVisibilityBatchCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { decodeS3EventKey } from "../../functions/shared/s3-event";
 import { queueDepthOf, type QueueDepth } from "./queues";
 
 /** What one dead-lettered message is about. */
@@ -50,23 +53,16 @@ export function describeDeadLetterBody(
   body: string | undefined,
 ): Omit<SampledMessage, "messageId"> {
   const text = body ?? "";
-  let parsed: unknown;
+  let message: S3NotificationMessage;
   try {
-    parsed = JSON.parse(text);
+    message = parseS3NotificationMessage(text);
   } catch {
     return { s3Objects: [], other: preview(text) };
   }
-  if (isRecord(parsed) && parsed.Event === "s3:TestEvent") {
-    return { s3Objects: [], other: `s3:TestEvent (bucket ${String(parsed.Bucket ?? "?")})` };
+  if (message.kind === "test_event") {
+    return { s3Objects: [], other: `s3:TestEvent (bucket ${message.bucket ?? "?"})` };
   }
-  const records = isRecord(parsed) && Array.isArray(parsed.Records) ? parsed.Records : undefined;
-  const s3Objects = (records ?? []).flatMap((record: unknown) => {
-    const s3 = isRecord(record) && isRecord(record.s3) ? record.s3 : undefined;
-    const bucket = s3 && isRecord(s3.bucket) ? s3.bucket.name : undefined;
-    const key = s3 && isRecord(s3.object) ? s3.object.key : undefined;
-    return typeof key === "string" ? [`s3://${String(bucket ?? "?")}/${safeDecode(key)}`] : [];
-  });
-  return s3Objects.length > 0 ? { s3Objects } : { s3Objects: [], other: preview(text) };
+  return { s3Objects: message.objects.map((object) => `s3://${object.bucket}/${object.key}`) };
 }
 
 /**
@@ -144,16 +140,4 @@ function preview(text: string): string {
   return text.length > RAW_BODY_PREVIEW_CHARS
     ? `${text.slice(0, RAW_BODY_PREVIEW_CHARS)}...`
     : text;
-}
-
-function safeDecode(key: string): string {
-  try {
-    return decodeS3EventKey(key);
-  } catch {
-    return key; // a malformed escape: show it as it came
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }

@@ -25,6 +25,7 @@ import {
   SNAPSHOT_DATE_METADATA,
   toProcessKeyFor,
 } from "../../functions/shared/s3-layout";
+import { copySourceFor, isMissingObjectError } from "../../functions/shared/s3-objects";
 import { EXIT, parseDateFlag, parseFlags, requireFlag, UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
@@ -272,7 +273,7 @@ async function selectRange(
 
 /** Copy to `to_process/` (raising the notification), then delete the `processed/` copy. */
 async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot): Promise<void> {
-  const copySource = `${bucket}/${snapshot.processedKey.split("/").map(encodeURIComponent).join("/")}`;
+  const copySource = copySourceFor(bucket, snapshot.processedKey);
   if (snapshot.datedBy === "name") {
     await s3.send(
       new CopyObjectCommand({ Bucket: bucket, Key: snapshot.toProcessKey, CopySource: copySource }),
@@ -300,8 +301,7 @@ async function headObject(s3: S3Client, bucket: string, key: string) {
   try {
     return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
   } catch (error) {
-    if (error instanceof Error && (error.name === "NotFound" || error.name === "NoSuchKey"))
-      return undefined;
+    if (isMissingObjectError(error)) return undefined;
     throw error;
   }
 }

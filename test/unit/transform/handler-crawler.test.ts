@@ -4,7 +4,7 @@ import {
   GlueClient,
   StartCrawlerCommand,
 } from "@aws-sdk/client-glue";
-import { GetObjectCommand, HeadObjectCommand, NotFound, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
@@ -120,7 +120,9 @@ describe("transform handler: Glue crawler and metrics", () => {
 
   it("publishes EMF metrics on every invocation, failures included", async () => {
     // Prepare
-    s3.on(GetObjectCommand).rejects(new NotFound({ message: "x", $metadata: {} }));
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error("Access Denied"), { name: "AccessDenied" }),
+    );
     const lines: string[] = [];
     const spy = jest
       .spyOn(console, "log")
