@@ -45,6 +45,14 @@ export class ExtractConfigError extends Error {
   }
 }
 
+/** `PLAYLIST_IDS`: comma-separated, blanks ignored. */
+export function parsePlaylistIdList(value: string): string[] {
+  return value
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id.length > 0);
+}
+
 /** Reads and checks the configuration; throws {@link ExtractConfigError} listing every problem. */
 export function readExtractConfig(env: NodeJS.ProcessEnv, event: unknown): ExtractConfig {
   const problems: string[] = [];
@@ -83,10 +91,7 @@ export function readExtractConfig(env: NodeJS.ProcessEnv, event: unknown): Extra
     playlistIds = fromEvent;
     playlistIdsFrom = "event";
   } else {
-    playlistIds = (text("PLAYLIST_IDS") ?? "")
-      .split(",")
-      .map((id) => id.trim())
-      .filter((id) => id.length > 0);
+    playlistIds = parsePlaylistIdList(text("PLAYLIST_IDS") ?? "");
     if (playlistIds.length === 0) {
       problems.push(
         'PLAYLIST_IDS is required (comma-separated playlist ids) unless the event has {"playlistIds": [...]}',

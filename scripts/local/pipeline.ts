@@ -14,6 +14,7 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
 import { RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
+import { parsePlaylistIdList } from "../../functions/extract/config";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../local-spotify-api/server";
 import { top50GlobalPlaylist, TOP50_GLOBAL_ID } from "../local-spotify-api/recordings";
 import { demoCharts, demoExtractionTime, DEMO_DAYS } from "./demo-charts";
@@ -114,10 +115,7 @@ export async function startSpotifySource(
   days = DEMO_DAYS,
 ): Promise<SpotifySource> {
   if (env.SPOTIFY_CLIENT_ID && env.SPOTIFY_CLIENT_SECRET) {
-    const playlistIds = (env.PLAYLIST_IDS ?? "")
-      .split(",")
-      .map((id) => id.trim())
-      .filter(Boolean);
+    const playlistIds = parsePlaylistIdList(env.PLAYLIST_IDS ?? "");
     if (playlistIds.length === 0) {
       throw new Error(
         "With real Spotify credentials, set PLAYLIST_IDS to the playlist ids to read (comma-separated).",

@@ -1,4 +1,9 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+} from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
@@ -93,6 +98,9 @@ describe("transform handler against the S3/SQS emulator", () => {
     ]);
     await putRaw(snapshotKey, JSON.stringify(snapshot));
     await putRaw(dumpKey, JSON.stringify(top50Capture()));
+    const { LastModified: dumpLastModified } = await emulator.s3.send(
+      new HeadObjectCommand({ Bucket: BUCKET, Key: dumpKey }),
+    );
     await putRaw(brokenKey, '{"items": [');
     await putRaw(strangerKey, JSON.stringify({ users: ["not", "a", "playlist"] }));
     const event = await eventFor(
@@ -123,8 +131,8 @@ describe("transform handler against the S3/SQS emulator", () => {
       );
       expect(rows).toEqual(expected);
     }
-    const today = new Date().toISOString().slice(0, 10); // the dump has no extracted_at: LastModified decides
-    const songs = await readParquet(await readObject(transformedKeyFor("songs", today, dumpKey)));
+    const dumpDay = dumpLastModified!.toISOString().slice(0, 10); // no extracted_at: LastModified decides
+    const songs = await readParquet(await readObject(transformedKeyFor("songs", dumpDay, dumpKey)));
     expect(songs.rows).toHaveLength(50);
     expect(songs.rows[0]).toMatchObject({
       position: 1,
@@ -132,7 +140,7 @@ describe("transform handler against the S3/SQS emulator", () => {
       playlist_id: "37i9dQZEVXbMDoHDwVN2tF",
     });
     const playlists = await readParquet(
-      await readObject(transformedKeyFor("playlists", today, dumpKey)),
+      await readObject(transformedKeyFor("playlists", dumpDay, dumpKey)),
     );
     expect(playlists.rows).toEqual([
       expect.objectContaining({
