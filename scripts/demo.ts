@@ -67,7 +67,7 @@ try {
         ? `local API at ${s.api.apiBaseUrl} serving ${s.days} daily charts derived from the real Top 50 capture`
         : `the real Spotify Web API for ${s.playlistIds.join(", ")}`,
   );
-  const extractRuns = await stage(
+  await stage(
     "Extract (the real handler, once per day)",
     () => runExtract(infra, spotify),
     (runs) => {
@@ -140,7 +140,6 @@ try {
     catalog.close();
   }
   if (spotify.kind === "local") await spotify.api.stop();
-  void extractRuns;
 } finally {
   await infra.stop();
 }
