@@ -11,7 +11,7 @@ import axios, { type AxiosInstance } from "axios";
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import { z } from "zod";
+import * as z from "../shared/zod";
 import {
   DEFAULT_RETRY_POLICY,
   REAL_RUNTIME,
@@ -143,28 +143,31 @@ export interface SpotifyClientOptions {
   http?: AxiosInstance;
 }
 
+const nonEmptyString = z.string().check(z.minLength(1));
+const count = z.int().check(z.nonnegative());
+
 const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().positive(),
-  refresh_token: z.string().min(1).optional(),
+  access_token: nonEmptyString,
+  token_type: z.optional(z.string()),
+  expires_in: z.number().check(z.positive()),
+  refresh_token: z.optional(nonEmptyString),
 });
 
 const playlistSchema = z.object({
   id: z.string(),
-  name: z.string().nullish(),
-  snapshot_id: z.string().nullish(),
-  owner: z.object({ id: z.string().nullish() }).nullish(),
-  items: z.object({ total: z.number().int().nonnegative().optional() }).nullish(),
-  tracks: z.object({ total: z.number().int().nonnegative().optional() }).nullish(),
+  name: z.nullish(z.string()),
+  snapshot_id: z.nullish(z.string()),
+  owner: z.nullish(z.object({ id: z.nullish(z.string()) })),
+  items: z.nullish(z.object({ total: z.optional(count) })),
+  tracks: z.nullish(z.object({ total: z.optional(count) })),
 });
 
 const itemsPageSchema = z.object({
   items: z.array(z.unknown()),
-  total: z.number().int().nonnegative(),
-  limit: z.number().int().optional(),
-  offset: z.number().int().optional(),
-  next: z.string().nullish(),
+  total: count,
+  limit: z.optional(z.int()),
+  offset: z.optional(z.int()),
+  next: z.nullish(z.string()),
 });
 
 let sharedHttp: AxiosInstance | undefined;
@@ -465,7 +468,7 @@ function toItemsPage(parsed: z.infer<typeof itemsPageSchema>): PlaylistItemsPage
   };
 }
 
-function parseOrThrow<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
+function parseOrThrow<T>(schema: z.ZodMiniType<T>, body: unknown, what: string): T {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issue = result.error.issues[0];

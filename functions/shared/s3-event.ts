@@ -2,7 +2,7 @@
  * S3 event notification messages as S3 puts them on SQS (the transform's input). The transform
  * parses them; the local mode and tests build them, since the emulator sends no notifications.
  */
-import { z } from "zod";
+import * as z from "./zod";
 
 /** The notification configuration id Terraform and the local mode give the raw-data notification. */
 export const RAW_NOTIFICATION_ID = "raw-snapshot-created";
@@ -89,7 +89,7 @@ export type S3NotificationMessage =
 
 const testEventSchema = z.object({
   Event: z.literal("s3:TestEvent"),
-  Bucket: z.string().optional(),
+  Bucket: z.optional(z.string()),
 });
 const s3EventSchema = z.object({
   Records: z
@@ -98,12 +98,12 @@ const s3EventSchema = z.object({
         eventSource: z.literal("aws:s3"),
         eventName: z.string(),
         s3: z.object({
-          bucket: z.object({ name: z.string().min(1) }),
-          object: z.object({ key: z.string().min(1) }),
+          bucket: z.object({ name: z.string().check(z.minLength(1)) }),
+          object: z.object({ key: z.string().check(z.minLength(1)) }),
         }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 /**

@@ -3,37 +3,39 @@
  * schemas. Only the fields the tables use are declared; everything else Spotify sends is
  * ignored, so new fields never break the pipeline.
  */
-import { z } from "zod";
+import * as z from "../shared/zod";
 
-const externalUrls = z.object({ spotify: z.string().nullish() }).nullish();
+const externalUrls = z.nullish(z.object({ spotify: z.nullish(z.string()) }));
+const nonEmptyString = z.string().check(z.minLength(1));
+const count = z.int().check(z.nonnegative());
 
 /** An artist credit on a track or an album. */
 export const artistSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyString,
   name: z.string(),
   external_urls: externalUrls,
 });
 
 /** A track's album. */
 export const albumSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyString,
   name: z.string(),
-  album_type: z.string().nullish(),
-  release_date: z.string().nullish(),
-  release_date_precision: z.string().nullish(),
-  total_tracks: z.number().int().nullish(),
+  album_type: z.nullish(z.string()),
+  release_date: z.nullish(z.string()),
+  release_date_precision: z.nullish(z.string()),
+  total_tracks: z.nullish(z.int()),
   external_urls: externalUrls,
-  artists: z.array(artistSchema).nullish(),
+  artists: z.nullish(z.array(artistSchema)),
 });
 
 /** An entry's payload once it is known to be a track with an id. */
 export const trackSchema = z.object({
-  id: z.string().min(1),
+  id: nonEmptyString,
   name: z.string(),
-  duration_ms: z.number().int().nonnegative(),
+  duration_ms: count,
   explicit: z.boolean(),
-  popularity: z.number().int().nullish(),
-  external_ids: z.object({ isrc: z.string().nullish() }).nullish(),
+  popularity: z.nullish(z.int()),
+  external_ids: z.nullish(z.object({ isrc: z.nullish(z.string()) })),
   external_urls: externalUrls,
   album: albumSchema,
   artists: z.array(artistSchema),
@@ -42,18 +44,18 @@ export type Track = z.infer<typeof trackSchema>;
 
 /** A playlist entry; the payload is under `item` (Spotify since Feb 2026) or `track` (older). */
 export const entrySchema = z.object({
-  added_at: z.string().nullish(),
-  is_local: z.boolean().nullish(),
-  item: z.unknown().optional(),
-  track: z.unknown().optional(),
+  added_at: z.nullish(z.string()),
+  is_local: z.nullish(z.boolean()),
+  item: z.optional(z.unknown()),
+  track: z.optional(z.unknown()),
 });
 
 /** A playlist-items page, as `GET /v1/playlists/{id}/tracks|items` returns it. */
 export const itemsPageSchema = z.object({
-  href: z.string().nullish(),
+  href: z.nullish(z.string()),
   items: z.array(z.unknown()),
-  total: z.number().int().nonnegative().nullish(),
-  offset: z.number().int().nonnegative().nullish(),
+  total: z.nullish(count),
+  offset: z.nullish(count),
 });
 
 /** The raw snapshot the extract function writes. */
@@ -61,25 +63,27 @@ export const rawSnapshotSchema = z.object({
   source: z.literal("spotify"),
   extracted_at: z.iso.datetime({ offset: true }),
   playlist: z.object({
-    id: z.string().min(1),
-    name: z.string().nullish(),
-    snapshot_id: z.string().nullish(),
-    owner_id: z.string().nullish(),
-    total: z.number().int().nonnegative().nullish(),
+    id: nonEmptyString,
+    name: z.nullish(z.string()),
+    snapshot_id: z.nullish(z.string()),
+    owner_id: z.nullish(z.string()),
+    total: z.nullish(count),
   }),
-  market: z.string().nullish(),
+  market: z.nullish(z.string()),
   items: z.array(z.unknown()),
 });
 
 /** A full playlist object (`GET /v1/playlists/{id}`), entries under `tracks` or `items`. */
 export const playlistObjectSchema = z
   .object({
-    id: z.string().min(1),
-    name: z.string().nullish(),
-    snapshot_id: z.string().nullish(),
-    tracks: itemsPageSchema.optional(),
-    items: itemsPageSchema.optional(),
+    id: nonEmptyString,
+    name: z.nullish(z.string()),
+    snapshot_id: z.nullish(z.string()),
+    tracks: z.optional(itemsPageSchema),
+    items: z.optional(itemsPageSchema),
   })
-  .refine((playlist) => playlist.items ?? playlist.tracks, {
-    message: "a playlist object needs its entries page under `items` or `tracks`",
-  });
+  .check(
+    z.refine((playlist) => Boolean(playlist.items ?? playlist.tracks), {
+      message: "a playlist object needs its entries page under `items` or `tracks`",
+    }),
+  );

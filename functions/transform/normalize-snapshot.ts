@@ -2,7 +2,7 @@
  * The transform's pure core: one raw Spotify document in, the four tables' rows out.
  * No AWS here; the handler and the command-line tool both call {@link normalizeSnapshot}.
  */
-import { z } from "zod";
+import * as z from "../shared/zod";
 import { snapshotNameFor } from "../shared/s3-layout";
 import {
   entrySchema,
@@ -254,7 +254,7 @@ function albumRowFor({ album }: Track): AlbumRow {
   };
 }
 
-function parseShape<T>(schema: z.ZodType<T>, doc: unknown, what: string): T {
+function parseShape<T>(schema: z.ZodMiniType<T>, doc: unknown, what: string): T {
   const parsed = schema.safeParse(doc);
   if (parsed.success) return parsed.data;
   throw new InvalidSnapshotError(

@@ -12,7 +12,9 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { execFileSync, fork } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { once } from "node:events";
+import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { objectCreatedMessage } from "../../functions/shared/s3-event";
@@ -74,13 +76,79 @@ async function writeBacklog(dir: string): Promise<void> {
 async function measure(work: () => Promise<number>): Promise<Omit<PhaseResult, "snapshots">> {
   global.gc?.();
   const rssBeforeBytes = process.memoryUsage().rss;
+  const profiler = await startCpuProfile();
   const started = performance.now();
   const outputs = await work();
   const wallMs = performance.now() - started;
+  await profiler?.stop();
   return { wallMs, outputs, rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }
 
+/**
+ * With BENCH_CPU_PROFILE_DIR set, a V8 CPU profile of the timed part only (setup excluded),
+ * written there as `<pid>.cpuprofile` for Chrome DevTools or speedscope.
+ */
+async function startCpuProfile(): Promise<{ stop: () => Promise<void> } | undefined> {
+  const dir = process.env.BENCH_CPU_PROFILE_DIR;
+  if (!dir) return undefined;
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      session.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
+  await post("Profiler.enable");
+  await post("Profiler.start");
+  return {
+    stop: async () => {
+      const { profile } = (await post("Profiler.stop")) as { profile: unknown };
+      await writeFile(path.join(dir, `${process.pid}.cpuprofile`), JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
+
+/** The transform's memory: the default of `transform_memory_mb` in terraform/variables.tf. */
+const LAMBDA_MEMORY_MB = 512;
+
+interface MemoryCgroup {
+  /** Writing a pid here moves that process into the cgroup. */
+  procsFile: string;
+  remove: () => Promise<void>;
+}
+
+/**
+ * A Linux memory cgroup limited to `limitMb` (cgroup v2, else v1), or undefined when this
+ * machine does not let us make one (not Linux, not root, no writable memory controller).
+ * Node sizes V8's heap from such a limit at start-up, as in any memory-limited container:
+ * in 512 MB its heap limit is about 260 MB instead of about 4 GB on this 24 GiB machine.
+ */
+async function memoryCgroup(limitMb: number): Promise<MemoryCgroup | undefined> {
+  const name = `spotify-etl-bench-${process.pid}`;
+  const v2 = await readFile("/sys/fs/cgroup/cgroup.controllers", "utf8").catch(() => "");
+  const v1 = await stat("/sys/fs/cgroup/memory/memory.limit_in_bytes").catch(() => undefined);
+  const layout = v2.split(/\s+/).includes("memory")
+    ? { dir: path.join("/sys/fs/cgroup", name), limitFile: "memory.max" }
+    : v1
+      ? { dir: path.join("/sys/fs/cgroup/memory", name), limitFile: "memory.limit_in_bytes" }
+      : undefined;
+  if (!layout) return undefined;
+  try {
+    await mkdir(layout.dir);
+  } catch {
+    return undefined;
+  }
+  const remove = () => rmdir(layout.dir);
+  try {
+    await writeFile(path.join(layout.dir, layout.limitFile), String(limitMb * 1024 * 1024));
+  } catch {
+    await remove().catch(() => undefined);
+    return undefined;
+  }
+  return { procsFile: path.join(layout.dir, "cgroup.procs"), remove };
+}
 
 /**
  * The handler in a plain `node` child process of its own, as in Lambda: it gets each batch's
@@ -92,8 +160,7 @@ const { handler } = await import(process.argv[2]);
 const context = { functionName: "transform", awsRequestId: "bench", getRemainingTimeInMillis: () => 60000 };
 process.on("message", async (event) => {
   if (event === "done") {
-    process.send({ peakRssBytes: process.resourceUsage().maxRSS * 1024 });
-    return process.disconnect();
+    return process.send({ peakRssBytes: process.resourceUsage().maxRSS * 1024 }, () => process.exit(0));
   }
   process.send({ response: await handler(event, context) });
 });
@@ -103,11 +170,18 @@ process.send({ ready: true });
 async function childInvoker(
   bundle: string,
   work: string,
+  cgroup: MemoryCgroup | undefined,
 ): Promise<{ invoke: Invoke; finish: () => Promise<number> }> {
   const runner = path.join(work, "runner.mjs");
   await writeFile(runner, CHILD_RUNNER);
+  const nodeFlags = (process.env.BENCH_HANDLER_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
+  // In a cgroup, a shell joins it and then execs node, so node starts inside the limit (V8
+  // sizes its heap once, at start-up) and keeps the IPC channel fork() opened.
   const child = fork(runner, [bundle], {
-    execArgv: (process.env.BENCH_HANDLER_NODE_OPTIONS ?? "").split(" ").filter(Boolean),
+    execPath: cgroup ? "/bin/sh" : process.execPath,
+    execArgv: cgroup
+      ? ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, process.execPath, ...nodeFlags]
+      : nodeFlags,
     env: {
       ...process.env,
       NODE_OPTIONS: "",
@@ -130,16 +204,25 @@ async function childInvoker(
     },
     finish: async () => {
       const reply = next();
+      const exited = once(child, "exit");
       child.send("done");
-      return (await reply).peakRssBytes as number;
+      const { peakRssBytes } = await reply;
+      await exited; // a cgroup can be removed only once it is empty
+      return peakRssBytes as number;
     },
   };
 }
 
+/** Where the handler runs: beside the emulator, in its own process, or that in a 512 MB cgroup. */
+type HandlerPlacement = "same-process" | "own-process" | "lambda-memory";
+
+/** Null when the placement is not possible on this machine (see {@link memoryCgroup}). */
 async function handlerPhase(
   backlogDir: string,
-  handlerProcess: "same" | "own",
-): Promise<PhaseResult> {
+  placement: HandlerPlacement,
+): Promise<PhaseResult | null> {
+  const cgroup = placement === "lambda-memory" ? await memoryCgroup(LAMBDA_MEMORY_MB) : undefined;
+  if (placement === "lambda-memory" && !cgroup) return null;
   const { server, s3, sqs, stop } = await startEmulator();
   process.env.DATA_BUCKET = "bench-lake";
   process.env.POWERTOOLS_LOG_LEVEL = "WARN";
@@ -168,8 +251,8 @@ async function handlerPhase(
   await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
   let invoke: Invoke;
   let finish = async () => 0;
-  if (handlerProcess === "own") {
-    ({ invoke, finish } = await childInvoker(bundle, work));
+  if (placement !== "same-process") {
+    ({ invoke, finish } = await childInvoker(bundle, work, cgroup));
   } else {
     const { handler } = (await import(bundle)) as {
       handler: (
@@ -217,9 +300,10 @@ async function handlerPhase(
     token = page.NextContinuationToken;
   } while (token);
   const childPeak = await finish();
+  await cgroup?.remove();
   await stop();
   await rm(work, { recursive: true, force: true });
-  return handlerProcess === "own"
+  return placement !== "same-process"
     ? { ...result, outputs, snapshots: transformed, peakRssBytes: childPeak, rssBeforeBytes: null }
     : { ...result, outputs, snapshots: transformed };
 }
@@ -261,9 +345,10 @@ const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 async function main(): Promise<void> {
   const [phase, backlogDir] = process.argv.slice(2);
-  const phases: Record<string, () => Promise<PhaseResult>> = {
-    "--phase=handler": () => handlerPhase(backlogDir!, "same"),
-    "--phase=handler-own-process": () => handlerPhase(backlogDir!, "own"),
+  const phases: Record<string, () => Promise<PhaseResult | null>> = {
+    "--phase=handler": () => handlerPhase(backlogDir!, "same-process"),
+    "--phase=handler-own-process": () => handlerPhase(backlogDir!, "own-process"),
+    "--phase=handler-lambda-memory": () => handlerPhase(backlogDir!, "lambda-memory"),
     "--phase=files": () => filesPhase(backlogDir!),
   };
   if (phase) {
@@ -274,7 +359,7 @@ async function main(): Promise<void> {
   const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
   await writeBacklog(backlogDirectory);
 
-  const runPhase = (name: string): PhaseResult =>
+  const runPhase = (name: string): PhaseResult | null =>
     JSON.parse(
       execFileSync(
         process.execPath,
@@ -295,18 +380,21 @@ async function main(): Promise<void> {
         .trim()
         .split("\n")
         .at(-1)!,
-    ) as PhaseResult;
+    ) as PhaseResult | null;
 
   const handlerResult = runPhase("handler");
   const ownProcessResult = runPhase("handler-own-process");
+  const lambdaMemoryResult = runPhase("handler-lambda-memory");
   const filesResult = runPhase("files");
   await rm(backlogDirectory, { recursive: true, force: true });
   const imports = await coldImportMs();
   const zipBytes = (await stat(ZIP)).size;
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
-  const row = (label: string, r: PhaseResult) =>
-    `| ${label} | ${r.snapshots} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.snapshots / (r.wallMs / 1000)).toFixed(0)} | ` +
-    `${mb(r.peakRssBytes)} MB | ${r.rssBeforeBytes === null ? "n/a" : `${mb(r.rssBeforeBytes)} MB`} | ${r.outputs} |`;
+  const row = (label: string, r: PhaseResult | null) =>
+    r === null
+      ? `| ${label} | skipped: needs Linux, root and a writable memory cgroup | | | | | |`
+      : `| ${label} | ${r.snapshots} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.snapshots / (r.wallMs / 1000)).toFixed(0)} | ` +
+        `${mb(r.peakRssBytes)} MB | ${r.rssBeforeBytes === null ? "n/a" : `${mb(r.rssBeforeBytes)} MB`} | ${r.outputs} |`;
   console.log(`
 Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores
 
@@ -314,6 +402,7 @@ Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.ve
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
 ${row("the same, the handler in its own plain node process (as in Lambda)", ownProcessResult)}
+${row(`the same, that process in a ${LAMBDA_MEMORY_MB} MB memory cgroup (the function's memory)`, lambdaMemoryResult)}
 ${row("transform-files CLI, local disk", filesResult)}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
