@@ -8,15 +8,13 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import yazl from "yazl";
+import { REQUIRE_BANNER } from "./lib/bundle-script";
 
 /** The Lambda functions; each has `functions/<name>/handler.ts` exporting `handler`. */
 export const FUNCTION_NAMES = ["extract", "transform"] as const;
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT_DIR = path.join(ROOT, "dist");
-// Bundled CommonJS dependencies call require(); give the ES module one.
-const REQUIRE_BANNER =
-  "import{createRequire}from'module';const require=createRequire(import.meta.url);";
 const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
 
 async function bundle(name: string): Promise<string> {

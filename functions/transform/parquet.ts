@@ -44,6 +44,18 @@ function schemaElementsFor(column: AnyColumn): SchemaElement[] {
   return [{ name: column.name, repetition_type, ...leaf[column.type] }];
 }
 
+function schemaFor(columns: AnyColumn[]): SchemaElement[] {
+  return [{ name: "root", num_children: columns.length }, ...columns.flatMap(schemaElementsFor)];
+}
+
+/** Each table's Parquet schema, built once rather than for every file. */
+const TABLE_SCHEMAS = {
+  songs: schemaFor(TABLE_COLUMNS.songs),
+  albums: schemaFor(TABLE_COLUMNS.albums),
+  artists: schemaFor(TABLE_COLUMNS.artists),
+  playlists: schemaFor(TABLE_COLUMNS.playlists),
+} satisfies Record<TableName, SchemaElement[]>;
+
 /** The Parquet file for one table's rows. An empty table still gets a valid, typed file. */
 export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[T]): Uint8Array {
   const columns: AnyColumn[] = TABLE_COLUMNS[table];
@@ -54,7 +66,7 @@ export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[
       data: records.map((row) => row[column.name]),
       nullable: column.nullable,
     })),
-    schema: [{ name: "root", num_children: columns.length }, ...columns.flatMap(schemaElementsFor)],
+    schema: TABLE_SCHEMAS[table],
     codec: "SNAPPY",
     createdBy: "spotify-etl",
   });

@@ -13,13 +13,13 @@
  *   node_modules/.bin/tsx scripts/bench/extract.ts [--entries 10000] [--latency-ms 50]
  */
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { build } from "esbuild";
 import { execFile } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os, { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { rawKeyFor } from "../../functions/shared/s3-layout";
+import { bundleScript } from "../lib/bundle-script";
 import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { repeatedTop50Playlist } from "../local-spotify-api/recordings";
@@ -67,7 +67,6 @@ const wallMs = performance.now() - started;
 console.log(JSON.stringify({ ...result, wallMs, rssBeforeBytes, peakRssBytes: process.resourceUsage().maxRSS * 1024 }));
 `;
 
-const BANNER = "import{createRequire}from'module';const require=createRequire(import.meta.url);";
 const execFileAsync = promisify(execFile);
 
 async function main(): Promise<void> {
@@ -86,17 +85,10 @@ async function main(): Promise<void> {
   const baselineModule = path.join(work, "baseline.mjs");
   await writeFile(runner, RUNNER);
   await writeFile(handlerModule, (await readZipEntries(ZIP)).get("index.mjs")!);
-  await build({
-    entryPoints: [path.join(import.meta.dirname, "extract-sequential-baseline.ts")],
-    outfile: baselineModule,
-    bundle: true,
-    platform: "node",
-    target: "node20",
-    format: "esm",
-    minify: true,
-    banner: { js: BANNER },
-    logLevel: "warning",
-  });
+  await bundleScript(
+    path.join(import.meta.dirname, "extract-sequential-baseline.ts"),
+    baselineModule,
+  );
 
   const emulator = await startEmulator();
   emulator.server.createBucket(BUCKET);

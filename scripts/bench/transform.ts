@@ -1,8 +1,12 @@
 /**
  * `make bench` (transform part): a year's backlog, 365 raw snapshots of the real Top 50
  * capture (compact JSON, one per day), through the built `dist/transform.zip` handler in
- * batches of 10 read from SQS, against the in-process S3/SQS emulator. Each phase runs in its
- * own Node process so its peak RSS is its own. Prints a Markdown table for docs/BENCHMARKS.md.
+ * batches of 10 read from SQS, against the in-process S3/SQS emulator. Each phase runs in a
+ * plain `node` process of its own (this script bundled, no TypeScript loader), so its peak RSS is
+ * its own. Prints a Markdown table for docs/BENCHMARKS.md.
+ *
+ * `--phase=NAME BACKLOG_DIR` runs one phase; BENCH_CPU_PROFILE_DIR writes a CPU profile of its
+ * timed part and BENCH_HANDLER_NODE_OPTIONS passes V8 flags to the handler's own process.
  */
 import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -19,6 +23,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { objectCreatedMessage } from "../../functions/shared/s3-event";
 import { RAW_TO_PROCESS_PREFIX, rawKeyFor, TABLE_NAMES } from "../../functions/shared/s3-layout";
+import { bundleScript } from "../lib/bundle-script";
 import { expandInputs, transformFiles } from "../lib/transform-files";
 import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
@@ -358,19 +363,16 @@ async function main(): Promise<void> {
   }
   const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
   await writeBacklog(backlogDirectory);
+  // Each phase runs this script again, bundled, in a plain node process of its own.
+  const scriptDirectory = await mkdtemp(path.join(tmpdir(), "bench-script-"));
+  const phaseScript = path.join(scriptDirectory, "bench-transform.mjs");
+  await bundleScript(import.meta.filename, phaseScript);
 
   const runPhase = (name: string): PhaseResult | null =>
     JSON.parse(
       execFileSync(
         process.execPath,
-        [
-          "--expose-gc",
-          "--import",
-          "tsx",
-          import.meta.filename,
-          `--phase=${name}`,
-          backlogDirectory,
-        ],
+        ["--expose-gc", phaseScript, `--phase=${name}`, backlogDirectory],
         {
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
           stdio: ["ignore", "pipe", "inherit"],
@@ -387,6 +389,7 @@ async function main(): Promise<void> {
   const lambdaMemoryResult = runPhase("handler-lambda-memory");
   const filesResult = runPhase("files");
   await rm(backlogDirectory, { recursive: true, force: true });
+  await rm(scriptDirectory, { recursive: true, force: true });
   const imports = await coldImportMs();
   const zipBytes = (await stat(ZIP)).size;
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
