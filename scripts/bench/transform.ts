@@ -37,6 +37,9 @@ const DAYS = 365;
 const BATCH_SIZE = 10;
 const FIRST_DAY = Date.UTC(2025, 0, 1, 16, 0, 3, 123);
 
+/** Runs of each phase (BENCH_REPEATS, default 3). */
+const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+
 interface PhaseResult {
   wallMs: number;
   snapshots: number;
@@ -111,6 +114,14 @@ async function startCpuProfile(): Promise<{ stop: () => Promise<void> } | undefi
       session.disconnect();
     },
   };
+}
+
+/** Several runs of one phase. */
+interface PhaseSummary {
+  median: PhaseResult;
+  fastestMs: number;
+  slowestMs: number;
+  highestPeakRssBytes: number;
 }
 
 type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
@@ -384,24 +395,43 @@ async function main(): Promise<void> {
         .at(-1)!,
     ) as PhaseResult | null;
 
-  const handlerResult = runPhase("handler");
-  const ownProcessResult = runPhase("handler-own-process");
-  const lambdaMemoryResult = runPhase("handler-lambda-memory");
-  const filesResult = runPhase("files");
+  // Wall time varies by a tenth from run to run on this machine: each phase runs REPEATS
+  // times; the table gives the median run, the range, and the highest peak RSS of all runs.
+  const summarize = (name: string): PhaseSummary | null => {
+    const runs = Array.from({ length: REPEATS }, () => runPhase(name));
+    if (runs.some((run) => run === null)) return null;
+    const sorted = (runs as PhaseResult[]).sort((a, b) => a.wallMs - b.wallMs);
+    return {
+      median: sorted[Math.floor(sorted.length / 2)]!,
+      fastestMs: sorted[0]!.wallMs,
+      slowestMs: sorted.at(-1)!.wallMs,
+      highestPeakRssBytes: Math.max(...sorted.map((run) => run.peakRssBytes)),
+    };
+  };
+  const handlerResult = summarize("handler");
+  const ownProcessResult = summarize("handler-own-process");
+  const lambdaMemoryResult = summarize("handler-lambda-memory");
+  const filesResult = summarize("files");
   await rm(backlogDirectory, { recursive: true, force: true });
   await rm(scriptDirectory, { recursive: true, force: true });
   const imports = await coldImportMs();
   const zipBytes = (await stat(ZIP)).size;
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
-  const row = (label: string, r: PhaseResult | null) =>
-    r === null
-      ? `| ${label} | skipped: needs Linux, root and a writable memory cgroup | | | | | |`
-      : `| ${label} | ${r.snapshots} | ${(r.wallMs / 1000).toFixed(2)} s | ${(r.snapshots / (r.wallMs / 1000)).toFixed(0)} | ` +
-        `${mb(r.peakRssBytes)} MB | ${r.rssBeforeBytes === null ? "n/a" : `${mb(r.rssBeforeBytes)} MB`} | ${r.outputs} |`;
+  const seconds = (ms: number) => (ms / 1000).toFixed(2);
+  const row = (label: string, summary: PhaseSummary | null) => {
+    if (summary === null)
+      return `| ${label} | skipped: needs Linux, root and a writable memory cgroup | | | | | |`;
+    const { median, fastestMs, slowestMs, highestPeakRssBytes } = summary;
+    return (
+      `| ${label} | ${median.snapshots} | ${seconds(median.wallMs)} s (${seconds(fastestMs)} to ${seconds(slowestMs)}) | ` +
+      `${(median.snapshots / (median.wallMs / 1000)).toFixed(0)} | ${mb(highestPeakRssBytes)} MB | ` +
+      `${median.rssBeforeBytes === null ? "n/a" : `${mb(median.rssBeforeBytes)} MB`} | ${median.outputs} |`
+    );
+  };
   console.log(`
-Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores
+Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each
 
-| run | snapshots | wall time | snapshots/s | peak RSS of the process running the handler | RSS when the run started | Parquet files |
+| run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
 ${row("the same, the handler in its own plain node process (as in Lambda)", ownProcessResult)}
