@@ -23,26 +23,24 @@ const glue = mockClient(GlueClient);
 const s3 = mockClient(S3Client);
 let handler: Handler;
 
-function eventFor(key: string): SQSEvent {
+function eventFor(...keys: string[]): SQSEvent {
   return {
-    Records: [
-      {
-        messageId: "m1",
-        receiptHandle: "r1",
-        body: objectCreatedMessage({ bucket: "lake", key, size: 1 }),
-        attributes: {
-          ApproximateReceiveCount: "1",
-          SentTimestamp: "0",
-          SenderId: "s",
-          ApproximateFirstReceiveTimestamp: "0",
-        },
-        messageAttributes: {},
-        md5OfBody: "",
-        eventSource: "aws:sqs",
-        eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
-        awsRegion: "us-east-1",
+    Records: keys.map((key, i) => ({
+      messageId: `m${i + 1}`,
+      receiptHandle: `r${i + 1}`,
+      body: objectCreatedMessage({ bucket: "lake", key, size: 1 }),
+      attributes: {
+        ApproximateReceiveCount: "1",
+        SentTimestamp: "0",
+        SenderId: "s",
+        ApproximateFirstReceiveTimestamp: "0",
       },
-    ],
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:ingest",
+      awsRegion: "us-east-1",
+    })),
   };
 }
 
@@ -50,7 +48,7 @@ function rawBody() {
   return sdkStreamMixin(Readable.from([JSON.stringify(rawSnapshot([entry(track())]))]));
 }
 
-describe("transform handler: Glue crawler and metrics", () => {
+describe("transform handler: Glue crawler, metrics and record concurrency", () => {
   beforeAll(async () => {
     process.env.DATA_BUCKET = "lake";
     process.env.GLUE_CRAWLER_NAME = "lake-crawler";
@@ -138,5 +136,27 @@ describe("transform handler: Glue crawler and metrics", () => {
     const emf = lines.map((line) => JSON.parse(line)).find((doc) => doc._aws);
     expect(emf).toMatchObject({ RecordsFailed: 1, service: "spotify-etl-transform" });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("SpotifyEtl");
+  });
+
+  it("works on two records of a batch at a time and transforms them all", async () => {
+    // Prepare: every read takes a moment, so records that run at once overlap
+    glue.on(StartCrawlerCommand).resolves({});
+    let inFlight = 0;
+    let mostInFlight = 0;
+    s3.on(GetObjectCommand).callsFake(async () => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      return { Body: rawBody(), LastModified: new Date() };
+    });
+    const keys = ["a", "b", "c", "d", "e"].map((name) => `raw_data/to_process/${name}.json`);
+
+    // Act
+    const response = await handler(eventFor(...keys), lambdaContext("transform"));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).toEqual(keys);
+    expect(mostInFlight).toBe(2);
   });
 });
