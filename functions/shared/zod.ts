@@ -1,6 +1,6 @@
 /**
  * The zod that the Lambda functions validate with: `zod/mini`, the tree-shakable build. It
- * bundles to about 20 KB instead of 450 KB and imports about 18 ms faster on a cold start
+ * bundles to about 20 KB instead of 450 KB and imports about 15 ms faster on a cold start
  * (docs/BENCHMARKS.md). The mini build loads no messages by default, so this module loads
  * zod's English ones: error texts read "Invalid input: expected string, received undefined".
  *
