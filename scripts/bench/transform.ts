@@ -204,13 +204,19 @@ async function childInvoker(
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
     },
   });
-  child.on("error", (error) => {
-    throw error;
+  const exited = once(child, "exit");
+  // A reply that never comes (the child crashed, or could not join the cgroup) fails the run.
+  const exitedEarly = exited.then(([code]) => {
+    throw new Error(`the handler's process exited with code ${String(code)} before it answered`);
   });
+  exitedEarly.catch(() => undefined); // raced below; unhandled only when nothing waits
   const next = () =>
-    new Promise<Record<string, unknown>>((resolve) => {
-      child.once("message", (message) => resolve(message as Record<string, unknown>));
-    });
+    Promise.race([
+      new Promise<Record<string, unknown>>((resolve) => {
+        child.once("message", (message) => resolve(message as Record<string, unknown>));
+      }),
+      exitedEarly,
+    ]);
   await next(); // ready
   return {
     invoke: async (event) => {
@@ -220,7 +226,6 @@ async function childInvoker(
     },
     finish: async () => {
       const reply = next();
-      const exited = once(child, "exit");
       child.send("done");
       const { peakRssBytes } = await reply;
       await exited; // a cgroup can be removed only once it is empty

@@ -23,7 +23,7 @@ export async function bundleScript(entry: string, outfile: string): Promise<void
     platform: "node",
     target: "node20",
     format: "esm",
-    minify: true,
+    minify: false, // readable stack traces; size does not matter here
     banner: { js: REQUIRE_BANNER },
     define: {
       "import.meta.dirname": JSON.stringify(path.dirname(entry)),
