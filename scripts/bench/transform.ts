@@ -16,7 +16,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { execFileSync, fork } from "node:child_process";
-import { mkdir, mkdtemp, readdir, readFile, rm, rmdir, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
@@ -29,6 +29,7 @@ import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { lambdaContext } from "../local/lambda-context";
 import { lambdaSqsEventFor } from "../local/sqs-event";
+import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ZIP = path.join(ROOT, "dist/transform.zip");
@@ -47,6 +48,14 @@ interface PhaseResult {
   /** null when the handler ran in another process. */
   rssBeforeBytes: number | null;
   outputs: number;
+}
+
+/** Several runs of one phase. */
+interface PhaseSummary {
+  median: PhaseResult;
+  fastestMs: number;
+  slowestMs: number;
+  highestPeakRssBytes: number;
 }
 
 /** Writes the backlog, one compact raw snapshot per day holding the capture's 50 entries, to `dir`. */
@@ -116,55 +125,10 @@ async function startCpuProfile(): Promise<{ stop: () => Promise<void> } | undefi
   };
 }
 
-/** Several runs of one phase. */
-interface PhaseSummary {
-  median: PhaseResult;
-  fastestMs: number;
-  slowestMs: number;
-  highestPeakRssBytes: number;
-}
-
 type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
 
 /** The transform's memory: the default of `transform_memory_mb` in terraform/variables.tf. */
 const LAMBDA_MEMORY_MB = 512;
-
-interface MemoryCgroup {
-  /** Writing a pid here moves that process into the cgroup. */
-  procsFile: string;
-  remove: () => Promise<void>;
-}
-
-/**
- * A Linux memory cgroup limited to `limitMb` (cgroup v2, else v1), or undefined when this
- * machine does not let us make one (not Linux, not root, no writable memory controller).
- * Node sizes V8's heap from such a limit at start-up, as in any memory-limited container:
- * in 512 MB its heap limit is about 260 MB instead of about 4 GB on this 24 GiB machine.
- */
-async function memoryCgroup(limitMb: number): Promise<MemoryCgroup | undefined> {
-  const name = `spotify-etl-bench-${process.pid}`;
-  const v2 = await readFile("/sys/fs/cgroup/cgroup.controllers", "utf8").catch(() => "");
-  const v1 = await stat("/sys/fs/cgroup/memory/memory.limit_in_bytes").catch(() => undefined);
-  const layout = v2.split(/\s+/).includes("memory")
-    ? { dir: path.join("/sys/fs/cgroup", name), limitFile: "memory.max" }
-    : v1
-      ? { dir: path.join("/sys/fs/cgroup/memory", name), limitFile: "memory.limit_in_bytes" }
-      : undefined;
-  if (!layout) return undefined;
-  try {
-    await mkdir(layout.dir);
-  } catch {
-    return undefined;
-  }
-  const remove = () => rmdir(layout.dir);
-  try {
-    await writeFile(path.join(layout.dir, layout.limitFile), String(limitMb * 1024 * 1024));
-  } catch {
-    await remove().catch(() => undefined);
-    return undefined;
-  }
-  return { procsFile: path.join(layout.dir, "cgroup.procs"), remove };
-}
 
 /**
  * The handler in a plain `node` child process of its own, as in Lambda: it gets each batch's
