@@ -403,8 +403,8 @@ Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.ve
 | run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
-${row("the same, the handler in its own plain node process (as in Lambda)", ownProcessResult)}
-${row(`the same, that process in a ${LAMBDA_MEMORY_MB} MB memory cgroup (the function's memory)`, lambdaMemoryResult)}
+${row("the same, the handler in its own plain node process (as in Lambda), V8 sized for this machine", ownProcessResult)}
+${row(`the same, that process in a ${LAMBDA_MEMORY_MB} MB memory cgroup: V8 sized for the function's memory`, lambdaMemoryResult)}
 ${row("transform-files CLI, local disk", filesResult)}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
