@@ -12,7 +12,6 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
-import { limitFunction } from "p-limit";
 import { createObservability } from "../shared/powertools";
 import { parseS3NotificationMessage } from "../shared/s3-event";
 import { TABLE_NAMES } from "../shared/s3-layout";
@@ -27,12 +26,6 @@ const { logger, metrics } = createObservability("spotify-etl-transform");
 const s3 = new S3Client({ cacheMiddleware: true });
 let glue: GlueClient | undefined;
 const processor = new BatchProcessor(EventType.SQS);
-/**
- * Records of a batch in flight at once. Two keep the CPU busy while the other waits for S3;
- * more only hold more documents: for a year's backlog, 2 is as fast as all 10 at once with
- * 40 MB less peak memory, and a tenth faster than one at a time (docs/BENCHMARKS.md).
- */
-const RECORD_CONCURRENCY = 2;
 
 /** Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -43,67 +36,64 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const store = new S3LakeStore(s3, bucket);
   let snapshotsTransformed = 0;
 
-  const transformRecord = limitFunction(
-    async (record: SQSRecord): Promise<void> => {
-      const message = parseS3NotificationMessage(record.body);
-      if (message.kind === "test_event") {
-        logger.info("Ignoring s3:TestEvent", { messageId: record.messageId });
-        return;
-      }
-      for (const object of message.objects) {
-        const log = logger.createChild({
-          persistentKeys: { objectKey: object.key, messageId: record.messageId },
-        });
-        try {
-          if (object.bucket !== bucket) {
-            throw new UnprocessableObjectError(
-              `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
-            );
-          }
-          const outcome = await transformRawObject(object.key, store);
-          if (outcome.status === "already_processed") {
-            log.info("Raw object already processed; nothing to do", {
-              processedKey: outcome.processedKey,
-            });
-            continue;
-          }
-          const { snapshot } = outcome;
-          snapshotsTransformed += 1;
-          metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
-          for (const table of TABLE_NAMES) {
-            metrics.addMetric(
-              transformMetricNames.rowsWritten[table],
-              MetricUnit.Count,
-              snapshot.tables[table].length,
-            );
-          }
-          for (const reason of SKIP_REASONS) {
-            metrics.addMetric(
-              transformMetricNames.entriesSkipped[reason],
-              MetricUnit.Count,
-              snapshot.skipped[reason],
-            );
-          }
-          log.info("Snapshot transformed", {
-            shape: snapshot.shape,
-            snapshotDate: snapshot.snapshotDate,
-            rows: Object.fromEntries(
-              TABLE_NAMES.map((table) => [table, snapshot.tables[table].length]),
-            ),
-            skipped: snapshot.skipped,
+  const transformRecord = async (record: SQSRecord): Promise<void> => {
+    const message = parseS3NotificationMessage(record.body);
+    if (message.kind === "test_event") {
+      logger.info("Ignoring s3:TestEvent", { messageId: record.messageId });
+      return;
+    }
+    for (const object of message.objects) {
+      const log = logger.createChild({
+        persistentKeys: { objectKey: object.key, messageId: record.messageId },
+      });
+      try {
+        if (object.bucket !== bucket) {
+          throw new UnprocessableObjectError(
+            `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
+          );
+        }
+        const outcome = await transformRawObject(object.key, store);
+        if (outcome.status === "already_processed") {
+          log.info("Raw object already processed; nothing to do", {
             processedKey: outcome.processedKey,
           });
-        } catch (error) {
-          log.error(
-            "Raw object failed; it stays in to_process/ and the message will be retried",
-            error as Error,
-          );
-          throw error;
+          continue;
         }
+        const { snapshot } = outcome;
+        snapshotsTransformed += 1;
+        metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
+        for (const table of TABLE_NAMES) {
+          metrics.addMetric(
+            transformMetricNames.rowsWritten[table],
+            MetricUnit.Count,
+            snapshot.tables[table].length,
+          );
+        }
+        for (const reason of SKIP_REASONS) {
+          metrics.addMetric(
+            transformMetricNames.entriesSkipped[reason],
+            MetricUnit.Count,
+            snapshot.skipped[reason],
+          );
+        }
+        log.info("Snapshot transformed", {
+          shape: snapshot.shape,
+          snapshotDate: snapshot.snapshotDate,
+          rows: Object.fromEntries(
+            TABLE_NAMES.map((table) => [table, snapshot.tables[table].length]),
+          ),
+          skipped: snapshot.skipped,
+          processedKey: outcome.processedKey,
+        });
+      } catch (error) {
+        log.error(
+          "Raw object failed; it stays in to_process/ and the message will be retried",
+          error as Error,
+        );
+        throw error;
       }
-    },
-    { concurrency: RECORD_CONCURRENCY },
-  );
+    }
+  };
 
   let failed = 0;
   try {

@@ -29,6 +29,7 @@ import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { lambdaContext } from "../local/lambda-context";
 import { lambdaSqsEventFor } from "../local/sqs-event";
+import { startLatencyProxy, type LatencyProxy } from "./latency-proxy";
 import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -37,6 +38,9 @@ const CAPTURE = path.join(ROOT, "test/fixtures/top50-global-2024-04-22.playlist.
 const DAYS = 365;
 const BATCH_SIZE = 10;
 const FIRST_DAY = Date.UTC(2025, 0, 1, 16, 0, 3, 123);
+
+/** What the s3-latency phase adds to every S3 request: S3 answers in tens of milliseconds. */
+const S3_LATENCY_MS = 20;
 
 /** Runs of each phase (BENCH_REPEATS, default 3). */
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
@@ -151,6 +155,7 @@ async function childInvoker(
   bundle: string,
   work: string,
   cgroup: MemoryCgroup | undefined,
+  s3Endpoint: string | undefined,
 ): Promise<{ invoke: Invoke; finish: () => Promise<number> }> {
   const runner = path.join(work, "runner.mjs");
   await writeFile(runner, CHILD_RUNNER);
@@ -166,6 +171,7 @@ async function childInvoker(
       ...process.env,
       NODE_OPTIONS: "",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+      ...(s3Endpoint ? { AWS_ENDPOINT_URL: s3Endpoint } : {}),
     },
   });
   const exited = once(child, "exit");
@@ -199,7 +205,7 @@ async function childInvoker(
 }
 
 /** Where the handler runs: beside the emulator, in its own process, or that in a 512 MB cgroup. */
-type HandlerPlacement = "same-process" | "own-process" | "lambda-memory";
+type HandlerPlacement = "same-process" | "own-process" | "own-process-s3-latency" | "lambda-memory";
 
 /** Null when the placement is not possible on this machine (see {@link memoryCgroup}). */
 async function handlerPhase(
@@ -208,7 +214,7 @@ async function handlerPhase(
 ): Promise<PhaseResult | null> {
   const cgroup = placement === "lambda-memory" ? await memoryCgroup(LAMBDA_MEMORY_MB) : undefined;
   if (placement === "lambda-memory" && !cgroup) return null;
-  const { server, s3, sqs, stop } = await startEmulator();
+  const { server, s3, sqs, stop, endpoint } = await startEmulator();
   process.env.DATA_BUCKET = "bench-lake";
   process.env.POWERTOOLS_LOG_LEVEL = "WARN";
   server.createBucket("bench-lake");
@@ -236,8 +242,11 @@ async function handlerPhase(
   await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
   let invoke: Invoke;
   let finish = async () => 0;
+  let latency: LatencyProxy | undefined;
   if (placement !== "same-process") {
-    ({ invoke, finish } = await childInvoker(bundle, work, cgroup));
+    if (placement === "own-process-s3-latency")
+      latency = await startLatencyProxy(endpoint, S3_LATENCY_MS);
+    ({ invoke, finish } = await childInvoker(bundle, work, cgroup, latency?.url));
   } else {
     const { handler } = (await import(bundle)) as {
       handler: (
@@ -286,6 +295,7 @@ async function handlerPhase(
   } while (token);
   const childPeak = await finish();
   await cgroup?.remove();
+  await latency?.stop();
   await stop();
   await rm(work, { recursive: true, force: true });
   return placement !== "same-process"
@@ -334,6 +344,7 @@ async function main(): Promise<void> {
     "--phase=handler": () => handlerPhase(backlogDir!, "same-process"),
     "--phase=handler-own-process": () => handlerPhase(backlogDir!, "own-process"),
     "--phase=handler-lambda-memory": () => handlerPhase(backlogDir!, "lambda-memory"),
+    "--phase=handler-s3-latency": () => handlerPhase(backlogDir!, "own-process-s3-latency"),
     "--phase=files": () => filesPhase(backlogDir!),
   };
   if (phase) {
@@ -380,6 +391,7 @@ async function main(): Promise<void> {
   const handlerResult = summarize("handler");
   const ownProcessResult = summarize("handler-own-process");
   const lambdaMemoryResult = summarize("handler-lambda-memory");
+  const s3LatencyResult = summarize("handler-s3-latency");
   const filesResult = summarize("files");
   await rm(backlogDirectory, { recursive: true, force: true });
   await rm(scriptDirectory, { recursive: true, force: true });
@@ -405,6 +417,7 @@ Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.ve
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
 ${row("the same, the handler in its own plain node process (as in Lambda), V8 sized for this machine", ownProcessResult)}
 ${row(`the same, that process in a ${LAMBDA_MEMORY_MB} MB memory cgroup: V8 sized for the function's memory`, lambdaMemoryResult)}
+${row(`the handler in its own process, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, s3LatencyResult)}
 ${row("transform-files CLI, local disk", filesResult)}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
