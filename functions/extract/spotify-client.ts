@@ -12,6 +12,7 @@ import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
 import * as z from "../shared/zod";
+import { nonEmptyString, nonNegativeInt } from "../shared/zod";
 import {
   DEFAULT_RETRY_POLICY,
   REAL_RUNTIME,
@@ -143,9 +144,6 @@ export interface SpotifyClientOptions {
   http?: AxiosInstance;
 }
 
-const nonEmptyString = z.string().check(z.minLength(1));
-const count = z.int().check(z.nonnegative());
-
 const tokenResponseSchema = z.object({
   access_token: nonEmptyString,
   token_type: z.optional(z.string()),
@@ -158,13 +156,13 @@ const playlistSchema = z.object({
   name: z.nullish(z.string()),
   snapshot_id: z.nullish(z.string()),
   owner: z.nullish(z.object({ id: z.nullish(z.string()) })),
-  items: z.nullish(z.object({ total: z.optional(count) })),
-  tracks: z.nullish(z.object({ total: z.optional(count) })),
+  items: z.nullish(z.object({ total: z.optional(nonNegativeInt) })),
+  tracks: z.nullish(z.object({ total: z.optional(nonNegativeInt) })),
 });
 
 const itemsPageSchema = z.object({
   items: z.array(z.unknown()),
-  total: count,
+  total: nonNegativeInt,
   limit: z.optional(z.int()),
   offset: z.optional(z.int()),
   next: z.nullish(z.string()),

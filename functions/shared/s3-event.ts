@@ -3,6 +3,7 @@
  * parses them; the local mode and tests build them, since the emulator sends no notifications.
  */
 import * as z from "./zod";
+import { nonEmptyString } from "./zod";
 
 /** The notification configuration id Terraform and the local mode give the raw-data notification. */
 export const RAW_NOTIFICATION_ID = "raw-snapshot-created";
@@ -98,8 +99,8 @@ const s3EventSchema = z.object({
         eventSource: z.literal("aws:s3"),
         eventName: z.string(),
         s3: z.object({
-          bucket: z.object({ name: z.string().check(z.minLength(1)) }),
-          object: z.object({ key: z.string().check(z.minLength(1)) }),
+          bucket: z.object({ name: nonEmptyString }),
+          object: z.object({ key: nonEmptyString }),
         }),
       }),
     )

@@ -7,9 +7,15 @@
  * Import it as a namespace (`import * as z from "../shared/zod"`) and use members directly;
  * that is what lets the bundler drop the parts of zod the functions do not use.
  */
-import { config } from "zod/mini";
+import { config, int, minLength, nonnegative, string } from "zod/mini";
 import en from "zod/v4/locales/en.js";
 
 config(en());
 
 export * from "zod/mini";
+
+/** A string of at least one character: ids. */
+export const nonEmptyString = string().check(minLength(1));
+
+/** An integer of zero or more: counts, offsets, durations. */
+export const nonNegativeInt = int().check(nonnegative());

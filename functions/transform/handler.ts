@@ -114,16 +114,16 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 async function startCrawler(): Promise<void> {
   const name = process.env.GLUE_CRAWLER_NAME;
   if (!name) return;
-  // Loaded on first use: the Glue client is a quarter of the bundle, and evaluating it would
-  // otherwise add about 30 ms to every cold start, before the first record.
-  const { CrawlerRunningException, GlueClient, StartCrawlerCommand } =
-    await import("@aws-sdk/client-glue");
+  let glueModule: typeof import("@aws-sdk/client-glue") | undefined;
   try {
-    glue ??= new GlueClient({});
-    await glue.send(new StartCrawlerCommand({ Name: name }));
+    // Loaded on first use: the Glue client is a quarter of the bundle, and evaluating it would
+    // otherwise add about 30 ms to every cold start, before the first record.
+    glueModule = await import("@aws-sdk/client-glue");
+    glue ??= new glueModule.GlueClient({});
+    await glue.send(new glueModule.StartCrawlerCommand({ Name: name }));
     logger.info("Glue crawler started", { crawler: name });
   } catch (error) {
-    if (error instanceof CrawlerRunningException) {
+    if (glueModule && error instanceof glueModule.CrawlerRunningException) {
       logger.info("Glue crawler already running; it will pick up the new data", { crawler: name });
     } else {
       logger.warn("Could not start the Glue crawler; the scheduled crawl will catalog the data", {

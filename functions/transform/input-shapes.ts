@@ -4,10 +4,9 @@
  * ignored, so new fields never break the pipeline.
  */
 import * as z from "../shared/zod";
+import { nonEmptyString, nonNegativeInt } from "../shared/zod";
 
 const externalUrls = z.nullish(z.object({ spotify: z.nullish(z.string()) }));
-const nonEmptyString = z.string().check(z.minLength(1));
-const count = z.int().check(z.nonnegative());
 
 /** An artist credit on a track or an album. */
 export const artistSchema = z.object({
@@ -32,7 +31,7 @@ export const albumSchema = z.object({
 export const trackSchema = z.object({
   id: nonEmptyString,
   name: z.string(),
-  duration_ms: count,
+  duration_ms: nonNegativeInt,
   explicit: z.boolean(),
   popularity: z.nullish(z.int()),
   external_ids: z.nullish(z.object({ isrc: z.nullish(z.string()) })),
@@ -54,8 +53,8 @@ export const entrySchema = z.object({
 export const itemsPageSchema = z.object({
   href: z.nullish(z.string()),
   items: z.array(z.unknown()),
-  total: z.nullish(count),
-  offset: z.nullish(count),
+  total: z.nullish(nonNegativeInt),
+  offset: z.nullish(nonNegativeInt),
 });
 
 /** The raw snapshot the extract function writes. */
@@ -67,7 +66,7 @@ export const rawSnapshotSchema = z.object({
     name: z.nullish(z.string()),
     snapshot_id: z.nullish(z.string()),
     owner_id: z.nullish(z.string()),
-    total: z.nullish(count),
+    total: z.nullish(nonNegativeInt),
   }),
   market: z.nullish(z.string()),
   items: z.array(z.unknown()),
