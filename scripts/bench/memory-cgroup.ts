@@ -22,10 +22,21 @@ export async function memoryCgroup(limitMb: number): Promise<MemoryCgroup | unde
   const name = `spotify-etl-bench-${process.pid}`;
   const v2 = await readFile("/sys/fs/cgroup/cgroup.controllers", "utf8").catch(() => "");
   const v1 = await stat("/sys/fs/cgroup/memory/memory.limit_in_bytes").catch(() => undefined);
+  const bytes = limitMb * 1024 * 1024;
+  // Memory first, then swap: the swap limit keeps a process from going over into swap (Lambda
+  // has none). It exists only where the kernel accounts swap, so it may fail to be set.
   const layout = v2.split(/\s+/).includes("memory")
-    ? { dir: path.join("/sys/fs/cgroup", name), limitFile: "memory.max" }
+    ? {
+        dir: path.join("/sys/fs/cgroup", name),
+        memoryLimit: ["memory.max", bytes],
+        swapLimit: ["memory.swap.max", 0],
+      }
     : v1
-      ? { dir: path.join("/sys/fs/cgroup/memory", name), limitFile: "memory.limit_in_bytes" }
+      ? {
+          dir: path.join("/sys/fs/cgroup/memory", name),
+          memoryLimit: ["memory.limit_in_bytes", bytes],
+          swapLimit: ["memory.memsw.limit_in_bytes", bytes], // memory and swap together
+        }
       : undefined;
   if (!layout) return undefined;
   try {
@@ -34,11 +45,14 @@ export async function memoryCgroup(limitMb: number): Promise<MemoryCgroup | unde
     return undefined;
   }
   const remove = () => rmdir(layout.dir);
+  const write = ([file, value]: (string | number)[]) =>
+    writeFile(path.join(layout.dir, String(file)), String(value));
   try {
-    await writeFile(path.join(layout.dir, layout.limitFile), String(limitMb * 1024 * 1024));
+    await write(layout.memoryLimit);
   } catch {
     await remove().catch(() => undefined);
     return undefined;
   }
+  await write(layout.swapLimit).catch(() => undefined);
   return { procsFile: path.join(layout.dir, "cgroup.procs"), remove };
 }

@@ -29,7 +29,7 @@ import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { lambdaContext } from "../local/lambda-context";
 import { lambdaSqsEventFor } from "../local/sqs-event";
-import { startLatencyProxy, type LatencyProxy } from "./latency-proxy";
+import { startLatencyProxy } from "./latency-proxy";
 import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -44,6 +44,11 @@ const S3_LATENCY_MS = 20;
 
 /** Runs of each phase (BENCH_REPEATS, default 3). */
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
+if (!Number.isInteger(REPEATS) || REPEATS < 1) {
+  throw new Error(
+    `BENCH_REPEATS must be a whole number of at least 1, got ${process.env.BENCH_REPEATS}`,
+  );
+}
 
 interface PhaseResult {
   wallMs: number;
@@ -52,6 +57,8 @@ interface PhaseResult {
   /** null when the handler ran in another process. */
   rssBeforeBytes: number | null;
   outputs: number;
+  /** Whether the handler's process ran in a memory cgroup of LAMBDA_MEMORY_MB. */
+  inMemoryCgroup: boolean;
 }
 
 /** Several runs of one phase. */
@@ -94,7 +101,9 @@ async function writeBacklog(dir: string): Promise<void> {
 }
 
 /** Times `work`; the peak is the whole process's high-water mark (setup included). */
-async function measure(work: () => Promise<number>): Promise<Omit<PhaseResult, "snapshots">> {
+async function measure(
+  work: () => Promise<number>,
+): Promise<Omit<PhaseResult, "snapshots" | "inMemoryCgroup">> {
   global.gc?.();
   const rssBeforeBytes = process.memoryUsage().rss;
   const profiler = await startCpuProfile();
@@ -135,6 +144,20 @@ type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
 const LAMBDA_MEMORY_MB = 512;
 
 /**
+ * The V8 flags Lambda's Node.js runtime starts a function of `memoryMb` with: a tenth of the
+ * memory for the young generation (two semi-spaces), the rest for the old generation. This is
+ * how the runtime's bootstrap script (/var/runtime/bootstrap) computes them in the copies of it
+ * published on GitHub; we could not check it against Lambda itself from here.
+ */
+function lambdaNodeFlags(memoryMb: number): string[] {
+  const youngGenerationMb = Math.floor(memoryMb / 10);
+  return [
+    `--max-semi-space-size=${Math.floor(youngGenerationMb / 2)}`,
+    `--max-old-space-size=${memoryMb - youngGenerationMb}`,
+  ];
+}
+
+/**
  * The handler in a plain `node` child process of its own, as in Lambda: it gets each batch's
  * event over IPC and talks to the emulator in this process over HTTP. Its peak RSS is the
  * function's alone.
@@ -151,17 +174,24 @@ process.on("message", async (event) => {
 process.send({ ready: true });
 `;
 
-async function childInvoker(
+interface ChildHandler {
+  invoke: Invoke;
+  /** Ends the process after the run and returns its peak RSS. */
+  finish: () => Promise<number>;
+  /** Ends the process whatever state it is in (after a failure). */
+  kill: () => Promise<void>;
+}
+
+async function startChildHandler(
   bundle: string,
   work: string,
-  cgroup: MemoryCgroup | undefined,
-  s3Endpoint: string | undefined,
-): Promise<{ invoke: Invoke; finish: () => Promise<number> }> {
+  options: { nodeFlags: string[]; cgroup?: MemoryCgroup; s3Endpoint?: string },
+): Promise<ChildHandler> {
   const runner = path.join(work, "runner.mjs");
   await writeFile(runner, CHILD_RUNNER);
-  const nodeFlags = (process.env.BENCH_HANDLER_NODE_OPTIONS ?? "").split(" ").filter(Boolean);
-  // In a cgroup, a shell joins it and then execs node, so node starts inside the limit (V8
-  // sizes its heap once, at start-up) and keeps the IPC channel fork() opened.
+  const { nodeFlags, cgroup, s3Endpoint } = options;
+  // In a cgroup, a shell joins it and then execs node, so node starts inside the limit and
+  // keeps the IPC channel fork() opened.
   const child = fork(runner, [bundle], {
     execPath: cgroup ? "/bin/sh" : process.execPath,
     execArgv: cgroup
@@ -174,133 +204,169 @@ async function childInvoker(
       ...(s3Endpoint ? { AWS_ENDPOINT_URL: s3Endpoint } : {}),
     },
   });
-  const exited = once(child, "exit");
-  // A reply that never comes (the child crashed, or could not join the cgroup) fails the run.
-  const exitedEarly = exited.then(([code]) => {
-    throw new Error(`the handler's process exited with code ${String(code)} before it answered`);
+  const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+  // A crash (or a failure to join the cgroup) fails the run instead of leaving it waiting for
+  // an answer. A clean exit only follows "done", whose answer settles the wait.
+  const crashed = exited.then(([code, signal]) => {
+    if (code === 0) return new Promise<never>(() => undefined);
+    throw new Error(`the handler's process ended (${signal ?? `code ${code}`}) before it answered`);
   });
-  exitedEarly.catch(() => undefined); // raced below; unhandled only when nothing waits
+  crashed.catch(() => undefined); // reported through the races below, not as unhandled
   const next = () =>
     Promise.race([
       new Promise<Record<string, unknown>>((resolve) => {
         child.once("message", (message) => resolve(message as Record<string, unknown>));
       }),
-      exitedEarly,
+      crashed,
     ]);
+  const ask = async (message: unknown) => {
+    const reply = next();
+    reply.catch(() => undefined); // if the send fails, its error is the one to report
+    await new Promise<void>((resolve, reject) =>
+      child.send(message as object, (error) => (error ? reject(error) : resolve())),
+    );
+    return reply;
+  };
   await next(); // ready
   return {
-    invoke: async (event) => {
-      const reply = next();
-      child.send(event);
-      return (await reply).response as SQSBatchResponse;
-    },
+    invoke: async (event) => (await ask(event)).response as SQSBatchResponse,
     finish: async () => {
-      const reply = next();
-      child.send("done");
-      const { peakRssBytes } = await reply;
+      const { peakRssBytes } = await ask("done");
       await exited; // a cgroup can be removed only once it is empty
       return peakRssBytes as number;
+    },
+    kill: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
     },
   };
 }
 
-/** Where the handler runs: beside the emulator, in its own process, or that in a 512 MB cgroup. */
-type HandlerPlacement = "same-process" | "own-process" | "own-process-s3-latency" | "lambda-memory";
+/** How a handler run is set up. */
+interface HandlerSetup {
+  /** The handler in a node process of its own; else beside the emulator, in this process. */
+  ownProcess: boolean;
+  /**
+   * The process as a Lambda function of LAMBDA_MEMORY_MB gets it: the runtime's V8 flags, in a
+   * memory cgroup of that size where this machine allows one (Linux, root).
+   */
+  asLambda: boolean;
+  /** Milliseconds every S3 request waits (0: the emulator's own speed). */
+  s3LatencyMs: number;
+}
 
-/** Null when the placement is not possible on this machine (see {@link memoryCgroup}). */
-async function handlerPhase(
-  backlogDir: string,
-  placement: HandlerPlacement,
-): Promise<PhaseResult | null> {
-  const cgroup = placement === "lambda-memory" ? await memoryCgroup(LAMBDA_MEMORY_MB) : undefined;
-  if (placement === "lambda-memory" && !cgroup) return null;
-  const { server, s3, sqs, stop, endpoint } = await startEmulator();
-  process.env.DATA_BUCKET = "bench-lake";
-  process.env.POWERTOOLS_LOG_LEVEL = "WARN";
-  server.createBucket("bench-lake");
-  const queue = server.createQueue("bench-ingest", { attributes: { VisibilityTimeout: "360" } });
+/** The handler phases, by phase name. */
+const HANDLER_PHASES = {
+  handler: { ownProcess: false, asLambda: false, s3LatencyMs: 0 },
+  "handler-own-process": { ownProcess: true, asLambda: false, s3LatencyMs: 0 },
+  "handler-as-lambda": { ownProcess: true, asLambda: true, s3LatencyMs: 0 },
+  "handler-as-lambda-s3-latency": { ownProcess: true, asLambda: true, s3LatencyMs: S3_LATENCY_MS },
+} satisfies Record<string, HandlerSetup>;
 
-  // Setup (not timed): the backlog is already in the bucket and its notifications on the queue.
-  const names = (await readdir(backlogDir)).sort();
-  for (let i = 0; i < names.length; i += BATCH_SIZE) {
-    const entries = [];
-    for (const [j, name] of names.slice(i, i + BATCH_SIZE).entries()) {
-      const key = RAW_TO_PROCESS_PREFIX + name;
-      const body = await readFile(path.join(backlogDir, name));
-      await s3.send(new PutObjectCommand({ Bucket: "bench-lake", Key: key, Body: body }));
-      entries.push({
-        Id: String(j),
-        MessageBody: objectCreatedMessage({ bucket: "bench-lake", key, size: body.length }),
-      });
+async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<PhaseResult> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  try {
+    const { server, s3, sqs, stop, endpoint } = await startEmulator();
+    cleanups.push(stop);
+    process.env.DATA_BUCKET = "bench-lake";
+    process.env.POWERTOOLS_LOG_LEVEL = "WARN";
+    server.createBucket("bench-lake");
+    const queue = server.createQueue("bench-ingest", { attributes: { VisibilityTimeout: "360" } });
+
+    // Setup (not timed): the backlog is already in the bucket and its notifications on the queue.
+    const names = (await readdir(backlogDir)).sort();
+    for (let i = 0; i < names.length; i += BATCH_SIZE) {
+      const entries = [];
+      for (const [j, name] of names.slice(i, i + BATCH_SIZE).entries()) {
+        const key = RAW_TO_PROCESS_PREFIX + name;
+        const body = await readFile(path.join(backlogDir, name));
+        await s3.send(new PutObjectCommand({ Bucket: "bench-lake", Key: key, Body: body }));
+        entries.push({
+          Id: String(j),
+          MessageBody: objectCreatedMessage({ bucket: "bench-lake", key, size: body.length }),
+        });
+      }
+      await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: entries }));
+      global.gc?.(); // the upload's garbage is the setup's, not the transform's
     }
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: entries }));
-    global.gc?.(); // the upload's garbage is the setup's, not the transform's
-  }
 
-  const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
-  const bundle = path.join(work, "index.mjs");
-  await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
-  let invoke: Invoke;
-  let finish = async () => 0;
-  let latency: LatencyProxy | undefined;
-  if (placement !== "same-process") {
-    if (placement === "own-process-s3-latency")
-      latency = await startLatencyProxy(endpoint, S3_LATENCY_MS);
-    ({ invoke, finish } = await childInvoker(bundle, work, cgroup, latency?.url));
-  } else {
-    const { handler } = (await import(bundle)) as {
-      handler: (
-        event: SQSEvent,
-        context: ReturnType<typeof lambdaContext>,
-      ) => Promise<SQSBatchResponse>;
-    };
-    invoke = (event) => handler(event, lambdaContext("transform"));
-  }
+    const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
+    cleanups.push(() => rm(work, { recursive: true, force: true }));
+    const bundle = path.join(work, "index.mjs");
+    await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
+    let invoke: Invoke;
+    let finish = async () => 0;
+    const cgroup = setup.asLambda ? await memoryCgroup(LAMBDA_MEMORY_MB) : undefined;
+    if (cgroup) cleanups.push(cgroup.remove);
+    if (setup.ownProcess) {
+      const latency = setup.s3LatencyMs
+        ? await startLatencyProxy(endpoint, setup.s3LatencyMs)
+        : undefined;
+      if (latency) cleanups.push(latency.stop);
+      const child = await startChildHandler(bundle, work, {
+        nodeFlags: [
+          ...(setup.asLambda ? lambdaNodeFlags(LAMBDA_MEMORY_MB) : []),
+          ...(process.env.BENCH_HANDLER_NODE_OPTIONS ?? "").split(" ").filter(Boolean),
+        ],
+        cgroup,
+        s3Endpoint: latency?.url,
+      });
+      cleanups.push(child.kill);
+      ({ invoke, finish } = child);
+    } else {
+      const { handler } = (await import(bundle)) as {
+        handler: (
+          event: SQSEvent,
+          context: ReturnType<typeof lambdaContext>,
+        ) => Promise<SQSBatchResponse>;
+      };
+      invoke = (event) => handler(event, lambdaContext("transform"));
+    }
 
-  let transformed = 0;
-  const result = await measure(async () => {
-    while (transformed < DAYS) {
-      const { Messages = [] } = await sqs.send(
-        new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: BATCH_SIZE }),
-      );
-      if (Messages.length === 0) throw new Error(`queue drained after ${transformed} snapshots`);
-      const response = await invoke(lambdaSqsEventFor(Messages, queue.queueArn));
-      if (response.batchItemFailures.length)
-        throw new Error(`failures: ${JSON.stringify(response.batchItemFailures)}`);
-      await sqs.send(
-        new DeleteMessageBatchCommand({
-          QueueUrl: queue.queueUrl,
-          Entries: Messages.map((message, i) => ({
-            Id: String(i),
-            ReceiptHandle: message.ReceiptHandle!,
-          })),
+    let transformed = 0;
+    const result = await measure(async () => {
+      while (transformed < DAYS) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: BATCH_SIZE }),
+        );
+        if (Messages.length === 0) throw new Error(`queue drained after ${transformed} snapshots`);
+        const response = await invoke(lambdaSqsEventFor(Messages, queue.queueArn));
+        if (response.batchItemFailures.length)
+          throw new Error(`failures: ${JSON.stringify(response.batchItemFailures)}`);
+        await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queue.queueUrl,
+            Entries: Messages.map((message, i) => ({
+              Id: String(i),
+              ReceiptHandle: message.ReceiptHandle!,
+            })),
+          }),
+        );
+        transformed += Messages.length;
+      }
+      return 0;
+    });
+    let outputs = 0;
+    let token: string | undefined;
+    do {
+      const page = await s3.send(
+        new ListObjectsV2Command({
+          Bucket: "bench-lake",
+          Prefix: "transformed_data/",
+          ContinuationToken: token,
         }),
       );
-      transformed += Messages.length;
-    }
-    return 0;
-  });
-  let outputs = 0;
-  let token: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: "bench-lake",
-        Prefix: "transformed_data/",
-        ContinuationToken: token,
-      }),
-    );
-    outputs += page.KeyCount ?? 0;
-    token = page.NextContinuationToken;
-  } while (token);
-  const childPeak = await finish();
-  await cgroup?.remove();
-  await latency?.stop();
-  await stop();
-  await rm(work, { recursive: true, force: true });
-  return placement !== "same-process"
-    ? { ...result, outputs, snapshots: transformed, peakRssBytes: childPeak, rssBeforeBytes: null }
-    : { ...result, outputs, snapshots: transformed };
+      outputs += page.KeyCount ?? 0;
+      token = page.NextContinuationToken;
+    } while (token);
+    const childPeak = await finish();
+    const common = { outputs, snapshots: transformed, inMemoryCgroup: cgroup !== undefined };
+    return setup.ownProcess
+      ? { ...result, ...common, peakRssBytes: childPeak, rssBeforeBytes: null }
+      : { ...result, ...common };
+  } finally {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
 }
 
 async function filesPhase(backlogDir: string): Promise<PhaseResult> {
@@ -313,7 +379,7 @@ async function filesPhase(backlogDir: string): Promise<PhaseResult> {
     return results.length * TABLE_NAMES.length;
   });
   await rm(work, { recursive: true, force: true });
-  return { ...result, snapshots: DAYS };
+  return { ...result, snapshots: DAYS, inMemoryCgroup: false };
 }
 
 async function coldImportMs(): Promise<number[]> {
@@ -339,18 +405,21 @@ async function coldImportMs(): Promise<number[]> {
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
 async function main(): Promise<void> {
-  const [phase, backlogDir] = process.argv.slice(2);
-  const phases: Record<string, () => Promise<PhaseResult | null>> = {
-    "--phase=handler": () => handlerPhase(backlogDir!, "same-process"),
-    "--phase=handler-own-process": () => handlerPhase(backlogDir!, "own-process"),
-    "--phase=handler-lambda-memory": () => handlerPhase(backlogDir!, "lambda-memory"),
-    "--phase=handler-s3-latency": () => handlerPhase(backlogDir!, "own-process-s3-latency"),
-    "--phase=files": () => filesPhase(backlogDir!),
+  const [phaseArgument, backlogDir] = process.argv.slice(2);
+  const phases: Record<string, () => Promise<PhaseResult>> = {
+    ...Object.fromEntries(
+      Object.entries(HANDLER_PHASES).map(([name, setup]) => [
+        name,
+        () => handlerPhase(backlogDir!, setup),
+      ]),
+    ),
+    files: () => filesPhase(backlogDir!),
   };
-  if (phase) {
-    if (!phases[phase])
-      throw new Error(`unknown ${phase}; phases: ${Object.keys(phases).join(", ")}`);
-    return void console.log(JSON.stringify(await phases[phase]()));
+  if (phaseArgument) {
+    const name = phaseArgument.replace(/^--phase=/, "");
+    if (!phases[name])
+      throw new Error(`unknown phase ${name}; phases: ${Object.keys(phases).join(", ")}`);
+    return void console.log(JSON.stringify(await phases[name]()));
   }
   const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
   await writeBacklog(backlogDirectory);
@@ -359,7 +428,7 @@ async function main(): Promise<void> {
   const phaseScript = path.join(scriptDirectory, "bench-transform.mjs");
   await bundleScript(import.meta.filename, phaseScript);
 
-  const runPhase = (name: string): PhaseResult | null =>
+  const runPhase = (name: string): PhaseResult =>
     JSON.parse(
       execFileSync(
         process.execPath,
@@ -373,14 +442,13 @@ async function main(): Promise<void> {
         .trim()
         .split("\n")
         .at(-1)!,
-    ) as PhaseResult | null;
+    ) as PhaseResult;
 
   // Wall time varies by a tenth from run to run on this machine: each phase runs REPEATS
   // times; the table gives the median run, the range, and the highest peak RSS of all runs.
-  const summarize = (name: string): PhaseSummary | null => {
+  const summarize = (name: string): PhaseSummary => {
     const runs = Array.from({ length: REPEATS }, () => runPhase(name));
-    if (runs.some((run) => run === null)) return null;
-    const sorted = (runs as PhaseResult[]).sort((a, b) => a.wallMs - b.wallMs);
+    const sorted = runs.sort((a, b) => a.wallMs - b.wallMs);
     return {
       median: sorted[Math.floor(sorted.length / 2)]!,
       fastestMs: sorted[0]!.wallMs,
@@ -388,37 +456,37 @@ async function main(): Promise<void> {
       highestPeakRssBytes: Math.max(...sorted.map((run) => run.peakRssBytes)),
     };
   };
-  const handlerResult = summarize("handler");
-  const ownProcessResult = summarize("handler-own-process");
-  const lambdaMemoryResult = summarize("handler-lambda-memory");
-  const s3LatencyResult = summarize("handler-s3-latency");
-  const filesResult = summarize("files");
+  const results = Object.fromEntries(
+    Object.keys(phases).map((name) => [name, summarize(name)]),
+  ) as Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
   await rm(backlogDirectory, { recursive: true, force: true });
   await rm(scriptDirectory, { recursive: true, force: true });
   const imports = await coldImportMs();
   const zipBytes = (await stat(ZIP)).size;
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
-  const row = (label: string, summary: PhaseSummary | null) => {
-    if (summary === null)
-      return `| ${label} | skipped: needs Linux, root and a writable memory cgroup | | | | | |`;
-    const { median, fastestMs, slowestMs, highestPeakRssBytes } = summary;
-    return (
-      `| ${label} | ${median.snapshots} | ${seconds(median.wallMs)} s (${seconds(fastestMs)} to ${seconds(slowestMs)}) | ` +
-      `${(median.snapshots / (median.wallMs / 1000)).toFixed(0)} | ${mb(highestPeakRssBytes)} MB | ` +
-      `${median.rssBeforeBytes === null ? "n/a" : `${mb(median.rssBeforeBytes)} MB`} | ${median.outputs} |`
-    );
-  };
+  const row = (
+    label: string,
+    { median, fastestMs, slowestMs, highestPeakRssBytes }: PhaseSummary,
+  ) =>
+    `| ${label} | ${median.snapshots} | ${seconds(median.wallMs)} s (${seconds(fastestMs)} to ${seconds(slowestMs)}) | ` +
+    `${(median.snapshots / (median.wallMs / 1000)).toFixed(0)} | ${mb(highestPeakRssBytes)} MB | ` +
+    `${median.rssBeforeBytes === null ? "n/a" : `${mb(median.rssBeforeBytes)} MB`} | ${median.outputs} |`;
+  const asLambda = (summary: PhaseSummary) =>
+    `${lambdaNodeFlags(LAMBDA_MEMORY_MB).join(" ")}, ` +
+    (summary.median.inMemoryCgroup
+      ? `in a ${LAMBDA_MEMORY_MB} MB memory cgroup`
+      : "no memory cgroup on this machine");
   console.log(`
 Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each
 
 | run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
-${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", handlerResult)}
-${row("the same, the handler in its own plain node process (as in Lambda), V8 sized for this machine", ownProcessResult)}
-${row(`the same, that process in a ${LAMBDA_MEMORY_MB} MB memory cgroup: V8 sized for the function's memory`, lambdaMemoryResult)}
-${row(`the handler in its own process, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, s3LatencyResult)}
-${row("transform-files CLI, local disk", filesResult)}
+${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", results.handler)}
+${row("the same, the handler in a plain node process of its own, V8 sized by Node for this machine", results["handler-own-process"])}
+${row(`the same, as a ${LAMBDA_MEMORY_MB} MB Lambda function runs it (${asLambda(results["handler-as-lambda"])})`, results["handler-as-lambda"])}
+${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, results["handler-as-lambda-s3-latency"])}
+${row("transform-files CLI, local disk", results.files)}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
 cold import of index.mjs (fresh node process, 7 runs): median ${imports[3]!.toFixed(0)} ms, min ${imports[0]!.toFixed(0)} ms, max ${imports[6]!.toFixed(0)} ms

@@ -16,17 +16,20 @@ describe("bundleScript (how the benchmarks run their processes without tsx)", ()
     await rm(work, { recursive: true, force: true });
   });
 
-  it("makes one module that plain node runs, with the source's import.meta paths", async () => {
-    // Prepare: a TypeScript script that imports a sibling and a CommonJS package
+  it("makes one module that plain node runs, each module keeping its own import.meta paths", async () => {
+    // Prepare: a TypeScript script that imports a module one folder down and a CommonJS package
     const source = path.join(work, "src");
-    await mkdir(source);
-    await writeFile(path.join(source, "greeting.ts"), 'export const greeting: string = "hello";\n');
+    await mkdir(path.join(source, "lib"), { recursive: true });
+    await writeFile(
+      path.join(source, "lib", "greeting.ts"),
+      'export const greeting: string = "hello";\nexport const greetingDir = import.meta.dirname;\n',
+    );
     await writeFile(
       path.join(source, "main.ts"),
       [
-        'import { greeting } from "./greeting";',
+        'import { greeting, greetingDir } from "./lib/greeting";',
         'import yazl from "yazl";',
-        "console.log(JSON.stringify({ greeting, dirname: import.meta.dirname,",
+        "console.log(JSON.stringify({ greeting, greetingDir, dirname: import.meta.dirname,",
         "  filename: import.meta.filename, zip: typeof yazl.ZipFile }));",
       ].join("\n"),
     );
@@ -40,6 +43,7 @@ describe("bundleScript (how the benchmarks run their processes without tsx)", ()
     await rm(path.dirname(outfile), { recursive: true, force: true });
     expect(JSON.parse(printed)).toEqual({
       greeting: "hello",
+      greetingDir: path.join(source, "lib"),
       dirname: source,
       filename: path.join(source, "main.ts"),
       zip: "function",
