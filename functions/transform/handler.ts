@@ -59,32 +59,24 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
           });
           continue;
         }
-        const { snapshot } = outcome;
+        const { summary } = outcome;
         snapshotsTransformed += 1;
         metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
         for (const table of TABLE_NAMES) {
           metrics.addMetric(
             transformMetricNames.rowsWritten[table],
             MetricUnit.Count,
-            snapshot.tables[table].length,
+            summary.rows[table],
           );
         }
         for (const reason of SKIP_REASONS) {
           metrics.addMetric(
             transformMetricNames.entriesSkipped[reason],
             MetricUnit.Count,
-            snapshot.skipped[reason],
+            summary.skipped[reason],
           );
         }
-        log.info("Snapshot transformed", {
-          shape: snapshot.shape,
-          snapshotDate: snapshot.snapshotDate,
-          rows: Object.fromEntries(
-            TABLE_NAMES.map((table) => [table, snapshot.tables[table].length]),
-          ),
-          skipped: snapshot.skipped,
-          processedKey: outcome.processedKey,
-        });
+        log.info("Snapshot transformed", { ...summary, processedKey: outcome.processedKey });
       } catch (error) {
         log.error(
           "Raw object failed; it stays in to_process/ and the message will be retried",
