@@ -25,6 +25,14 @@ export const SNAPSHOT_DATE_METADATA = "snapshot-date";
 export const TABLE_NAMES = ["songs", "albums", "artists", "playlists"] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
+/** A record with one value per table, `valueFor` called for each. */
+export function perTable<V>(valueFor: (table: TableName) => V): Record<TableName, V> {
+  return Object.fromEntries(TABLE_NAMES.map((table) => [table, valueFor(table)])) as Record<
+    TableName,
+    V
+  >;
+}
+
 const SAFE_NAME_CHARS = /[^A-Za-z0-9._=-]/g;
 
 /**

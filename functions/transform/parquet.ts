@@ -1,6 +1,6 @@
 /** Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`. */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import type { TableName } from "../shared/s3-layout";
+import { perTable, type TableName } from "../shared/s3-layout";
 import {
   TABLE_COLUMNS,
   type ColumnDefinition,
@@ -49,12 +49,7 @@ function schemaFor(columns: AnyColumn[]): SchemaElement[] {
 }
 
 /** Each table's Parquet schema, built once rather than for every file. */
-const TABLE_SCHEMAS = {
-  songs: schemaFor(TABLE_COLUMNS.songs),
-  albums: schemaFor(TABLE_COLUMNS.albums),
-  artists: schemaFor(TABLE_COLUMNS.artists),
-  playlists: schemaFor(TABLE_COLUMNS.playlists),
-} satisfies Record<TableName, SchemaElement[]>;
+const TABLE_SCHEMAS = perTable((table) => schemaFor(TABLE_COLUMNS[table]));
 
 /** The Parquet file for one table's rows. An empty table still gets a valid, typed file. */
 export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[T]): Uint8Array {

@@ -6,6 +6,7 @@
 import {
   TABLE_NAMES,
   type TableName,
+  perTable,
   isRawToProcessKey,
   processedKeyFor,
   transformedKeyFor,
@@ -125,29 +126,13 @@ async function readAsParquet(
 ): Promise<{ summary: SnapshotSummary; files: Record<TableName, Uint8Array> } | undefined> {
   const raw = await store.read(rawKey);
   if (!raw) return undefined;
-  const snapshot = normalizeSnapshot(parseJson(raw.body, rawKey), {
+  const { shape, snapshotDate, tables, skipped } = normalizeSnapshot(parseJson(raw.body, rawKey), {
     key: rawKey,
     lastModified: raw.lastModified,
   });
-  const { shape, snapshotDate, tables, skipped } = snapshot;
   return {
-    summary: {
-      shape,
-      snapshotDate,
-      skipped,
-      rows: {
-        songs: tables.songs.length,
-        albums: tables.albums.length,
-        artists: tables.artists.length,
-        playlists: tables.playlists.length,
-      },
-    },
-    files: {
-      songs: encodeTable("songs", tables.songs),
-      albums: encodeTable("albums", tables.albums),
-      artists: encodeTable("artists", tables.artists),
-      playlists: encodeTable("playlists", tables.playlists),
-    },
+    summary: { shape, snapshotDate, skipped, rows: perTable((table) => tables[table].length) },
+    files: perTable((table) => encodeTable(table, tables[table])),
   };
 }
 

@@ -29,6 +29,7 @@ import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { lambdaContext } from "../local/lambda-context";
 import { lambdaSqsEventFor } from "../local/sqs-event";
+import { LAMBDA_MEMORY_MB, lambdaNodeFlags } from "./lambda-runtime";
 import { startLatencyProxy } from "./latency-proxy";
 import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
 
@@ -39,7 +40,7 @@ const DAYS = 365;
 const BATCH_SIZE = 10;
 const FIRST_DAY = Date.UTC(2025, 0, 1, 16, 0, 3, 123);
 
-/** What the s3-latency phase adds to every S3 request: S3 answers in tens of milliseconds. */
+/** What the S3-latency phase adds to every S3 request: S3 answers in tens of milliseconds. */
 const S3_LATENCY_MS = 20;
 
 /** Runs of each phase (BENCH_REPEATS, default 3). */
@@ -139,23 +140,6 @@ async function startCpuProfile(): Promise<{ stop: () => Promise<void> } | undefi
 }
 
 type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
-
-/** The transform's memory: the default of `transform_memory_mb` in terraform/variables.tf. */
-const LAMBDA_MEMORY_MB = 512;
-
-/**
- * The V8 flags Lambda's Node.js runtime starts a function of `memoryMb` with: a tenth of the
- * memory for the young generation (two semi-spaces), the rest for the old generation. This is
- * how the runtime's bootstrap script (/var/runtime/bootstrap) computes them in the copies of it
- * published on GitHub; we could not check it against Lambda itself from here.
- */
-function lambdaNodeFlags(memoryMb: number): string[] {
-  const youngGenerationMb = Math.floor(memoryMb / 10);
-  return [
-    `--max-semi-space-size=${Math.floor(youngGenerationMb / 2)}`,
-    `--max-old-space-size=${memoryMb - youngGenerationMb}`,
-  ];
-}
 
 /**
  * The handler in a plain `node` child process of its own, as in Lambda: it gets each batch's

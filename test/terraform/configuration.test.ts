@@ -13,6 +13,7 @@ import {
   RAW_TO_PROCESS_PREFIX,
   TRANSFORMED_PREFIX,
 } from "../../functions/shared/s3-layout";
+import { LAMBDA_MEMORY_MB, lambdaNodeFlags } from "../../scripts/bench/lambda-runtime";
 import {
   asBodies,
   checkEncryption,
@@ -405,6 +406,18 @@ describe("functions", () => {
       "${local.repository_root}/dist/transform.zip",
     ]);
     expect(module(".").locals.get("repository_root")?.value).toBe("${path.module}/..");
+  });
+
+  it("gives the transform the memory the benchmark runs it with as a Lambda", () => {
+    // Act
+    const memory = module(".").variables.get("transform_memory_mb")!.body.default;
+
+    // Assess: docs/BENCHMARKS.md's "as a Lambda function runs it" rows use LAMBDA_MEMORY_MB
+    expect(memory).toBe(LAMBDA_MEMORY_MB);
+    expect(lambdaNodeFlags(memory as number)).toEqual([
+      "--max-semi-space-size=25",
+      "--max-old-space-size=461",
+    ]);
   });
 
   it("creates each log group, with retention, before its function", () => {

@@ -1,4 +1,5 @@
 import {
+  perTable,
   extractedAtFromRawName,
   processedKeyFor,
   rawKeyFor,
@@ -51,5 +52,13 @@ describe("S3 layout", () => {
     expect(() => transformedKeyFor("songs", "22/11/2026", "raw_data/to_process/a.json")).toThrow(
       /YYYY-MM-DD/,
     );
+  });
+
+  it("builds a record with one value per table", () => {
+    // Act
+    const lengths = perTable((table) => table.length);
+
+    // Assess
+    expect(lengths).toEqual({ songs: 5, albums: 6, artists: 7, playlists: 9 });
   });
 });
