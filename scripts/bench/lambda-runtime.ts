@@ -1,12 +1,21 @@
 /**
  * How Lambda would start the transform function, for the benchmark to start it the same way.
  */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
 
 /**
  * The transform's memory in MB: the default of `transform_memory_mb` in terraform/variables.tf
  * (test/terraform/configuration.test.ts keeps the two equal).
  */
 export const LAMBDA_MEMORY_MB = 512;
+
+/**
+ * The Node.js major of the functions' runtime: the default of `lambda_runtime` in
+ * terraform/variables.tf, `nodejs22.x` (the same test keeps the two equal).
+ */
+export const LAMBDA_NODE_MAJOR = 22;
 
 /**
  * The V8 flags Lambda's Node.js runtime starts a function of `memoryMb` with: a tenth of the
@@ -20,4 +29,41 @@ export function lambdaNodeFlags(memoryMb: number): string[] {
     `--max-semi-space-size=${Math.floor(youngGenerationMb / 2)}`,
     `--max-old-space-size=${memoryMb - youngGenerationMb}`,
   ];
+}
+
+/** Where lambdaNodeBinary keeps a node of another major than the one running: `npm ci` clears it. */
+export function lambdaNodeCacheDir(root: string, major = LAMBDA_NODE_MAJOR): string {
+  return path.join(root, "node_modules/.cache/lambda-node", String(major));
+}
+
+/**
+ * A node binary of the Lambda runtime's major version, to run the handler as Lambda does: the
+ * running one when it is of that major, else the `node` package of that major from the npm
+ * registry (it ships the official binary for this platform), installed once into
+ * lambdaNodeCacheDir. V8's memory use differs between majors, so the bench does not stand in
+ * one major for another.
+ */
+export function lambdaNodeBinary(
+  root: string,
+  {
+    major = LAMBDA_NODE_MAJOR,
+    running = process,
+  }: { major?: number; running?: { versions: { node: string }; execPath: string } } = {},
+): string {
+  if (Number(running.versions.node.split(".")[0]) === major) return running.execPath;
+  const prefix = lambdaNodeCacheDir(root, major);
+  const binary = path.join(prefix, "node_modules/node/bin/node");
+  if (!existsSync(binary)) {
+    console.error(`bench: installing node@${major} (Lambda's runtime) into ${prefix}`);
+    execFileSync(
+      "npm",
+      ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", `node@${major}`],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+  }
+  const version = execFileSync(binary, ["--version"]).toString().trim();
+  if (!version.startsWith(`v${major}.`)) {
+    throw new Error(`${binary} is ${version}, not Node.js ${major}: delete ${prefix} and rerun`);
+  }
+  return binary;
 }

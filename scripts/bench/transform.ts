@@ -29,7 +29,12 @@ import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { lambdaContext } from "../local/lambda-context";
 import { lambdaSqsEventFor } from "../local/sqs-event";
-import { LAMBDA_MEMORY_MB, lambdaNodeFlags } from "./lambda-runtime";
+import {
+  LAMBDA_MEMORY_MB,
+  LAMBDA_NODE_MAJOR,
+  lambdaNodeBinary,
+  lambdaNodeFlags,
+} from "./lambda-runtime";
 import { startLatencyProxy } from "./latency-proxy";
 import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
 
@@ -60,6 +65,21 @@ interface PhaseResult {
   outputs: number;
   /** Whether the handler's process ran in a memory cgroup of LAMBDA_MEMORY_MB. */
   inMemoryCgroup: boolean;
+  /** Where the handler's own process had its memory when the run ended (null: no such process or not Linux). */
+  memoryAtEnd: MemoryAtEnd | null;
+  /** The node that ran the handler. */
+  nodeVersion: string;
+}
+
+/** What a process's resident memory is made of, in bytes (from /proc/self/smaps_rollup and V8). */
+interface MemoryAtEnd {
+  rss: number;
+  /** V8's heap, all spaces, as resident. */
+  v8Heap: number;
+  /** Of it, the young generation's reserved size (both semi-spaces and new large objects). */
+  v8YoungGeneration: number;
+  /** Pages backed by files: mostly the node binary's code and data. */
+  fileBacked: number;
 }
 
 /** Several runs of one phase. */
@@ -104,7 +124,7 @@ async function writeBacklog(dir: string): Promise<void> {
 /** Times `work`; the peak is the whole process's high-water mark (setup included). */
 async function measure(
   work: () => Promise<number>,
-): Promise<Omit<PhaseResult, "snapshots" | "inMemoryCgroup">> {
+): Promise<Pick<PhaseResult, "wallMs" | "outputs" | "rssBeforeBytes" | "peakRssBytes">> {
   global.gc?.();
   const rssBeforeBytes = process.memoryUsage().rss;
   const profiler = await startCpuProfile();
@@ -147,11 +167,22 @@ type Invoke = (event: SQSEvent) => Promise<SQSBatchResponse>;
  * function's alone.
  */
 const CHILD_RUNNER = `
+import { readFileSync } from "node:fs";
+import v8 from "node:v8";
 const { handler } = await import(process.argv[2]);
 const context = { functionName: "transform", awsRequestId: "bench", getRemainingTimeInMillis: () => 60000 };
+function memoryAtEnd() {
+  let rollup;
+  try { rollup = readFileSync("/proc/self/smaps_rollup", "utf8"); } catch { return null; }
+  const bytesOf = (name) => Number(rollup.match(new RegExp("^" + name + ": +([0-9]+) kB", "m"))?.[1] ?? NaN) * 1024;
+  const spaces = v8.getHeapSpaceStatistics();
+  const young = spaces.filter((s) => s.space_name.startsWith("new_")).reduce((sum, s) => sum + s.space_size, 0);
+  return { rss: bytesOf("Rss"), v8Heap: v8.getHeapStatistics().total_physical_size, v8YoungGeneration: young, fileBacked: bytesOf("Rss") - bytesOf("Anonymous") };
+}
 process.on("message", async (event) => {
   if (event === "done") {
-    return process.send({ peakRssBytes: process.resourceUsage().maxRSS * 1024 }, () => process.exit(0));
+    const reply = { peakRssBytes: process.resourceUsage().maxRSS * 1024, memoryAtEnd: memoryAtEnd(), nodeVersion: process.version };
+    return process.send(reply, () => process.exit(0));
   }
   process.send({ response: await handler(event, context) });
 });
@@ -160,8 +191,8 @@ process.send({ ready: true });
 
 interface ChildHandler {
   invoke: Invoke;
-  /** Ends the process after the run and returns its peak RSS. */
-  finish: () => Promise<number>;
+  /** Ends the process after the run and returns what it measured of itself. */
+  finish: () => Promise<Pick<PhaseResult, "peakRssBytes" | "memoryAtEnd" | "nodeVersion">>;
   /** Ends the process whatever state it is in (after a failure). */
   kill: () => Promise<void>;
 }
@@ -169,17 +200,17 @@ interface ChildHandler {
 async function startChildHandler(
   bundle: string,
   work: string,
-  options: { nodeFlags: string[]; cgroup?: MemoryCgroup; s3Endpoint?: string },
+  options: { node: string; nodeFlags: string[]; cgroup?: MemoryCgroup; s3Endpoint?: string },
 ): Promise<ChildHandler> {
   const runner = path.join(work, "runner.mjs");
   await writeFile(runner, CHILD_RUNNER);
-  const { nodeFlags, cgroup, s3Endpoint } = options;
+  const { node, nodeFlags, cgroup, s3Endpoint } = options;
   // In a cgroup, a shell joins it and then execs node, so node starts inside the limit and
   // keeps the IPC channel fork() opened.
   const child = fork(runner, [bundle], {
-    execPath: cgroup ? "/bin/sh" : process.execPath,
+    execPath: cgroup ? "/bin/sh" : node,
     execArgv: cgroup
-      ? ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, process.execPath, ...nodeFlags]
+      ? ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, node, ...nodeFlags]
       : nodeFlags,
     env: {
       ...process.env,
@@ -215,9 +246,13 @@ async function startChildHandler(
   return {
     invoke: async (event) => (await ask(event)).response as SQSBatchResponse,
     finish: async () => {
-      const { peakRssBytes } = await ask("done");
+      const { peakRssBytes, memoryAtEnd, nodeVersion } = await ask("done");
       await exited; // a cgroup can be removed only once it is empty
-      return peakRssBytes as number;
+      return {
+        peakRssBytes: peakRssBytes as number,
+        memoryAtEnd: memoryAtEnd as MemoryAtEnd | null,
+        nodeVersion: nodeVersion as string,
+      };
     },
     kill: async () => {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
@@ -231,8 +266,8 @@ interface HandlerSetup {
   /** The handler in a node process of its own; else beside the emulator, in this process. */
   ownProcess: boolean;
   /**
-   * The process as a Lambda function of LAMBDA_MEMORY_MB gets it: the runtime's V8 flags, in a
-   * memory cgroup of that size where this machine allows one (Linux, root).
+   * The process as a Lambda function of LAMBDA_MEMORY_MB gets it: the runtime's Node.js major
+   * and V8 flags, in a memory cgroup of that size where this machine allows one (Linux, root).
    */
   asLambda: boolean;
   /** Milliseconds every S3 request waits (0: the emulator's own speed). */
@@ -279,7 +314,7 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
     const bundle = path.join(work, "index.mjs");
     await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
     let invoke: Invoke;
-    let finish = async () => 0;
+    let finish: ChildHandler["finish"] | undefined;
     const cgroup = setup.asLambda ? await memoryCgroup(LAMBDA_MEMORY_MB) : undefined;
     if (cgroup) cleanups.push(cgroup.remove);
     if (setup.ownProcess) {
@@ -288,6 +323,7 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
         : undefined;
       if (latency) cleanups.push(latency.stop);
       const child = await startChildHandler(bundle, work, {
+        node: setup.asLambda ? lambdaNodeBinary(ROOT) : process.execPath,
         nodeFlags: [
           ...(setup.asLambda ? lambdaNodeFlags(LAMBDA_MEMORY_MB) : []),
           ...(process.env.BENCH_HANDLER_NODE_OPTIONS ?? "").split(" ").filter(Boolean),
@@ -343,11 +379,10 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
       outputs += page.KeyCount ?? 0;
       token = page.NextContinuationToken;
     } while (token);
-    const childPeak = await finish();
     const common = { outputs, snapshots: transformed, inMemoryCgroup: cgroup !== undefined };
-    return setup.ownProcess
-      ? { ...result, ...common, peakRssBytes: childPeak, rssBeforeBytes: null }
-      : { ...result, ...common };
+    return finish
+      ? { ...result, ...common, ...(await finish()), rssBeforeBytes: null }
+      : { ...result, ...common, memoryAtEnd: null, nodeVersion: process.version };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
@@ -363,16 +398,22 @@ async function filesPhase(backlogDir: string): Promise<PhaseResult> {
     return results.length * TABLE_NAMES.length;
   });
   await rm(work, { recursive: true, force: true });
-  return { ...result, snapshots: DAYS, inMemoryCgroup: false };
+  return {
+    ...result,
+    snapshots: DAYS,
+    inMemoryCgroup: false,
+    memoryAtEnd: null,
+    nodeVersion: process.version,
+  };
 }
 
-async function coldImportMs(): Promise<number[]> {
+async function coldImportMs(node: string): Promise<number[]> {
   const dir = await mkdtemp(path.join(tmpdir(), "bench-import-"));
   await writeFile(path.join(dir, "index.mjs"), (await readZipEntries(ZIP)).get("index.mjs")!);
   const times = Array.from({ length: 7 }, () =>
     Number(
       execFileSync(
-        process.execPath,
+        node,
         [
           "--input-type=module",
           "-e",
@@ -405,6 +446,7 @@ async function main(): Promise<void> {
       throw new Error(`unknown phase ${name}; phases: ${Object.keys(phases).join(", ")}`);
     return void console.log(JSON.stringify(await phases[name]()));
   }
+  const lambdaNode = lambdaNodeBinary(ROOT); // installs it now, not inside a timed phase
   const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
   await writeBacklog(backlogDirectory);
   // Each phase runs this script again, bundled, in a plain node process of its own.
@@ -445,7 +487,10 @@ async function main(): Promise<void> {
   ) as Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
   await rm(backlogDirectory, { recursive: true, force: true });
   await rm(scriptDirectory, { recursive: true, force: true });
-  const imports = await coldImportMs();
+  const imports = {
+    lambda: await coldImportMs(lambdaNode),
+    here: await coldImportMs(process.execPath),
+  };
   const zipBytes = (await stat(ZIP)).size;
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -457,10 +502,22 @@ async function main(): Promise<void> {
     `${(median.snapshots / (median.wallMs / 1000)).toFixed(0)} | ${mb(highestPeakRssBytes)} MB | ` +
     `${median.rssBeforeBytes === null ? "n/a" : `${mb(median.rssBeforeBytes)} MB`} | ${median.outputs} |`;
   const asLambda = (summary: PhaseSummary) =>
-    `${lambdaNodeFlags(LAMBDA_MEMORY_MB).join(" ")}, ` +
+    `node ${summary.median.nodeVersion}, ${lambdaNodeFlags(LAMBDA_MEMORY_MB).join(" ")}, ` +
     (summary.median.inMemoryCgroup
       ? `in a ${LAMBDA_MEMORY_MB} MB memory cgroup`
       : "no memory cgroup on this machine");
+  const importLine = (times: number[]) =>
+    `median ${times[3]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times[6]!.toFixed(0)} ms`;
+  const ownProcessPhases = Object.entries(HANDLER_PHASES).filter(([, setup]) => setup.ownProcess);
+  const memoryLines = ownProcessPhases.flatMap(([name]) => {
+    const end = results[name as keyof typeof HANDLER_PHASES].median.memoryAtEnd;
+    if (!end) return [];
+    return [
+      `- ${name}: RSS ${mb(end.rss)} MB = V8 heap ${mb(end.v8Heap)} MB (young generation ` +
+        `${mb(end.v8YoungGeneration)} MB) + file-backed pages ${mb(end.fileBacked)} MB (the node ` +
+        `binary) + other ${mb(end.rss - end.v8Heap - end.fileBacked)} MB (malloc, buffers, stacks)`,
+    ];
+  });
   console.log(`
 Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each
 
@@ -473,7 +530,10 @@ ${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late 
 ${row("transform-files CLI, local disk", results.files)}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
-cold import of index.mjs (fresh node process, 7 runs): median ${imports[3]!.toFixed(0)} ms, min ${imports[0]!.toFixed(0)} ms, max ${imports[6]!.toFixed(0)} ms
+cold import of index.mjs (fresh node process, 7 runs): node ${LAMBDA_NODE_MAJOR} (Lambda's) ${importLine(imports.lambda)}; node ${process.version} ${importLine(imports.here)}
+
+Memory of the handler's own process when the median run ended:
+${memoryLines.join("\n")}
 `);
 }
 

@@ -13,7 +13,11 @@ import {
   RAW_TO_PROCESS_PREFIX,
   TRANSFORMED_PREFIX,
 } from "../../functions/shared/s3-layout";
-import { LAMBDA_MEMORY_MB, lambdaNodeFlags } from "../../scripts/bench/lambda-runtime";
+import {
+  LAMBDA_MEMORY_MB,
+  LAMBDA_NODE_MAJOR,
+  lambdaNodeFlags,
+} from "../../scripts/bench/lambda-runtime";
 import {
   asBodies,
   checkEncryption,
@@ -418,6 +422,14 @@ describe("functions", () => {
       "--max-semi-space-size=25",
       "--max-old-space-size=461",
     ]);
+  });
+
+  it("runs the functions on the Node.js major the benchmark runs them with as a Lambda", () => {
+    // Act
+    const runtime = module(".").variables.get("lambda_runtime")!.body.default;
+
+    // Assess: V8's memory use differs between majors
+    expect(runtime).toBe(`nodejs${LAMBDA_NODE_MAJOR}.x`);
   });
 
   it("creates each log group, with retention, before its function", () => {
