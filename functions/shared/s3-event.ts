@@ -3,7 +3,7 @@
  * parses them; the local mode and tests build them, since the emulator sends no notifications.
  */
 import * as z from "./zod";
-import { nonEmptyString } from "./zod";
+import { nonEmptyString, nonNegativeInt } from "./zod";
 
 /** The notification configuration id Terraform and the local mode give the raw-data notification. */
 export const RAW_NOTIFICATION_ID = "raw-snapshot-created";
@@ -81,6 +81,8 @@ export function testEventMessage(bucket: string, time: Date = new Date()): strin
 export interface NotifiedObject {
   bucket: string;
   key: string;
+  /** Bytes, as S3 states it in every ObjectCreated event; undefined if a message left it out. */
+  size: number | undefined;
 }
 
 /** What an SQS message from an S3 notification says. */
@@ -100,7 +102,7 @@ const s3EventSchema = z.object({
         eventName: z.string(),
         s3: z.object({
           bucket: z.object({ name: nonEmptyString }),
-          object: z.object({ key: nonEmptyString }),
+          object: z.object({ key: nonEmptyString, size: z.optional(nonNegativeInt) }),
         }),
       }),
     )
@@ -131,6 +133,7 @@ export function parseS3NotificationMessage(body: string): S3NotificationMessage 
     objects: parsed.data.Records.map((record) => ({
       bucket: record.s3.bucket.name,
       key: decodeS3EventKey(record.s3.object.key),
+      size: record.s3.object.size,
     })),
   };
 }

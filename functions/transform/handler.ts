@@ -12,10 +12,12 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { GlueClient } from "@aws-sdk/client-glue";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
+import { getHeapStatistics } from "node:v8";
 import { createObservability } from "../shared/powertools";
 import { parseS3NotificationMessage } from "../shared/s3-event";
 import { TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
+import { rawBytesBudgetFor } from "./raw-bytes-budget";
 import { S3LakeStore } from "./s3-lake-store";
 import { transformRawObject, UnprocessableObjectError } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
@@ -26,6 +28,8 @@ const { logger, metrics } = createObservability("spotify-etl-transform");
 const s3 = new S3Client({ cacheMiddleware: true });
 let glue: GlueClient | undefined;
 const processor = new BatchProcessor(EventType.SQS);
+// Sized from the heap Lambda's runtime gives V8 for the function's memory.
+const rawBytesBudget = rawBytesBudgetFor(getHeapStatistics().heap_size_limit);
 
 /** Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -52,7 +56,9 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
             `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
           );
         }
-        const outcome = await transformRawObject(object.key, store);
+        const outcome = await rawBytesBudget.run(object.size, () =>
+          transformRawObject(object.key, store),
+        );
         if (outcome.status === "already_processed") {
           log.info("Raw object already processed; nothing to do", {
             processedKey: outcome.processedKey,

@@ -1,14 +1,15 @@
 /**
  * `make bench` (transform part): a year's backlog, 365 raw snapshots of the real Top 50
  * capture (compact JSON, one per day), through the built `dist/transform.zip` handler in
- * batches of 10 read from SQS, against the in-process S3/SQS emulator. Each phase runs in a
+ * batches of 10 read from SQS, against the in-process S3/SQS emulator; and one batch of ten
+ * snapshots of a 10,000-entry playlist, as Lambda runs the handler. Each phase runs in a
  * plain `node` process of its own (this script bundled, no TypeScript loader), so its peak RSS is
  * its own. Prints a Markdown table for docs/BENCHMARKS.md.
  *
  * `--phase=NAME BACKLOG_DIR` runs one phase; BENCH_CPU_PROFILE_DIR writes a CPU profile of its
  * timed part and BENCH_HANDLER_NODE_OPTIONS passes V8 flags to the handler's own process.
  */
-import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
@@ -22,6 +23,7 @@ import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { objectCreatedMessage } from "../../functions/shared/s3-event";
+import { s3SnapshotStore } from "../../functions/extract/s3-snapshot-store";
 import { RAW_TO_PROCESS_PREFIX, rawKeyFor, TABLE_NAMES } from "../../functions/shared/s3-layout";
 import { bundleScript } from "../lib/bundle-script";
 import { expandInputs, transformFiles } from "../lib/transform-files";
@@ -41,8 +43,15 @@ import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ZIP = path.join(ROOT, "dist/transform.zip");
 const CAPTURE = path.join(ROOT, "test/fixtures/top50-global-2024-04-22.playlist.json");
-const DAYS = 365;
 const BATCH_SIZE = 10;
+/** The backlogs the phases read: a year of the daily chart, and a batch of large playlists. */
+const BACKLOGS = {
+  year: { days: 365, entries: 50 },
+  // Spotify's largest playlist, ten of them in one batch: several large playlists snapshotted
+  // by one daily run (the capture's entries repeated, 40 MB of JSON each).
+  "large-playlists": { days: BATCH_SIZE, entries: 10_000 },
+} as const;
+type BacklogName = keyof typeof BACKLOGS;
 const FIRST_DAY = Date.UTC(2025, 0, 1, 16, 0, 3, 123);
 
 /** What the S3-latency phase adds to every S3 request: S3 answers in tens of milliseconds. */
@@ -90,8 +99,11 @@ interface PhaseSummary {
   highestPeakRssBytes: number;
 }
 
-/** Writes the backlog, one compact raw snapshot per day holding the capture's 50 entries, to `dir`. */
-async function writeBacklog(dir: string): Promise<void> {
+/**
+ * Writes a backlog to `dir`: one compact raw snapshot per day, each holding `entries` entries,
+ * the capture's 50 repeated in order as often as it takes.
+ */
+async function writeBacklog(dir: string, { days, entries }: (typeof BACKLOGS)[BacklogName]) {
   const [playlist] = JSON.parse(await readFile(CAPTURE, "utf8")) as {
     id: string;
     name: string;
@@ -99,7 +111,9 @@ async function writeBacklog(dir: string): Promise<void> {
     owner: { id: string };
     tracks: { items: unknown[]; total: number };
   }[];
-  for (let day = 0; day < DAYS; day++) {
+  const captured = playlist!.tracks.items;
+  const items = Array.from({ length: entries }, (_, i) => captured[i % captured.length]);
+  for (let day = 0; day < days; day++) {
     const extractedAt = new Date(FIRST_DAY + day * 86_400_000);
     const snapshot = {
       source: "spotify",
@@ -109,10 +123,10 @@ async function writeBacklog(dir: string): Promise<void> {
         name: playlist!.name,
         snapshot_id: playlist!.snapshot_id,
         owner_id: playlist!.owner.id,
-        total: playlist!.tracks.total,
+        total: entries,
       },
       market: null,
-      items: playlist!.tracks.items,
+      items,
     };
     await writeFile(
       path.join(dir, path.basename(rawKeyFor(playlist!.id, extractedAt))),
@@ -272,14 +286,26 @@ interface HandlerSetup {
   asLambda: boolean;
   /** Milliseconds every S3 request waits (0: the emulator's own speed). */
   s3LatencyMs: number;
+  backlog: BacklogName;
 }
 
 /** The handler phases, by phase name. */
 const HANDLER_PHASES = {
-  handler: { ownProcess: false, asLambda: false, s3LatencyMs: 0 },
-  "handler-own-process": { ownProcess: true, asLambda: false, s3LatencyMs: 0 },
-  "handler-as-lambda": { ownProcess: true, asLambda: true, s3LatencyMs: 0 },
-  "handler-as-lambda-s3-latency": { ownProcess: true, asLambda: true, s3LatencyMs: S3_LATENCY_MS },
+  handler: { ownProcess: false, asLambda: false, s3LatencyMs: 0, backlog: "year" },
+  "handler-own-process": { ownProcess: true, asLambda: false, s3LatencyMs: 0, backlog: "year" },
+  "handler-as-lambda": { ownProcess: true, asLambda: true, s3LatencyMs: 0, backlog: "year" },
+  "handler-as-lambda-s3-latency": {
+    ownProcess: true,
+    asLambda: true,
+    s3LatencyMs: S3_LATENCY_MS,
+    backlog: "year",
+  },
+  "large-playlists-as-lambda": {
+    ownProcess: true,
+    asLambda: true,
+    s3LatencyMs: 0,
+    backlog: "large-playlists",
+  },
 } satisfies Record<string, HandlerSetup>;
 
 async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<PhaseResult> {
@@ -298,11 +324,15 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
       const entries = [];
       for (const [j, name] of names.slice(i, i + BATCH_SIZE).entries()) {
         const key = RAW_TO_PROCESS_PREFIX + name;
-        const body = await readFile(path.join(backlogDir, name));
-        await s3.send(new PutObjectCommand({ Bucket: "bench-lake", Key: key, Body: body }));
+        const body = await readFile(path.join(backlogDir, name), "utf8");
+        await s3SnapshotStore(s3, "bench-lake").putJson(key, body); // multipart when large
         entries.push({
           Id: String(j),
-          MessageBody: objectCreatedMessage({ bucket: "bench-lake", key, size: body.length }),
+          MessageBody: objectCreatedMessage({
+            bucket: "bench-lake",
+            key,
+            size: Buffer.byteLength(body),
+          }),
         });
       }
       await sqs.send(new SendMessageBatchCommand({ QueueUrl: queue.queueUrl, Entries: entries }));
@@ -345,7 +375,7 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
 
     let transformed = 0;
     const result = await measure(async () => {
-      while (transformed < DAYS) {
+      while (transformed < names.length) {
         const { Messages = [] } = await sqs.send(
           new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: BATCH_SIZE }),
         );
@@ -400,7 +430,7 @@ async function filesPhase(backlogDir: string): Promise<PhaseResult> {
   await rm(work, { recursive: true, force: true });
   return {
     ...result,
-    snapshots: DAYS,
+    snapshots: BACKLOGS.year.days,
     inMemoryCgroup: false,
     memoryAtEnd: null,
     nodeVersion: process.version,
@@ -447,8 +477,17 @@ async function main(): Promise<void> {
     return void console.log(JSON.stringify(await phases[name]()));
   }
   const lambdaNode = lambdaNodeBinary(ROOT); // installs it now, not inside a timed phase
-  const backlogDirectory = await mkdtemp(path.join(tmpdir(), "bench-backlog-"));
-  await writeBacklog(backlogDirectory);
+  const backlogDirectories = {} as Record<BacklogName, string>;
+  for (const name of Object.keys(BACKLOGS) as BacklogName[]) {
+    backlogDirectories[name] = await mkdtemp(path.join(tmpdir(), `bench-backlog-${name}-`));
+    await writeBacklog(backlogDirectories[name], BACKLOGS[name]);
+  }
+  const backlogOf = (phase: string) =>
+    backlogDirectories[
+      phase in HANDLER_PHASES
+        ? HANDLER_PHASES[phase as keyof typeof HANDLER_PHASES].backlog
+        : "year"
+    ];
   // Each phase runs this script again, bundled, in a plain node process of its own.
   const scriptDirectory = await mkdtemp(path.join(tmpdir(), "bench-script-"));
   const phaseScript = path.join(scriptDirectory, "bench-transform.mjs");
@@ -458,7 +497,7 @@ async function main(): Promise<void> {
     JSON.parse(
       execFileSync(
         process.execPath,
-        ["--expose-gc", phaseScript, `--phase=${name}`, backlogDirectory],
+        ["--expose-gc", phaseScript, `--phase=${name}`, backlogOf(name)],
         {
           env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
           stdio: ["ignore", "pipe", "inherit"],
@@ -485,7 +524,8 @@ async function main(): Promise<void> {
   const results = Object.fromEntries(
     Object.keys(phases).map((name) => [name, summarize(name)]),
   ) as Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
-  await rm(backlogDirectory, { recursive: true, force: true });
+  for (const dir of Object.values(backlogDirectories))
+    await rm(dir, { recursive: true, force: true });
   await rm(scriptDirectory, { recursive: true, force: true });
   const imports = {
     lambda: await coldImportMs(lambdaNode),
@@ -528,6 +568,12 @@ ${row("the same, the handler in a plain node process of its own, V8 sized by Nod
 ${row(`the same, as a ${LAMBDA_MEMORY_MB} MB Lambda function runs it (${asLambda(results["handler-as-lambda"])})`, results["handler-as-lambda"])}
 ${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, results["handler-as-lambda-s3-latency"])}
 ${row("transform-files CLI, local disk", results.files)}
+
+Large playlists: ${BACKLOGS["large-playlists"].days} snapshots of a ${BACKLOGS["large-playlists"].entries.toLocaleString("en")}-entry playlist in one batch
+
+| run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
+| --- | ---: | ---: | ---: | ---: | ---: | ---: |
+${row(`as a ${LAMBDA_MEMORY_MB} MB Lambda function runs it (${asLambda(results["large-playlists-as-lambda"])})`, results["large-playlists-as-lambda"])}
 
 dist/transform.zip: ${(zipBytes / 1024).toFixed(0)} KiB zipped, index.mjs ${(bundleBytes / 1024).toFixed(0)} KiB
 cold import of index.mjs (fresh node process, 7 runs): node ${LAMBDA_NODE_MAJOR} (Lambda's) ${importLine(imports.lambda)}; node ${process.version} ${importLine(imports.here)}

@@ -2,6 +2,7 @@ import {
   decodeS3EventKey,
   encodeS3EventKey,
   objectCreatedMessage,
+  parseS3NotificationMessage,
 } from "../../../functions/shared/s3-event";
 
 describe("S3 event keys", () => {
@@ -29,5 +30,52 @@ describe("S3 event keys", () => {
     expect(body.Records[0].eventSource).toBe("aws:s3");
     expect(body.Records[0].s3.bucket.name).toBe("lake");
     expect(body.Records[0].s3.object.key).toBe("raw_data/to_process/a+b.json");
+  });
+});
+
+describe("parseS3NotificationMessage", () => {
+  it("gives each object's decoded key and its size", () => {
+    // Prepare
+    const body = objectCreatedMessage({
+      bucket: "lake",
+      key: "raw_data/to_process/a b.json",
+      size: 42,
+    });
+
+    // Act
+    const message = parseS3NotificationMessage(body);
+
+    // Assess
+    expect(message).toEqual({
+      kind: "objects",
+      objects: [{ bucket: "lake", key: "raw_data/to_process/a b.json", size: 42 }],
+    });
+  });
+
+  it("leaves the size unknown when a message has none", () => {
+    // Prepare
+    const record = JSON.parse(objectCreatedMessage({ bucket: "lake", key: "k.json", size: 1 }));
+    delete record.Records[0].s3.object.size;
+
+    // Act
+    const message = parseS3NotificationMessage(JSON.stringify(record));
+
+    // Assess
+    expect(message).toEqual({
+      kind: "objects",
+      objects: [{ bucket: "lake", key: "k.json", size: undefined }],
+    });
+  });
+
+  it("refuses a size that is not a byte count, naming the field", () => {
+    // Prepare
+    const record = JSON.parse(objectCreatedMessage({ bucket: "lake", key: "k.json", size: 1 }));
+    record.Records[0].s3.object.size = -5;
+
+    // Act
+    const act = () => parseS3NotificationMessage(JSON.stringify(record));
+
+    // Assess
+    expect(act).toThrow(/not an S3 event notification[\s\S]*size/);
   });
 });

@@ -24,11 +24,16 @@ const s3 = mockClient(S3Client);
 let handler: Handler;
 
 function eventFor(...keys: string[]): SQSEvent {
+  return eventOfSize(1, ...keys);
+}
+
+/** An event whose records each state `size` bytes (the transform's raw-bytes budget reads it). */
+function eventOfSize(size: number, ...keys: string[]): SQSEvent {
   return {
     Records: keys.map((key, i) => ({
       messageId: `m${i + 1}`,
       receiptHandle: `r${i + 1}`,
-      body: objectCreatedMessage({ bucket: "lake", key, size: 1 }),
+      body: objectCreatedMessage({ bucket: "lake", key, size }),
       attributes: {
         ApproximateReceiveCount: "1",
         SentTimestamp: "0",
@@ -158,5 +163,28 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     expect(response.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).toEqual(keys);
     expect(mostInFlight).toBe(keys.length);
+  });
+
+  it("works on records one at a time when their sizes do not fit the raw-bytes budget together", async () => {
+    // Prepare: each object says it is larger than the whole budget (an eighth of V8's heap limit)
+    glue.on(StartCrawlerCommand).resolves({});
+    let inFlight = 0;
+    let mostInFlight = 0;
+    s3.on(GetObjectCommand).callsFake(async () => {
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      inFlight -= 1;
+      return { Body: rawBody(), LastModified: new Date() };
+    });
+    const heapLimit = (await import("node:v8")).getHeapStatistics().heap_size_limit;
+    const keys = ["a", "b", "c"].map((name) => `raw_data/to_process/${name}.json`);
+
+    // Act
+    const response = await handler(eventOfSize(heapLimit, ...keys), lambdaContext("transform"));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(GetObjectCommand)).toHaveLength(keys.length);
+    expect(mostInFlight).toBe(1);
   });
 });

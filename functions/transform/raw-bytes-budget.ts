@@ -1,0 +1,60 @@
+/**
+ * How much raw JSON the transform works on at once. A batch's records run in parallel, which
+ * is what makes a daily chart fast against S3's latency; but a snapshot takes several times its
+ * size in memory while it is parsed and converted, and ten 40 MB snapshots (10,000-entry
+ * playlists) at once would kill a 512 MB function. The budget lets records start while their
+ * raw sizes fit, so charts still run ten at a time and large playlists one at a time in 512 MB.
+ */
+
+/**
+ * Heap bytes a raw byte may need while its snapshot is worked on: the text itself, the parsed
+ * document (about 2.5 times the text), the rows and the Parquet files, with room for V8 to
+ * collect late. Measured in docs/BENCHMARKS.md ("large playlists").
+ */
+export const HEAP_BYTES_PER_RAW_BYTE = 8;
+
+/** Runs work on raw objects while their sizes fit in a byte budget. */
+export interface RawBytesBudget {
+  /** The bytes of raw JSON that may be worked on at once. */
+  readonly capacityBytes: number;
+  /**
+   * Runs `work` once `sizeBytes` fit in what the running work leaves, in the order asked. An
+   * object larger than the whole budget, or of unknown size, waits until it can run alone.
+   */
+  run<T>(sizeBytes: number | undefined, work: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * A budget for a V8 heap of `heapLimitBytes` (`v8.getHeapStatistics().heap_size_limit`). A
+ * weighted semaphore, first come first served so a large object is not overtaken for ever.
+ * Written here because async-mutex's walks every unit of its capacity on each release: with a
+ * capacity of tens of millions of bytes, a second per record.
+ */
+export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
+  const capacityBytes = Math.max(1, Math.floor(heapLimitBytes / HEAP_BYTES_PER_RAW_BYTE));
+  let availableBytes = capacityBytes;
+  const waiting: { bytes: number; start: () => void }[] = [];
+  const startWhatFits = () => {
+    while (waiting.length > 0 && waiting[0]!.bytes <= availableBytes) {
+      const next = waiting.shift()!;
+      availableBytes -= next.bytes;
+      next.start();
+    }
+  };
+  return {
+    capacityBytes,
+    async run(sizeBytes, work) {
+      const bytes = Math.min(Math.max(1, sizeBytes ?? capacityBytes), capacityBytes);
+      await new Promise<void>((start) => {
+        waiting.push({ bytes, start });
+        startWhatFits();
+      });
+      try {
+        return await work();
+      } finally {
+        availableBytes += bytes;
+        startWhatFits();
+      }
+    },
+  };
+}

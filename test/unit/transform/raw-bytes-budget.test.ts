@@ -1,0 +1,116 @@
+import {
+  HEAP_BYTES_PER_RAW_BYTE,
+  rawBytesBudgetFor,
+} from "../../../functions/transform/raw-bytes-budget";
+
+/** Work that records how many pieces of work ran at once, and ends when `finish` is called. */
+function trackedWork() {
+  let running = 0;
+  let mostAtOnce = 0;
+  const started: string[] = [];
+  const finishers = new Map<string, () => void>();
+  const work = (name: string) => () => {
+    started.push(name);
+    mostAtOnce = Math.max(mostAtOnce, ++running);
+    return new Promise<string>((resolve) =>
+      finishers.set(name, () => {
+        running -= 1;
+        resolve(name);
+      }),
+    );
+  };
+  const settle = () => new Promise((resolve) => setImmediate(resolve));
+  return {
+    work,
+    settle,
+    started,
+    mostAtOnce: () => mostAtOnce,
+    finish: async (name: string) => {
+      finishers.get(name)!();
+      await settle();
+    },
+  };
+}
+
+describe("rawBytesBudgetFor (how much raw JSON the transform works on at once)", () => {
+  it("allows an eighth of V8's heap limit", () => {
+    // Act
+    const budget = rawBytesBudgetFor(557 * 1024 * 1024);
+
+    // Assess
+    expect(HEAP_BYTES_PER_RAW_BYTE).toBe(8);
+    expect(budget.capacityBytes).toBe(Math.floor((557 * 1024 * 1024) / 8));
+  });
+
+  it("runs small objects all at once", async () => {
+    // Prepare
+    const budget = rawBytesBudgetFor(800);
+    const tracked = trackedWork();
+
+    // Act
+    const runs = ["a", "b", "c", "d"].map((name) => budget.run(10, tracked.work(name)));
+    await tracked.settle();
+    for (const name of ["a", "b", "c", "d"]) await tracked.finish(name);
+
+    // Assess
+    expect(await Promise.all(runs)).toEqual(["a", "b", "c", "d"]);
+    expect(tracked.mostAtOnce()).toBe(4);
+  });
+
+  it("starts an object once the running ones leave room for it, in the order asked", async () => {
+    // Prepare: a budget of 100 bytes
+    const budget = rawBytesBudgetFor(800);
+    const tracked = trackedWork();
+
+    // Act
+    const runs = [
+      budget.run(60, tracked.work("a")),
+      budget.run(60, tracked.work("b")),
+      budget.run(30, tracked.work("c")),
+    ];
+    await tracked.settle();
+    const startedWhileAWorked = [...tracked.started];
+    await tracked.finish("a");
+    const startedAfterA = [...tracked.started];
+    await tracked.finish("b");
+    await tracked.finish("c");
+
+    // Assess: c fits beside a, but waits its turn behind b
+    expect(startedWhileAWorked).toEqual(["a"]);
+    expect(startedAfterA).toEqual(["a", "b", "c"]);
+    expect(await Promise.all(runs)).toEqual(["a", "b", "c"]);
+  });
+
+  it.each([
+    ["larger than the whole budget", 5_000],
+    ["of unknown size", undefined],
+  ])("runs an object %s alone, without waiting forever", async (_label, size) => {
+    // Prepare
+    const budget = rawBytesBudgetFor(800);
+    const tracked = trackedWork();
+
+    // Act
+    const runs = [budget.run(size, tracked.work("big")), budget.run(1, tracked.work("small"))];
+    await tracked.settle();
+    const startedWhileBigWorked = [...tracked.started];
+    await tracked.finish("big");
+    await tracked.finish("small");
+
+    // Assess
+    expect(startedWhileBigWorked).toEqual(["big"]);
+    expect(await Promise.all(runs)).toEqual(["big", "small"]);
+  });
+
+  it("gives the bytes back when work fails", async () => {
+    // Prepare
+    const budget = rawBytesBudgetFor(800);
+
+    // Act
+    const failed = budget.run(100, () => Promise.reject(new Error("bad object")));
+    const next = budget.run(100, () => Promise.resolve("next"));
+
+    // Assess
+    await expect(failed).rejects.toThrow("bad object");
+    await expect(next).resolves.toBe("next");
+  });
+});
