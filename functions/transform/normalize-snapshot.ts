@@ -43,6 +43,28 @@ export class InvalidSnapshotError extends Error {
   override name = "InvalidSnapshotError";
 }
 
+/**
+ * Every `"available_markets": [...]` member of a raw text, with the comma that joins it to its
+ * neighbours. Only arrays of two-letter country codes match, so anything else stays for the
+ * parser to judge; the quotes make it a key, since a quote inside a JSON string is escaped.
+ */
+const AVAILABLE_MARKETS =
+  /,\s*"available_markets"\s*:\s*\[\s*(?:"[A-Z]{2}"(?:\s*,\s*"[A-Z]{2}")*)?\s*\]|"available_markets"\s*:\s*\[\s*(?:"[A-Z]{2}"(?:\s*,\s*"[A-Z]{2}")*)?\s*\]\s*,?/g;
+
+/**
+ * Parses a raw snapshot's text; `name` says which file in the error when it is not JSON.
+ * The `available_markets` lists of tracks and albums are cut from the text first: no table
+ * uses them, yet they are two thirds of a parsed document (about 100 MB of a 10,000-entry
+ * playlist's 140 MB) and three quarters of its parse time.
+ */
+export function parseSnapshotText(text: string, name: string): unknown {
+  try {
+    return JSON.parse(text.replace(AVAILABLE_MARKETS, ""));
+  } catch (error) {
+    throw new InvalidSnapshotError(`${name} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
 interface PlaylistFacts {
   shape: DocumentShape;
   playlistId: string;

@@ -7,6 +7,7 @@ import path from "node:path";
 import { snapshotNameFor, TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
 import {
   normalizeSnapshot,
+  parseSnapshotText,
   type NormalizedSnapshot,
 } from "../../functions/transform/normalize-snapshot";
 import { encodeTable } from "../../functions/transform/parquet";
@@ -61,7 +62,7 @@ export async function transformFiles(
       const lastModified = options.snapshotDate
         ? new Date(`${options.snapshotDate}T00:00:00Z`)
         : (await stat(file)).mtime;
-      const document: unknown = JSON.parse(await readFile(file, "utf8"));
+      const document = parseSnapshotText(await readFile(file, "utf8"), file);
       const snapshot = normalizeSnapshot(document, { key: file, lastModified });
       const outputs: string[] = [];
       for (const table of TABLE_NAMES) {

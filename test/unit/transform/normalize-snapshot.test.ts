@@ -1,7 +1,10 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import {
   InvalidSnapshotError,
   normalizeSnapshot,
   parseReleaseDate,
+  parseSnapshotText,
 } from "../../../functions/transform/normalize-snapshot";
 import {
   artist,
@@ -296,5 +299,82 @@ describe("parseReleaseDate", () => {
     "unknown",
   ])("is null for %j", (value) => {
     expect(parseReleaseDate(value)).toBeNull();
+  });
+});
+
+/** `value` without any `available_markets` member, at any depth. */
+function withoutMarkets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutMarkets);
+  if (value === null || typeof value !== "object") return value;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([key]) => key !== "available_markets")
+      .map(([key, member]) => [key, withoutMarkets(member)]),
+  );
+}
+
+describe("parseSnapshotText", () => {
+  it.each([
+    ["top50-global-2024-04-22.playlist.json", 100],
+    ["items-2026-shape.page.json", 2],
+  ])("reads %s as JSON.parse does, less its %i market lists", (name, lists) => {
+    // Prepare: the captures are pretty-printed, four spaces deep
+    const text = readFileSync(path.join("test/fixtures", name), "utf8");
+    expect(text.match(/"available_markets"/g)).toHaveLength(lists);
+
+    // Act
+    const document = parseSnapshotText(text, name);
+
+    // Assess
+    expect(document).toEqual(withoutMarkets(JSON.parse(text)));
+    expect(JSON.stringify(document)).not.toContain("available_markets");
+  });
+
+  it.each([
+    ["first", '{"available_markets":["AD","AE"],"id":"t1"}', { id: "t1" }],
+    [
+      "between others",
+      '{"id":"t1","available_markets":["AD"],"name":"x"}',
+      { id: "t1", name: "x" },
+    ],
+    ["last", '{"id":"t1","available_markets":["AD"]}', { id: "t1" }],
+    ["alone", '{"available_markets":[]}', {}],
+    [
+      "spaced over lines",
+      '{ "id": "t1" ,\n  "available_markets" : [ "AD" ,\n "AE" ] \n}',
+      { id: "t1" },
+    ],
+    [
+      "in nested objects",
+      '[{"album":{"available_markets":["US"],"id":"a"},"available_markets":["US"]}]',
+      [{ album: { id: "a" } }],
+    ],
+  ])("cuts a market list that comes %s", (_label, text, expected) => {
+    // Act
+    const document = parseSnapshotText(text, "t.json");
+
+    // Assess
+    expect(document).toEqual(expected);
+  });
+
+  it.each([
+    ["a list that is not country codes", '{"available_markets":["usa",1],"id":"t1"}'],
+    ["a string that quotes such a list", '{"name":"\\"available_markets\\":[\\"US\\"]","id":"t1"}'],
+    ["a key that only ends in the name", '{"not_available_markets":["US"],"id":"t1"}'],
+  ])("leaves %s as it is", (_label, text) => {
+    // Act
+    const document = parseSnapshotText(text, "t.json");
+
+    // Assess
+    expect(document).toEqual(JSON.parse(text));
+  });
+
+  it("names the file when the text is not JSON", () => {
+    // Act
+    const act = () => parseSnapshotText('{"items": [', "raw_data/to_process/p.json");
+
+    // Assess
+    expect(act).toThrow(InvalidSnapshotError);
+    expect(act).toThrow(/^raw_data\/to_process\/p\.json is not valid JSON: /);
   });
 });
