@@ -7,9 +7,10 @@
  */
 
 /**
- * Heap bytes a raw byte may need while its snapshot is worked on: the text itself, the parsed
- * document (about 2.5 times the text), the rows and the Parquet files, with room for V8 to
- * collect late. Measured in docs/BENCHMARKS.md ("large playlists").
+ * Memory a raw byte may need while its snapshot is worked on: the S3 body, the text (twice its
+ * bytes as a V8 string once it holds a character beyond Latin-1), the text less its market
+ * lists, the parsed document, the rows and the Parquet files, with room for V8 to collect late.
+ * A 40 MB playlist alone peaked at 340 MB (docs/BENCHMARKS.md, "Large playlists").
  */
 export const HEAP_BYTES_PER_RAW_BYTE = 8;
 
