@@ -151,7 +151,7 @@ variable "extract_timeout_seconds" {
 }
 
 variable "transform_memory_mb" {
-  description = "Memory of the transform function in MB. 512 suits charts; give 1024 to playlists of thousands of entries (docs/BENCHMARKS.md)."
+  description = "Memory of the transform function in MB. 512 suits charts and single large playlists; give 1024 if several playlists of 10,000 entries arrive together (docs/BENCHMARKS.md)."
   type        = number
   default     = 512
 }

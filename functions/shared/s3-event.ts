@@ -25,7 +25,8 @@ export function decodeS3EventKey(encodedKey: string): string {
 export interface ObjectCreatedFacts {
   bucket: string;
   key: string;
-  size: number;
+  /** Bytes; left out of the message when unknown (the budget then runs the object alone). */
+  size?: number;
   eTag?: string;
   eventTime?: Date;
   region?: string;
@@ -55,7 +56,7 @@ export function objectCreatedMessage(facts: ObjectCreatedFacts): string {
           },
           object: {
             key: encodeS3EventKey(facts.key),
-            size: facts.size,
+            ...(facts.size === undefined ? {} : { size: facts.size }),
             eTag: facts.eTag ?? "",
             sequencer: Date.parse(eventTime).toString(16).toUpperCase().padStart(16, "0"),
           },

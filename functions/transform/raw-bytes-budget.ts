@@ -20,7 +20,8 @@ export interface RawBytesBudget {
   readonly capacityBytes: number;
   /**
    * Runs `work` once `sizeBytes` fit in what the running work leaves, in the order asked. An
-   * object larger than the whole budget, or of unknown size, waits until it can run alone.
+   * object larger than the whole budget, or of unknown size (undefined, zero or not a number),
+   * waits until it can run alone.
    */
   run<T>(sizeBytes: number | undefined, work: () => Promise<T>): Promise<T>;
 }
@@ -32,6 +33,9 @@ export interface RawBytesBudget {
  * capacity of tens of millions of bytes, a second per record.
  */
 export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
+  if (!Number.isFinite(heapLimitBytes) || heapLimitBytes <= 0) {
+    throw new RangeError(`heap limit must be a positive number of bytes, got ${heapLimitBytes}`);
+  }
   const capacityBytes = Math.max(1, Math.floor(heapLimitBytes / HEAP_BYTES_PER_RAW_BYTE));
   let availableBytes = capacityBytes;
   const waiting: { bytes: number; start: () => void }[] = [];
@@ -45,7 +49,9 @@ export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
   return {
     capacityBytes,
     async run(sizeBytes, work) {
-      const bytes = Math.min(Math.max(1, sizeBytes ?? capacityBytes), capacityBytes);
+      // Whole bytes, so what is given back always adds up to the capacity again.
+      const known = sizeBytes !== undefined && Number.isFinite(sizeBytes) && sizeBytes > 0;
+      const bytes = known ? Math.min(Math.ceil(sizeBytes), capacityBytes) : capacityBytes;
       await new Promise<void>((start) => {
         waiting.push({ bytes, start });
         startWhatFits();

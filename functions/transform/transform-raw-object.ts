@@ -13,6 +13,7 @@ import {
   RAW_TO_PROCESS_PREFIX,
 } from "../shared/s3-layout";
 import {
+  cutMarketLists,
   normalizeSnapshot,
   parseSnapshotText,
   type NormalizedSnapshot,
@@ -116,11 +117,9 @@ export async function transformRawObject(
 
 /**
  * The raw object as one Parquet file per table, with a summary of what it held; undefined when
- * there is no such object. Reading, parsing, normalising and encoding each end in a function of
- * their own because an async function keeps its locals until it returns: this way the raw text
- * is garbage once parsed, the document once normalised, and the rows once encoded, instead of
- * all of them living until the writes to S3 are done. A 10,000-entry playlist is 40 MB of
- * text, 80 MB as a string, and more than that parsed.
+ * there is no such object. Reading and normalising end in a function of their own because an
+ * async function keeps its locals until it returns: this way the document is garbage once
+ * normalised and the rows once encoded, instead of living until the writes to S3 are done.
  */
 async function readAsParquet(
   rawKey: string,
@@ -139,15 +138,8 @@ async function readSnapshot(
   rawKey: string,
   store: LakeStore,
 ): Promise<NormalizedSnapshot | undefined> {
-  const read = await readDocument(rawKey, store);
-  if (!read) return undefined;
-  return normalizeSnapshot(read.document, { key: rawKey, lastModified: read.lastModified });
-}
-
-async function readDocument(
-  rawKey: string,
-  store: LakeStore,
-): Promise<{ document: unknown; lastModified: Date } | undefined> {
   const raw = await store.read(rawKey);
-  return raw && { document: parseSnapshotText(raw.body, rawKey), lastModified: raw.lastModified };
+  if (!raw) return undefined;
+  const document = parseSnapshotText(cutMarketLists(raw.body), rawKey);
+  return normalizeSnapshot(document, { key: rawKey, lastModified: raw.lastModified });
 }

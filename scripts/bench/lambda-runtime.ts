@@ -12,10 +12,16 @@ import path from "node:path";
 export const LAMBDA_MEMORY_MB = 512;
 
 /**
- * The Node.js major of the functions' runtime: the default of `lambda_runtime` in
- * terraform/variables.tf, `nodejs22.x` (the same test keeps the two equal).
+ * The Node.js release the bench runs the handler on as Lambda would: of the major of the
+ * functions' runtime, the default of `lambda_runtime` in terraform/variables.tf (`nodejs22.x`;
+ * the same test keeps the two equal). Pinned, so that runs months apart compare the same V8;
+ * Lambda moves its runtime's minor versions on by itself, so move this on when comparing
+ * against a newer one.
  */
-export const LAMBDA_NODE_MAJOR = 22;
+export const LAMBDA_NODE_VERSION = "22.23.3";
+
+/** The major of LAMBDA_NODE_VERSION. */
+export const LAMBDA_NODE_MAJOR = Number(LAMBDA_NODE_VERSION.split(".")[0]);
 
 /**
  * The V8 flags Lambda's Node.js runtime starts a function of `memoryMb` with: a tenth of the
@@ -32,13 +38,13 @@ export function lambdaNodeFlags(memoryMb: number): string[] {
 }
 
 /** Where lambdaNodeBinary keeps a node of another major than the one running: `npm ci` clears it. */
-export function lambdaNodeCacheDir(root: string, major = LAMBDA_NODE_MAJOR): string {
-  return path.join(root, "node_modules/.cache/lambda-node", String(major));
+export function lambdaNodeCacheDir(root: string, version = LAMBDA_NODE_VERSION): string {
+  return path.join(root, "node_modules/.cache/lambda-node", version);
 }
 
 /**
  * A node binary of the Lambda runtime's major version, to run the handler as Lambda does: the
- * running one when it is of that major, else the `node` package of that major from the npm
+ * running one when it is of that major, else the `node` package of `version` from the npm
  * registry (it ships the official binary for this platform), installed once into
  * lambdaNodeCacheDir. V8's memory use differs between majors, so the bench does not stand in
  * one major for another.
@@ -46,24 +52,27 @@ export function lambdaNodeCacheDir(root: string, major = LAMBDA_NODE_MAJOR): str
 export function lambdaNodeBinary(
   root: string,
   {
-    major = LAMBDA_NODE_MAJOR,
+    version = LAMBDA_NODE_VERSION,
     running = process,
-  }: { major?: number; running?: { versions: { node: string }; execPath: string } } = {},
+  }: { version?: string; running?: { versions: { node: string }; execPath: string } } = {},
 ): string {
-  if (Number(running.versions.node.split(".")[0]) === major) return running.execPath;
-  const prefix = lambdaNodeCacheDir(root, major);
+  const major = version.split(".")[0];
+  if (running.versions.node.split(".")[0] === major) return running.execPath;
+  const prefix = lambdaNodeCacheDir(root, version);
   const binary = path.join(prefix, "node_modules/node/bin/node");
   if (!existsSync(binary)) {
-    console.error(`bench: installing node@${major} (Lambda's runtime) into ${prefix}`);
+    console.error(`bench: installing node@${version} (Lambda's runtime) into ${prefix}`);
     execFileSync(
       "npm",
-      ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", `node@${major}`],
+      ["install", "--prefix", prefix, "--no-save", "--no-audit", "--no-fund", `node@${version}`],
       { stdio: ["ignore", "ignore", "inherit"] },
     );
   }
-  const version = execFileSync(binary, ["--version"]).toString().trim();
-  if (!version.startsWith(`v${major}.`)) {
-    throw new Error(`${binary} is ${version}, not Node.js ${major}: delete ${prefix} and rerun`);
+  const installed = execFileSync(binary, ["--version"]).toString().trim();
+  if (installed !== `v${version}`) {
+    throw new Error(
+      `${binary} is ${installed}, not Node.js ${version}: delete ${prefix} and rerun`,
+    );
   }
   return binary;
 }

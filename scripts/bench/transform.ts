@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { execFileSync, fork } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
@@ -193,7 +193,7 @@ function memoryAtEnd() {
   try { rollup = readFileSync("/proc/self/smaps_rollup", "utf8"); } catch { return null; }
   const bytesOf = (name) => Number(rollup.match(new RegExp("^" + name + ": +([0-9]+) kB", "m"))?.[1] ?? NaN) * 1024;
   const spaces = v8.getHeapSpaceStatistics();
-  const young = spaces.filter((s) => s.space_name.startsWith("new_")).reduce((sum, s) => sum + s.space_size, 0);
+  const young = spaces.filter((s) => s.space_name.startsWith("new_")).reduce((sum, s) => sum + s.physical_space_size, 0);
   return { rss: bytesOf("Rss"), v8Heap: v8.getHeapStatistics().total_physical_size, v8YoungGeneration: young, fileBacked: bytesOf("Rss") - bytesOf("Anonymous") };
 }
 process.on("message", async (event) => {
@@ -476,6 +476,62 @@ async function coldImportMs(node: string): Promise<number[]> {
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 
+/**
+ * Writes the backlogs and the phase script under `work`, then runs each phase REPEATS times in
+ * a plain node process of its own. Wall time varies by a tenth from run to run on this
+ * machine: a summary gives the median run, the range, and the highest peak RSS of all runs.
+ */
+async function runPhases(
+  work: string,
+  names: string[],
+): Promise<Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>> {
+  const backlogDirectories = {} as Record<BacklogName, string>;
+  for (const name of Object.keys(BACKLOGS) as BacklogName[]) {
+    backlogDirectories[name] = path.join(work, `backlog-${name}`);
+    await mkdir(backlogDirectories[name]);
+    await writeBacklog(backlogDirectories[name], BACKLOGS[name]);
+  }
+  const backlogOf = (phase: string) =>
+    backlogDirectories[
+      phase in HANDLER_PHASES
+        ? HANDLER_PHASES[phase as keyof typeof HANDLER_PHASES].backlog
+        : "year"
+    ];
+  // Each phase runs this script again, bundled, in a plain node process of its own.
+  const phaseScript = path.join(work, "bench-transform.mjs");
+  await bundleScript(import.meta.filename, phaseScript);
+
+  const runPhase = (name: string): PhaseResult =>
+    JSON.parse(
+      execFileSync(
+        process.execPath,
+        ["--expose-gc", phaseScript, `--phase=${name}`, backlogOf(name)],
+        {
+          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+          stdio: ["ignore", "pipe", "inherit"],
+        },
+      )
+        .toString()
+        .trim()
+        .split("\n")
+        .at(-1)!,
+    ) as PhaseResult;
+  const summarize = (name: string): PhaseSummary => {
+    const runs = Array.from({ length: REPEATS }, () => runPhase(name));
+    const sorted = runs.sort((a, b) => a.wallMs - b.wallMs);
+    return {
+      median: sorted[Math.floor(sorted.length / 2)]!,
+      fastestMs: sorted[0]!.wallMs,
+      slowestMs: sorted.at(-1)!.wallMs,
+      highestPeakRssBytes: Math.max(...sorted.map((run) => run.peakRssBytes)),
+    };
+  };
+  return Object.fromEntries(names.map((name) => [name, summarize(name)])) as Record<
+    keyof typeof HANDLER_PHASES | "files",
+    PhaseSummary
+  >;
+}
+
 async function main(): Promise<void> {
   const [phaseArgument, backlogDir] = process.argv.slice(2);
   const phases: Record<string, () => Promise<PhaseResult>> = {
@@ -494,56 +550,14 @@ async function main(): Promise<void> {
     return void console.log(JSON.stringify(await phases[name]()));
   }
   const lambdaNode = lambdaNodeBinary(ROOT); // installs it now, not inside a timed phase
-  const backlogDirectories = {} as Record<BacklogName, string>;
-  for (const name of Object.keys(BACKLOGS) as BacklogName[]) {
-    backlogDirectories[name] = await mkdtemp(path.join(tmpdir(), `bench-backlog-${name}-`));
-    await writeBacklog(backlogDirectories[name], BACKLOGS[name]);
+  // Everything the phases read lives in one temporary folder, removed however they end.
+  const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
+  let results: Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
+  try {
+    results = await runPhases(work, Object.keys(phases));
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
-  const backlogOf = (phase: string) =>
-    backlogDirectories[
-      phase in HANDLER_PHASES
-        ? HANDLER_PHASES[phase as keyof typeof HANDLER_PHASES].backlog
-        : "year"
-    ];
-  // Each phase runs this script again, bundled, in a plain node process of its own.
-  const scriptDirectory = await mkdtemp(path.join(tmpdir(), "bench-script-"));
-  const phaseScript = path.join(scriptDirectory, "bench-transform.mjs");
-  await bundleScript(import.meta.filename, phaseScript);
-
-  const runPhase = (name: string): PhaseResult =>
-    JSON.parse(
-      execFileSync(
-        process.execPath,
-        ["--expose-gc", phaseScript, `--phase=${name}`, backlogOf(name)],
-        {
-          env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
-          stdio: ["ignore", "pipe", "inherit"],
-        },
-      )
-        .toString()
-        .trim()
-        .split("\n")
-        .at(-1)!,
-    ) as PhaseResult;
-
-  // Wall time varies by a tenth from run to run on this machine: each phase runs REPEATS
-  // times; the table gives the median run, the range, and the highest peak RSS of all runs.
-  const summarize = (name: string): PhaseSummary => {
-    const runs = Array.from({ length: REPEATS }, () => runPhase(name));
-    const sorted = runs.sort((a, b) => a.wallMs - b.wallMs);
-    return {
-      median: sorted[Math.floor(sorted.length / 2)]!,
-      fastestMs: sorted[0]!.wallMs,
-      slowestMs: sorted.at(-1)!.wallMs,
-      highestPeakRssBytes: Math.max(...sorted.map((run) => run.peakRssBytes)),
-    };
-  };
-  const results = Object.fromEntries(
-    Object.keys(phases).map((name) => [name, summarize(name)]),
-  ) as Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
-  for (const dir of Object.values(backlogDirectories))
-    await rm(dir, { recursive: true, force: true });
-  await rm(scriptDirectory, { recursive: true, force: true });
   const imports = {
     lambda: await coldImportMs(lambdaNode),
     here: await coldImportMs(process.execPath),
@@ -569,6 +583,10 @@ async function main(): Promise<void> {
         : "no memory cgroup on this machine)")
     );
   };
+  const handlerOptions = process.env.BENCH_HANDLER_NODE_OPTIONS;
+  const handlerOptionsNote = handlerOptions
+    ? `\nBENCH_HANDLER_NODE_OPTIONS="${handlerOptions}": every own-process row also passed these, after the flags its label names`
+    : "";
   const importLine = (times: number[]) =>
     `median ${times[3]!.toFixed(0)} ms, min ${times[0]!.toFixed(0)} ms, max ${times[6]!.toFixed(0)} ms`;
   const ownProcessPhases = Object.entries(HANDLER_PHASES).filter(([, setup]) => setup.ownProcess);
@@ -582,7 +600,7 @@ async function main(): Promise<void> {
     ];
   });
   console.log(`
-Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each
+Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each${handlerOptionsNote}
 
 | run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |

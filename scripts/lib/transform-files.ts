@@ -6,6 +6,7 @@ import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { snapshotNameFor, TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
 import {
+  cutMarketLists,
   normalizeSnapshot,
   parseSnapshotText,
   type NormalizedSnapshot,
@@ -62,7 +63,7 @@ export async function transformFiles(
       const lastModified = options.snapshotDate
         ? new Date(`${options.snapshotDate}T00:00:00Z`)
         : (await stat(file)).mtime;
-      const document = parseSnapshotText(await readFile(file, "utf8"), file);
+      const document = parseSnapshotText(cutMarketLists(await readFile(file, "utf8")), "the file");
       const snapshot = normalizeSnapshot(document, { key: file, lastModified });
       const outputs: string[] = [];
       for (const table of TABLE_NAMES) {

@@ -54,7 +54,7 @@ export class NotificationRelay {
   }
 
   private async notify(key: string, eventTime: Date): Promise<void> {
-    // S3 notifies even if the object is gone by then; so does the relay (size unknown: 0).
+    // S3 notifies even if the object is gone by then; so does the relay (its size unknown).
     const head = await this.emulator.s3
       .send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
       .catch(() => undefined);
@@ -62,7 +62,7 @@ export class NotificationRelay {
       objectCreatedMessage({
         bucket: this.bucket,
         key,
-        size: head?.ContentLength ?? 0,
+        size: head?.ContentLength,
         eTag: head?.ETag?.replace(/"/g, ""),
         eventTime,
       }),

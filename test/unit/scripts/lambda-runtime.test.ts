@@ -27,20 +27,20 @@ describe("lambdaNodeBinary (the node the bench runs the handler with as a Lambda
   });
 
   /** Puts a stand-in node into the cache that answers `--version` with `version`. */
-  async function cacheNode(major: number, version: string): Promise<string> {
-    const binary = path.join(lambdaNodeCacheDir(root, major), "node_modules/node/bin/node");
+  async function cacheNode(pinned: string, version: string): Promise<string> {
+    const binary = path.join(lambdaNodeCacheDir(root, pinned), "node_modules/node/bin/node");
     await mkdir(path.dirname(binary), { recursive: true });
     await writeFile(binary, `#!/bin/sh\necho ${version}\n`);
     await chmod(binary, 0o755);
     return binary;
   }
 
-  it("uses the running node when it is of the runtime's major", () => {
+  it("uses the running node when it is of the runtime's major, whatever its minor", () => {
     // Prepare
     const running = { versions: { node: "22.11.0" }, execPath: "/opt/node22/bin/node" };
 
     // Act
-    const binary = lambdaNodeBinary(root, { major: 22, running });
+    const binary = lambdaNodeBinary(root, { version: "22.1.0", running });
 
     // Assess
     expect(binary).toBe("/opt/node22/bin/node");
@@ -48,25 +48,27 @@ describe("lambdaNodeBinary (the node the bench runs the handler with as a Lambda
 
   it("uses the cached node of the runtime's major when the running one is another", async () => {
     // Prepare
-    const cached = await cacheNode(99, "v99.1.0");
+    const cached = await cacheNode("99.1.0", "v99.1.0");
     const running = { versions: { node: "20.20.2" }, execPath: "/usr/bin/node" };
 
     // Act
-    const binary = lambdaNodeBinary(root, { major: 99, running });
+    const binary = lambdaNodeBinary(root, { version: "99.1.0", running });
 
     // Assess
     expect(binary).toBe(cached);
   });
 
-  it("refuses a cached node of another major, saying how to get the right one", async () => {
+  it("refuses a cached node of another version, saying how to get the right one", async () => {
     // Prepare
-    await cacheNode(99, "v98.0.0");
+    await cacheNode("99.1.0", "v99.0.2");
     const running = { versions: { node: "20.20.2" }, execPath: "/usr/bin/node" };
 
     // Act
-    const act = () => lambdaNodeBinary(root, { major: 99, running });
+    const act = () => lambdaNodeBinary(root, { version: "99.1.0", running });
 
     // Assess
-    expect(act).toThrow(/is v98\.0\.0, not Node\.js 99: delete .*lambda-node\/99 and rerun/);
+    expect(act).toThrow(
+      /is v99\.0\.2, not Node\.js 99\.1\.0: delete .*lambda-node\/99\.1\.0 and rerun/,
+    );
   });
 });

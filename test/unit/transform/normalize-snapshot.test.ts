@@ -3,6 +3,7 @@ import path from "node:path";
 import {
   InvalidSnapshotError,
   normalizeSnapshot,
+  cutMarketLists,
   parseReleaseDate,
   parseSnapshotText,
 } from "../../../functions/transform/normalize-snapshot";
@@ -313,17 +314,19 @@ function withoutMarkets(value: unknown): unknown {
   );
 }
 
-describe("parseSnapshotText", () => {
+describe("cutMarketLists", () => {
+  const parseCut = (text: string) => JSON.parse(cutMarketLists(text)) as unknown;
+
   it.each([
     ["top50-global-2024-04-22.playlist.json", 100],
     ["items-2026-shape.page.json", 2],
-  ])("reads %s as JSON.parse does, less its %i market lists", (name, lists) => {
+  ])("leaves %s as JSON.parse reads it, less its %i market lists", (name, lists) => {
     // Prepare: the captures are pretty-printed, four spaces deep
     const text = readFileSync(path.join("test/fixtures", name), "utf8");
     expect(text.match(/"available_markets"/g)).toHaveLength(lists);
 
     // Act
-    const document = parseSnapshotText(text, name);
+    const document = parseCut(text);
 
     // Assess
     expect(document).toEqual(withoutMarkets(JSON.parse(text)));
@@ -349,9 +352,14 @@ describe("parseSnapshotText", () => {
       '[{"album":{"available_markets":["US"],"id":"a"},"available_markets":["US"]}]',
       [{ album: { id: "a" } }],
     ],
+    [
+      "after a string ending in a backslash",
+      '{"a":"x\\\\","available_markets":["US"]}',
+      { a: "x\\" },
+    ],
   ])("cuts a market list that comes %s", (_label, text, expected) => {
     // Act
-    const document = parseSnapshotText(text, "t.json");
+    const document = parseCut(text);
 
     // Assess
     expect(document).toEqual(expected);
@@ -361,14 +369,29 @@ describe("parseSnapshotText", () => {
     ["a list that is not country codes", '{"available_markets":["usa",1],"id":"t1"}'],
     ["a string that quotes such a list", '{"name":"\\"available_markets\\":[\\"US\\"]","id":"t1"}'],
     ["a key that only ends in the name", '{"not_available_markets":["US"],"id":"t1"}'],
+    ["a key that ends in a quote and the name", '{"a\\"available_markets":[],"b":1}'],
+    ["a key that starts with a quote and the name", '{"\\"available_markets":["US"]}'],
   ])("leaves %s as it is", (_label, text) => {
     // Act
-    const document = parseSnapshotText(text, "t.json");
+    const document = parseCut(text);
 
     // Assess
     expect(document).toEqual(JSON.parse(text));
   });
 
+  it("does not take a non-breaking space for JSON whitespace", () => {
+    // Prepare: not JSON, and must stay not JSON
+    const text = '{"a":1,\u00a0"available_markets":[]}';
+
+    // Act
+    const act = () => parseCut(text);
+
+    // Assess
+    expect(act).toThrow(SyntaxError);
+  });
+});
+
+describe("parseSnapshotText", () => {
   it("names the file when the text is not JSON", () => {
     // Act
     const act = () => parseSnapshotText('{"items": [', "raw_data/to_process/p.json");

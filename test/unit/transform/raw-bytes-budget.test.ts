@@ -1,7 +1,4 @@
-import {
-  HEAP_BYTES_PER_RAW_BYTE,
-  rawBytesBudgetFor,
-} from "../../../functions/transform/raw-bytes-budget";
+import { rawBytesBudgetFor } from "../../../functions/transform/raw-bytes-budget";
 
 /** Work that records how many pieces of work ran at once, and ends when `finish` is called. */
 function trackedWork() {
@@ -32,13 +29,21 @@ function trackedWork() {
   };
 }
 
+/** `promise`, or a rejection if it is still pending after a second (work that never starts). */
+function withinASecond<T>(promise: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("still waiting after a second")), 1000);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 describe("rawBytesBudgetFor (how much raw JSON the transform works on at once)", () => {
   it("allows an eighth of V8's heap limit", () => {
     // Act
     const budget = rawBytesBudgetFor(557 * 1024 * 1024);
 
     // Assess
-    expect(HEAP_BYTES_PER_RAW_BYTE).toBe(8);
     expect(budget.capacityBytes).toBe(Math.floor((557 * 1024 * 1024) / 8));
   });
 
@@ -84,6 +89,8 @@ describe("rawBytesBudgetFor (how much raw JSON the transform works on at once)",
   it.each([
     ["larger than the whole budget", 5_000],
     ["of unknown size", undefined],
+    ["of size zero", 0],
+    ["of a size that is not a number", Number.NaN],
   ])("runs an object %s alone, without waiting forever", async (_label, size) => {
     // Prepare
     const budget = rawBytesBudgetFor(800);
@@ -101,6 +108,26 @@ describe("rawBytesBudgetFor (how much raw JSON the transform works on at once)",
     expect(await Promise.all(runs)).toEqual(["big", "small"]);
   });
 
+  it("counts fractional sizes in whole bytes, so the whole budget comes back", async () => {
+    // Prepare: sizes whose floating-point sum does not come back to 100 exactly
+    const budget = rawBytesBudgetFor(800);
+    await Promise.all([14.7, 16.1, 17.7].map((size) => budget.run(size, async () => size)));
+
+    // Act: an object of unknown size needs the whole budget
+    const alone = budget.run(undefined, async () => "alone");
+
+    // Assess
+    await expect(withinASecond(alone)).resolves.toBe("alone");
+  });
+
+  it("rejects a heap limit that is not a positive number", () => {
+    // Act
+    const act = () => rawBytesBudgetFor(Number.NaN);
+
+    // Assess
+    expect(act).toThrow(/heap limit must be a positive number of bytes, got NaN/);
+  });
+
   it("gives the bytes back when work fails", async () => {
     // Prepare
     const budget = rawBytesBudgetFor(800);
@@ -111,6 +138,6 @@ describe("rawBytesBudgetFor (how much raw JSON the transform works on at once)",
 
     // Assess
     await expect(failed).rejects.toThrow("bad object");
-    await expect(next).resolves.toBe("next");
+    await expect(withinASecond(next)).resolves.toBe("next");
   });
 });
