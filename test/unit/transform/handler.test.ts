@@ -49,6 +49,19 @@ function eventOfSize(size: number, ...keys: string[]): SQSEvent {
   };
 }
 
+/** Makes every S3 read take 20 ms and counts how many were under way at once. */
+function slowReadsCountingOverlap(): { mostAtOnce: () => number } {
+  let inFlight = 0;
+  let mostInFlight = 0;
+  s3.on(GetObjectCommand).callsFake(async () => {
+    mostInFlight = Math.max(mostInFlight, ++inFlight);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    inFlight -= 1;
+    return { Body: rawBody(), LastModified: new Date() };
+  });
+  return { mostAtOnce: () => mostInFlight };
+}
+
 function rawBody() {
   return sdkStreamMixin(Readable.from([JSON.stringify(rawSnapshot([entry(track())]))]));
 }
@@ -146,14 +159,7 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
   it("works on a batch's records at once, so they wait for S3 together", async () => {
     // Prepare: every read takes a moment, so records that run at once overlap
     glue.on(StartCrawlerCommand).resolves({});
-    let inFlight = 0;
-    let mostInFlight = 0;
-    s3.on(GetObjectCommand).callsFake(async () => {
-      mostInFlight = Math.max(mostInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inFlight -= 1;
-      return { Body: rawBody(), LastModified: new Date() };
-    });
+    const reads = slowReadsCountingOverlap();
     const keys = ["a", "b", "c", "d", "e"].map((name) => `raw_data/to_process/${name}.json`);
 
     // Act
@@ -162,20 +168,13 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key)).toEqual(keys);
-    expect(mostInFlight).toBe(keys.length);
+    expect(reads.mostAtOnce()).toBe(keys.length);
   });
 
   it("works on records one at a time when their sizes do not fit the raw-bytes budget together", async () => {
     // Prepare: each object says it is larger than the whole budget (an eighth of V8's heap limit)
     glue.on(StartCrawlerCommand).resolves({});
-    let inFlight = 0;
-    let mostInFlight = 0;
-    s3.on(GetObjectCommand).callsFake(async () => {
-      mostInFlight = Math.max(mostInFlight, ++inFlight);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      inFlight -= 1;
-      return { Body: rawBody(), LastModified: new Date() };
-    });
+    const reads = slowReadsCountingOverlap();
     const heapLimit = (await import("node:v8")).getHeapStatistics().heap_size_limit;
     const keys = ["a", "b", "c"].map((name) => `raw_data/to_process/${name}.json`);
 
@@ -185,6 +184,6 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     // Assess
     expect(response.batchItemFailures).toEqual([]);
     expect(s3.commandCalls(GetObjectCommand)).toHaveLength(keys.length);
-    expect(mostInFlight).toBe(1);
+    expect(reads.mostAtOnce()).toBe(1);
   });
 });
