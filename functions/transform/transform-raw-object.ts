@@ -117,9 +117,10 @@ export async function transformRawObject(
 
 /**
  * The raw object as one Parquet file per table, with a summary of what it held; undefined when
- * there is no such object. Reading and normalising end in a function of their own because an
- * async function keeps its locals until it returns: this way the document is garbage once
- * normalised and the rows once encoded, instead of living until the writes to S3 are done.
+ * there is no such object. Reading, parsing and normalising end in functions of their own
+ * because an async function keeps its locals until it returns: this way the raw text is garbage
+ * once parsed, the document once normalised, and the rows once encoded, instead of living until
+ * the writes to S3 are done.
  */
 async function readAsParquet(
   rawKey: string,
@@ -138,8 +139,24 @@ async function readSnapshot(
   rawKey: string,
   store: LakeStore,
 ): Promise<NormalizedSnapshot | undefined> {
+  const read = await readDocument(rawKey, store);
+  if (!read) return undefined;
+  return normalizeSnapshot(read.document, { key: rawKey, lastModified: read.lastModified });
+}
+
+/**
+ * The raw object parsed, in a function of its own so that its text is garbage before the
+ * document is normalised: 80 MB as a string for a 10,000-entry playlist, whose peak this
+ * lowers by about 40 MB in most runs (docs/BENCHMARKS.md).
+ */
+async function readDocument(
+  rawKey: string,
+  store: LakeStore,
+): Promise<{ document: unknown; lastModified: Date } | undefined> {
   const raw = await store.read(rawKey);
   if (!raw) return undefined;
-  const document = parseSnapshotText(cutMarketLists(raw.body), rawKey);
-  return normalizeSnapshot(document, { key: rawKey, lastModified: raw.lastModified });
+  return {
+    document: parseSnapshotText(cutMarketLists(raw.body), rawKey),
+    lastModified: raw.lastModified,
+  };
 }
