@@ -379,6 +379,28 @@ describe("cutMarketLists", () => {
     expect(document).toEqual(JSON.parse(text));
   });
 
+  it("returns a text without market lists unchanged", () => {
+    // Prepare
+    const text = '{"id":"t1","name":"available_markets"}';
+
+    // Act
+    const cut = cutMarketLists(text);
+
+    // Assess
+    expect(cut).toBe(text);
+  });
+
+  it("keeps JSON valid when an object repeats the key", () => {
+    // Prepare: the first member takes the comma after it, so the second has none of its own
+    const text = '{"available_markets":["AD"],"available_markets":["US"],"id":"t1"}';
+
+    // Act
+    const document = parseCut(text);
+
+    // Assess
+    expect(document).toEqual({ available_markets: ["US"], id: "t1" });
+  });
+
   it("does not take a non-breaking space for JSON whitespace", () => {
     // Prepare: not JSON, and must stay not JSON
     const text = '{"a":1,\u00a0"available_markets":[]}';
