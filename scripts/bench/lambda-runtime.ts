@@ -37,6 +37,18 @@ export function lambdaNodeFlags(memoryMb: number): string[] {
   ];
 }
 
+/** Lambda gives a function one vCPU's worth of CPU time at this much memory, in proportion below. */
+export const LAMBDA_MB_PER_VCPU = 1769;
+
+/**
+ * The CPU time a function of `memoryMb` gets per second, in vCPUs: Lambda allocates CPU in
+ * proportion to memory, one vCPU-second of credit per second at 1,769 MB (its "Lambda function
+ * memory" documentation), so 512 MB gets about 0.29. The bench holds the handler's process to it.
+ */
+export function lambdaVcpus(memoryMb: number): number {
+  return memoryMb / LAMBDA_MB_PER_VCPU;
+}
+
 /** Where lambdaNodeBinary keeps a node of another major than the one running: `npm ci` clears it. */
 export function lambdaNodeCacheDir(root: string, version = LAMBDA_NODE_VERSION): string {
   return path.join(root, "node_modules/.cache/lambda-node", version);

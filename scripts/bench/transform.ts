@@ -36,9 +36,10 @@ import {
   LAMBDA_NODE_MAJOR,
   lambdaNodeBinary,
   lambdaNodeFlags,
+  lambdaVcpus,
 } from "./lambda-runtime";
 import { startLatencyProxy } from "./latency-proxy";
-import { memoryCgroup, type MemoryCgroup } from "./memory-cgroup";
+import { limitedCgroup, type LimitedCgroup } from "./lambda-cgroup";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ZIP = path.join(ROOT, "dist/transform.zip");
@@ -75,8 +76,8 @@ interface PhaseResult {
   /** null when the handler ran in another process. */
   rssBeforeBytes: number | null;
   outputs: number;
-  /** Whether the handler's process ran in a memory cgroup of its Lambda memory. */
-  inMemoryCgroup: boolean;
+  /** What the handler's process was held to as its Lambda function would be (all false: nothing). */
+  limitedTo: { memory: boolean; cpu: boolean };
   /** Where the handler's own process had its memory when the run ended (null: no such process or not Linux). */
   memoryAtEnd: MemoryAtEnd | null;
   /** The node that ran the handler. */
@@ -217,20 +218,20 @@ interface ChildHandler {
 async function startChildHandler(
   bundle: string,
   work: string,
-  options: { node: string; nodeFlags: string[]; cgroup?: MemoryCgroup; s3Endpoint?: string },
+  options: { node: string; nodeFlags: string[]; cgroup?: LimitedCgroup; s3Endpoint?: string },
 ): Promise<ChildHandler> {
   const runner = path.join(work, "runner.mjs");
   await writeFile(runner, CHILD_RUNNER);
   const { node, nodeFlags, cgroup, s3Endpoint } = options;
-  // In a cgroup, a shell joins it and then execs node, so node starts inside the limit and
+  // In a cgroup, a shell joins it and then execs node, so node starts inside the limits and
   // keeps the IPC channel fork() opened.
+  const joinCgroup = 'for f in $BENCH_CGROUP_PROCS; do echo $$ > "$f" || exit 1; done; exec "$@"';
   const child = fork(runner, [bundle], {
     execPath: cgroup ? "/bin/sh" : node,
-    execArgv: cgroup
-      ? ["-c", 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, node, ...nodeFlags]
-      : nodeFlags,
+    execArgv: cgroup ? ["-c", joinCgroup, "sh", node, ...nodeFlags] : nodeFlags,
     env: {
       ...process.env,
+      BENCH_CGROUP_PROCS: cgroup?.procsFiles.join(" ") ?? "",
       NODE_OPTIONS: "",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ...(s3Endpoint ? { AWS_ENDPOINT_URL: s3Endpoint } : {}),
@@ -284,8 +285,8 @@ interface HandlerSetup {
   ownProcess: boolean;
   /**
    * The process as a Lambda function of this many MB gets it: the runtime's Node.js major and
-   * V8 flags, in a memory cgroup of that size where this machine allows one (Linux, root).
-   * null: a plain node process.
+   * V8 flags, in a cgroup of that memory and of the CPU share Lambda gives it, where this
+   * machine allows one (Linux, root). null: a plain node process.
    */
   lambdaMemoryMb: number | null;
   /** Milliseconds every S3 request waits (0: the emulator's own speed). */
@@ -363,7 +364,9 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
     let invoke: Invoke;
     let finish: ChildHandler["finish"] | undefined;
     const { lambdaMemoryMb } = setup;
-    const cgroup = lambdaMemoryMb ? await memoryCgroup(lambdaMemoryMb) : undefined;
+    const cgroup = lambdaMemoryMb
+      ? await limitedCgroup({ memoryMb: lambdaMemoryMb, vcpus: lambdaVcpus(lambdaMemoryMb) })
+      : undefined;
     if (cgroup) cleanups.push(cgroup.remove);
     if (setup.ownProcess) {
       const latency = setup.s3LatencyMs
@@ -427,7 +430,8 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
       outputs += page.KeyCount ?? 0;
       token = page.NextContinuationToken;
     } while (token);
-    const common = { outputs, snapshots: transformed, inMemoryCgroup: cgroup !== undefined };
+    const limitedTo = { memory: cgroup !== undefined, cpu: cgroup?.cpuLimited ?? false };
+    const common = { outputs, snapshots: transformed, limitedTo };
     return finish
       ? { ...result, ...common, ...(await finish()), rssBeforeBytes: null }
       : { ...result, ...common, memoryAtEnd: null, nodeVersion: process.version };
@@ -449,7 +453,7 @@ async function filesPhase(backlogDir: string): Promise<PhaseResult> {
   return {
     ...result,
     snapshots: result.outputs / TABLE_NAMES.length,
-    inMemoryCgroup: false,
+    limitedTo: { memory: false, cpu: false },
     memoryAtEnd: null,
     nodeVersion: process.version,
   };
@@ -476,6 +480,21 @@ async function coldImportMs(node: string): Promise<number[]> {
 }
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
+
+/**
+ * A yardstick for the machine the bench ran on: milliseconds to JSON.parse the capture as
+ * compact JSON (its 50 entries, as in a backlog snapshot), the median of 201 runs. Machines of
+ * one kind differ, and a shared one varies by the hour; runs compare where their yardsticks do.
+ */
+async function parseYardstickMs(): Promise<number> {
+  const text = JSON.stringify(JSON.parse(await readFile(CAPTURE, "utf8")));
+  const times = Array.from({ length: 201 }, () => {
+    const started = performance.now();
+    JSON.parse(text);
+    return performance.now() - started;
+  });
+  return times.sort((a, b) => a - b)[100]!;
+}
 
 /**
  * Writes the backlogs and the phase script under `work`, then runs each phase REPEATS times in
@@ -533,6 +552,14 @@ async function runPhases(
   >;
 }
 
+/** How a Lambda row's process was held to its function's size, for its label. */
+function cgroupLabel(memoryMb: number, limitedTo: PhaseResult["limitedTo"]): string {
+  const vcpus = `${lambdaVcpus(memoryMb).toFixed(2)} vCPU`;
+  if (!limitedTo.memory) return "no cgroup on this machine: neither its memory nor its CPU held";
+  if (!limitedTo.cpu) return `in a ${memoryMb} MB memory cgroup, its CPU not held to ${vcpus}`;
+  return `in a cgroup of ${memoryMb} MB and ${vcpus}, Lambda's CPU share for that memory`;
+}
+
 async function main(): Promise<void> {
   const [phaseArgument, backlogDir] = process.argv.slice(2);
   const phases: Record<string, () => Promise<PhaseResult>> = {
@@ -551,6 +578,7 @@ async function main(): Promise<void> {
     return void console.log(JSON.stringify(await phases[name]()));
   }
   const lambdaNode = lambdaNodeBinary(ROOT); // installs it now, not inside a timed phase
+  const yardstickBefore = await parseYardstickMs();
   // Everything the phases read lives in one temporary folder, removed however they end.
   const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
   let results: Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
@@ -563,6 +591,7 @@ async function main(): Promise<void> {
     lambda: await coldImportMs(lambdaNode),
     here: await coldImportMs(process.execPath),
   };
+  const yardstickAfter = await parseYardstickMs();
   const zipBytes = (await stat(ZIP)).size;
   const bundleBytes = (await readZipEntries(ZIP)).get("index.mjs")!.length;
   const seconds = (ms: number) => (ms / 1000).toFixed(2);
@@ -578,10 +607,7 @@ async function main(): Promise<void> {
     const summary = results[phase];
     return (
       `as a ${memoryMb} MB Lambda function runs it (node ${summary.median.nodeVersion}, ` +
-      `${lambdaNodeFlags(memoryMb).join(" ")}, ` +
-      (summary.median.inMemoryCgroup
-        ? `in a ${memoryMb} MB memory cgroup)`
-        : "no memory cgroup on this machine)")
+      `${lambdaNodeFlags(memoryMb).join(" ")}, ${cgroupLabel(memoryMb, summary.median.limitedTo)})`
     );
   };
   const handlerOptions = process.env.BENCH_HANDLER_NODE_OPTIONS;
@@ -602,6 +628,7 @@ async function main(): Promise<void> {
   });
   console.log(`
 Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each${handlerOptionsNote}
+Machine yardstick (JSON.parse of the capture, compact, median of 201): ${yardstickBefore.toFixed(2)} ms before the phases, ${yardstickAfter.toFixed(2)} ms after
 
 | run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |

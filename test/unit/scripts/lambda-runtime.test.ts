@@ -5,6 +5,7 @@ import {
   lambdaNodeBinary,
   lambdaNodeCacheDir,
   lambdaNodeFlags,
+  lambdaVcpus,
 } from "../../../scripts/bench/lambda-runtime";
 
 describe("lambdaNodeFlags", () => {
@@ -14,6 +15,20 @@ describe("lambdaNodeFlags", () => {
 
     // Assess
     expect(flags).toEqual(["--max-semi-space-size=51", "--max-old-space-size=922"]);
+  });
+});
+
+describe("lambdaVcpus", () => {
+  it.each([
+    [1769, 1],
+    [512, 0.289],
+    [1024, 0.579],
+  ])("gives a %i MB function %s vCPUs", (memoryMb, vcpus) => {
+    // Act
+    const share = lambdaVcpus(memoryMb);
+
+    // Assess
+    expect(share).toBeCloseTo(vcpus, 3);
   });
 });
 
