@@ -6,10 +6,10 @@
 import { mkdir, readFile, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 
-/** What a process is limited to. */
+/** What the processes of a cgroup are limited to, together. */
 export interface CgroupLimits {
   memoryMb: number;
-  /** CPU time per second of wall time, in CPUs (0.29: 290 ms a second, over all its threads). */
+  /** CPU time per second of wall time, in CPUs (0.29: 290 ms a second, over all their threads). */
   vcpus: number;
 }
 
@@ -34,15 +34,16 @@ interface CgroupLayout {
   cpu: Settings;
 }
 
-/** CFS's accounting period: a process gets `vcpus` times this much CPU time in each one. */
+/** CFS's accounting period: the cgroup's processes get `vcpus` times this much CPU time in each. */
 const CPU_PERIOD_US = 100_000;
 
 /**
- * A Linux cgroup limited to `limits` (cgroup v2, else v1), or undefined when this machine does
- * not let us make one with a memory limit (not Linux, not root, no writable memory controller).
- * The CPU limit is set where the cpu controller allows it; `cpuLimited` says whether it was.
- * Node sizes V8's heap from the memory limit at start-up, as in any memory-limited container:
- * in 512 MB its heap limit is about 260 MB instead of about 4 GB on this 24 GiB machine.
+ * A Linux cgroup limited to `limits` (cgroup v2, else v1), made at the top of the hierarchy, or
+ * undefined when this machine does not let us make one with a memory limit (not Linux, not
+ * root, no writable memory controller). The CPU limit is set where the cpu controller allows it;
+ * `cpuLimited` says whether it was. Every limit that cannot be set is reported on stderr with
+ * the reason. (Without V8 flags, Node would also size its heap from the memory limit; the
+ * Lambda flags the bench passes replace that sizing, as they do on Lambda.)
  */
 export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup | undefined> {
   const name = `spotify-etl-bench-${process.pid}`;
@@ -52,7 +53,8 @@ export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup
   const v1 = await stat("/sys/fs/cgroup/memory/memory.limit_in_bytes").catch(() => undefined);
   // Memory first, then swap: the swap limit keeps a process from going over into swap (Lambda
   // has none). It exists only where the kernel accounts swap, so it may fail to be set.
-  const layout: CgroupLayout | undefined = v2.split(/\s+/).includes("memory")
+  const unified = v2.split(/\s+/).includes("memory");
+  const layout: CgroupLayout | undefined = unified
     ? {
         memoryDir: path.join("/sys/fs/cgroup", name),
         cpuDir: path.join("/sys/fs/cgroup", name), // one hierarchy for every controller
@@ -75,24 +77,48 @@ export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup
     for (const [file, value] of Object.entries(settings))
       await writeFile(path.join(dir, file), String(value));
   };
-  const succeeds = (work: Promise<unknown>) =>
+  /** The error `work` failed with, or undefined when it succeeded. */
+  const failure = (work: Promise<unknown>) =>
     work.then(
-      () => true,
-      () => false,
+      () => undefined,
+      (error: Error) => error,
     );
+  const warn = (what: string, error: Error) =>
+    console.error(`bench: ${what} (${error.message}); the Lambda rows' labels say what was held`);
 
-  if (!(await succeeds(mkdir(memoryDir)))) return undefined;
+  // cgroup v2 hands a controller to child cgroups only once the parent enables it.
+  if (unified) await failure(writeFile("/sys/fs/cgroup/cgroup.subtree_control", "+memory +cpu"));
+  const notMade = await failure(mkdir(memoryDir));
+  if (notMade) {
+    warn(`could not make the cgroup ${memoryDir}`, notMade);
+    return undefined;
+  }
   const made = [memoryDir];
   const remove = async () => {
-    for (const dir of made) await rmdir(dir).catch(() => undefined);
+    for (const dir of made) {
+      const left = await failure(rmdir(dir));
+      if (left) warn(`left the cgroup ${dir} behind; rmdir it`, left);
+    }
   };
-  if (!(await succeeds(write(memoryDir, layout.memory)))) {
+  const noMemoryLimit = await failure(write(memoryDir, layout.memory));
+  if (noMemoryLimit) {
+    warn(`could not limit the memory of ${memoryDir}`, noMemoryLimit);
     await remove();
     return undefined;
   }
-  await succeeds(write(memoryDir, layout.swap));
-  if (cpuDir !== memoryDir && (await succeeds(mkdir(cpuDir)))) made.push(cpuDir);
-  const cpuLimited = made.includes(cpuDir) && (await succeeds(write(cpuDir, layout.cpu)));
-  const joined = cpuLimited ? made : [memoryDir];
-  return { procsFiles: joined.map((dir) => path.join(dir, "cgroup.procs")), cpuLimited, remove };
+  const noSwapLimit = await failure(write(memoryDir, layout.swap));
+  const swaps = await readFile("/proc/swaps", "utf8").catch(() => "");
+  if (noSwapLimit && swaps.trim().includes("\n")) {
+    warn("this machine has swap and the cgroup could not keep the process out of it", noSwapLimit);
+  }
+  const noCpuDir = cpuDir === memoryDir ? undefined : await failure(mkdir(cpuDir));
+  if (!noCpuDir && cpuDir !== memoryDir) made.push(cpuDir);
+  const noCpuLimit = noCpuDir ?? (await failure(write(cpuDir, layout.cpu)));
+  if (noCpuLimit) warn(`could not hold ${cpuDir} to ${limits.vcpus.toFixed(2)} vCPU`, noCpuLimit);
+  const joined = noCpuLimit ? [memoryDir] : made;
+  return {
+    procsFiles: joined.map((dir) => path.join(dir, "cgroup.procs")),
+    cpuLimited: !noCpuLimit,
+    remove,
+  };
 }

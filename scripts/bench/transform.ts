@@ -215,6 +215,9 @@ interface ChildHandler {
   kill: () => Promise<void>;
 }
 
+/** The exit code of the shell that starts the handler's process when it cannot join the cgroup. */
+const CGROUP_JOIN_FAILED = 97;
+
 async function startChildHandler(
   bundle: string,
   work: string,
@@ -225,7 +228,8 @@ async function startChildHandler(
   const { node, nodeFlags, cgroup, s3Endpoint } = options;
   // In a cgroup, a shell joins it and then execs node, so node starts inside the limits and
   // keeps the IPC channel fork() opened.
-  const joinCgroup = 'for f in $BENCH_CGROUP_PROCS; do echo $$ > "$f" || exit 1; done; exec "$@"';
+  // The procs files are fixed paths without spaces, so the list splits on them safely.
+  const joinCgroup = `for f in $BENCH_CGROUP_PROCS; do echo $$ > "$f" || exit ${CGROUP_JOIN_FAILED}; done; exec "$@"`;
   const child = fork(runner, [bundle], {
     execPath: cgroup ? "/bin/sh" : node,
     execArgv: cgroup ? ["-c", joinCgroup, "sh", node, ...nodeFlags] : nodeFlags,
@@ -242,6 +246,8 @@ async function startChildHandler(
   // an answer. A clean exit only follows "done", whose answer settles the wait.
   const crashed = exited.then(([code, signal]) => {
     if (code === 0) return new Promise<never>(() => undefined);
+    if (code === CGROUP_JOIN_FAILED)
+      throw new Error(`the handler's process could not join ${cgroup!.procsFiles.join(" and ")}`);
     throw new Error(`the handler's process ended (${signal ?? `code ${code}`}) before it answered`);
   });
   crashed.catch(() => undefined); // reported through the races below, not as unhandled

@@ -342,6 +342,8 @@ describe("cutMarketLists", () => {
     ],
     ["last", '{"id":"t1","available_markets":["AD"]}', { id: "t1" }],
     ["alone", '{"available_markets":[]}', {}],
+    ["first, spaced before its comma", '{"available_markets":["AD"] ,"id":1}', { id: 1 }],
+    ["alone, spaced before the brace", '{"available_markets":["AD"] }', {}],
     [
       "spaced over lines",
       '{ "id": "t1" ,\n  "available_markets" : [ "AD" ,\n "AE" ] \n}',
