@@ -17,6 +17,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { execFileSync, fork } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { once } from "node:events";
 import { Session } from "node:inspector";
@@ -43,6 +44,8 @@ import { limitedCgroup, type LimitedCgroup } from "./lambda-cgroup";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const ZIP = path.join(ROOT, "dist/transform.zip");
+/** The Python stand-in for the tutorials' transform, run on the same backlog and machine. */
+const TUTORIAL_BASELINE = path.join(ROOT, "scripts/bench/transform-tutorial-baseline.py");
 const CAPTURE = path.join(ROOT, "test/fixtures/top50-global-2024-04-22.playlist.json");
 const BATCH_SIZE = 10;
 /** The backlogs the phases read: a year of the daily chart, and a batch of large playlists. */
@@ -80,8 +83,8 @@ interface PhaseResult {
   limitedTo: { memory: boolean; cpu: boolean };
   /** Where the handler's own process had its memory when the run ended (null: no such process or not Linux). */
   memoryAtEnd: MemoryAtEnd | null;
-  /** The node that ran the handler. */
-  nodeVersion: string;
+  /** What ran the phase: node's version (the handler's own node where it had one), or Python's. */
+  runtimeVersion: string;
 }
 
 /** What a process's resident memory is made of, in bytes (from /proc/self/smaps_rollup and V8). */
@@ -199,7 +202,7 @@ function memoryAtEnd() {
 }
 process.on("message", async (event) => {
   if (event === "done") {
-    const reply = { peakRssBytes: process.resourceUsage().maxRSS * 1024, memoryAtEnd: memoryAtEnd(), nodeVersion: process.version };
+    const reply = { peakRssBytes: process.resourceUsage().maxRSS * 1024, memoryAtEnd: memoryAtEnd(), runtimeVersion: process.version };
     return process.send(reply, () => process.exit(0));
   }
   process.send({ response: await handler(event, context) });
@@ -210,7 +213,7 @@ process.send({ ready: true });
 interface ChildHandler {
   invoke: Invoke;
   /** Ends the process after the run and returns what it measured of itself. */
-  finish: () => Promise<Pick<PhaseResult, "peakRssBytes" | "memoryAtEnd" | "nodeVersion">>;
+  finish: () => Promise<Pick<PhaseResult, "peakRssBytes" | "memoryAtEnd" | "runtimeVersion">>;
   /** Ends the process whatever state it is in (after a failure). */
   kill: () => Promise<void>;
 }
@@ -270,12 +273,12 @@ async function startChildHandler(
   return {
     invoke: async (event) => (await ask(event)).response as SQSBatchResponse,
     finish: async () => {
-      const { peakRssBytes, memoryAtEnd, nodeVersion } = await ask("done");
+      const { peakRssBytes, memoryAtEnd, runtimeVersion } = await ask("done");
       await exited; // a cgroup can be removed only once it is empty
       return {
         peakRssBytes: peakRssBytes as number,
         memoryAtEnd: memoryAtEnd as MemoryAtEnd | null,
-        nodeVersion: nodeVersion as string,
+        runtimeVersion: runtimeVersion as string,
       };
     },
     kill: async () => {
@@ -330,6 +333,9 @@ const HANDLER_PHASES = {
     backlog: "large-playlists",
   },
 } satisfies Record<string, HandlerSetup>;
+
+/** Every phase: the handler's, the CLI's (`files`) and the Python stand-in's. */
+type PhaseName = keyof typeof HANDLER_PHASES | "files" | "tutorial-baseline";
 
 async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<PhaseResult> {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -440,7 +446,7 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
     const common = { outputs, snapshots: transformed, limitedTo };
     return finish
       ? { ...result, ...common, ...(await finish()), rssBeforeBytes: null }
-      : { ...result, ...common, memoryAtEnd: null, nodeVersion: process.version };
+      : { ...result, ...common, memoryAtEnd: null, runtimeVersion: process.version };
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
@@ -461,8 +467,73 @@ async function filesPhase(backlogDir: string): Promise<PhaseResult> {
     snapshots: result.outputs / TABLE_NAMES.length,
     limitedTo: { memory: false, cpu: false },
     memoryAtEnd: null,
-    nodeVersion: process.version,
+    runtimeVersion: process.version,
   };
+}
+
+/**
+ * The Python stand-in for the tutorials' transform on the backlog, on local disk like theirs:
+ * a whole `python3` run (start-up and pandas' import included, as when a tutorial's script is
+ * run), timed from here; its peak RSS is what the script reports of itself.
+ */
+async function tutorialBaselinePhase(backlogDir: string): Promise<PhaseResult> {
+  const python = process.env.BENCH_PYTHON;
+  if (!python) throw new Error("BENCH_PYTHON must name a python3 that has pandas");
+  const work = await mkdtemp(path.join(tmpdir(), "bench-tutorial-"));
+  try {
+    const started = performance.now();
+    const output = execFileSync(python, [TUTORIAL_BASELINE, backlogDir, work]).toString();
+    const wallMs = performance.now() - started;
+    const { files, peakRssBytes } = JSON.parse(output) as { files: number; peakRssBytes: number };
+    return {
+      wallMs,
+      snapshots: files,
+      peakRssBytes,
+      rssBeforeBytes: null,
+      outputs: (await readdir(work)).length,
+      limitedTo: { memory: false, cpu: false },
+      memoryAtEnd: null,
+      runtimeVersion: execFileSync(python, [
+        "-c",
+        "import sys, pandas; print(f'Python {sys.version.split()[0]}, pandas {pandas.__version__}')",
+      ])
+        .toString()
+        .trim(),
+    };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+ * A python3 with pandas for the tutorial stand-in: Debian's (`/usr/bin/python3`, where its
+ * python3-pandas package goes) or the one on PATH. As root with apt-get, installs
+ * python3-pandas once when neither has pandas. undefined when there is still none: the row is
+ * then left out, and the output says why.
+ */
+function pythonWithPandas(): string | undefined {
+  const candidates = ["/usr/bin/python3", "python3"];
+  const hasPandas = (python: string) => {
+    try {
+      execFileSync(python, ["-c", "import pandas"], { stdio: "ignore" });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const found = () => candidates.find(hasPandas);
+  if (found()) return found();
+  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return undefined;
+  console.error("bench: installing python3-pandas (Debian) for the tutorial stand-in");
+  try {
+    execFileSync("apt-get", ["install", "-y", "-q", "python3-pandas"], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+    });
+  } catch {
+    return undefined;
+  }
+  return found();
 }
 
 async function coldImportMs(node: string): Promise<number[]> {
@@ -507,10 +578,7 @@ async function parseYardstickMs(): Promise<number> {
  * a plain node process of its own. Wall time varies by a tenth from run to run on this
  * machine: a summary gives the median run, the range, and the highest peak RSS of all runs.
  */
-async function runPhases(
-  work: string,
-  names: string[],
-): Promise<Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>> {
+async function runPhases(work: string, names: string[]): Promise<Record<string, PhaseSummary>> {
   const backlogDirectories = {} as Record<BacklogName, string>;
   for (const name of Object.keys(BACKLOGS) as BacklogName[]) {
     backlogDirectories[name] = path.join(work, `backlog-${name}`);
@@ -552,10 +620,7 @@ async function runPhases(
       highestPeakRssBytes: Math.max(...sorted.map((run) => run.peakRssBytes)),
     };
   };
-  return Object.fromEntries(names.map((name) => [name, summarize(name)])) as Record<
-    keyof typeof HANDLER_PHASES | "files",
-    PhaseSummary
-  >;
+  return Object.fromEntries(names.map((name) => [name, summarize(name)]));
 }
 
 /** How a Lambda row's process was held to its function's size, for its label. */
@@ -576,6 +641,7 @@ async function main(): Promise<void> {
       ]),
     ),
     files: () => filesPhase(backlogDir!),
+    "tutorial-baseline": () => tutorialBaselinePhase(backlogDir!),
   };
   if (phaseArgument) {
     const name = phaseArgument.replace(/^--phase=/, "");
@@ -583,16 +649,22 @@ async function main(): Promise<void> {
       throw new Error(`unknown phase ${name}; phases: ${Object.keys(phases).join(", ")}`);
     return void console.log(JSON.stringify(await phases[name]()));
   }
-  const lambdaNode = lambdaNodeBinary(ROOT); // installs it now, not inside a timed phase
+  // Installed now, not inside a timed phase.
+  const lambdaNode = lambdaNodeBinary(ROOT);
+  const python = pythonWithPandas();
+  if (python) process.env.BENCH_PYTHON = python;
   const yardstickBefore = await parseYardstickMs();
   // Everything the phases read lives in one temporary folder, removed however they end.
   const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
-  let results: Record<keyof typeof HANDLER_PHASES | "files", PhaseSummary>;
+  let summaries: Record<string, PhaseSummary>;
   try {
-    results = await runPhases(work, Object.keys(phases));
+    const names = Object.keys(phases).filter((name) => python || name !== "tutorial-baseline");
+    summaries = await runPhases(work, names);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+  const { "tutorial-baseline": tutorial, ...rest } = summaries;
+  const results = rest as Record<Exclude<PhaseName, "tutorial-baseline">, PhaseSummary>;
   const imports = {
     lambda: await coldImportMs(lambdaNode),
     here: await coldImportMs(process.execPath),
@@ -612,7 +684,7 @@ async function main(): Promise<void> {
     const memoryMb = HANDLER_PHASES[phase].lambdaMemoryMb!;
     const summary = results[phase];
     return (
-      `as a ${memoryMb} MB Lambda function runs it (node ${summary.median.nodeVersion}, ` +
+      `as a ${memoryMb} MB Lambda function runs it (node ${summary.median.runtimeVersion}, ` +
       `${lambdaNodeFlags(memoryMb).join(" ")}, ${cgroupLabel(memoryMb, summary.median.limitedTo)})`
     );
   };
@@ -636,17 +708,18 @@ async function main(): Promise<void> {
 Transform benchmark, ${new Date().toISOString().slice(0, 10)}, node ${process.version}, ${(await import("node:os")).cpus().length} cores, ${REPEATS} runs of each${handlerOptionsNote}
 Machine yardstick (JSON.parse of the capture, compact, median of 201): ${yardstickBefore.toFixed(2)} ms before the phases, ${yardstickAfter.toFixed(2)} ms after
 
-| run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
+| run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | files written |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", results.handler)}
 ${row("the same, the handler in a plain node process of its own, V8 sized by Node for this machine", results["handler-own-process"])}
 ${row(`the same, ${asLambda("handler-as-lambda")}`, results["handler-as-lambda"])}
 ${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, results["handler-as-lambda-s3-latency"])}
 ${row("transform-files CLI, local disk", results.files)}
+${tutorial ? row(`Python stand-in for the tutorials' transform (${tutorial.median.runtimeVersion}, CSV, local disk; not a tutorial's own code)`, tutorial) : "| Python stand-in for the tutorials' transform: not run, no python3 with pandas (Debian: apt-get install python3-pandas) | | | | | | |"}
 
 Large playlists: ${BACKLOGS["large-playlists"].days} snapshots of a ${BACKLOGS["large-playlists"].entries.toLocaleString("en")}-entry playlist in one batch
 
-| run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | Parquet files |
+| run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | files written |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row(asLambda("large-playlists-as-lambda"), results["large-playlists-as-lambda"])}
 
