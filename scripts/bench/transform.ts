@@ -2,7 +2,9 @@
  * `make bench` (transform part): a year's backlog, 365 raw snapshots of the real Top 50
  * capture (compact JSON, one per day), through the built `dist/transform.zip` handler in
  * batches of 10 read from SQS, against the in-process S3/SQS emulator; and one batch of ten
- * snapshots of a 10,000-entry playlist, as Lambda runs the handler. Each phase runs in a
+ * snapshots of a 10,000-entry playlist, as Lambda runs the handler; and, for a comparison on the
+ * same machine, the transform-files CLI and a Python stand-in for the tutorials' transform
+ * (scripts/bench/transform-tutorial-baseline.py). Each phase runs in a
  * plain `node` process of its own (this script bundled, no TypeScript loader), so its peak RSS is
  * its own. Prints a Markdown table for docs/BENCHMARKS.md.
  *
@@ -521,19 +523,25 @@ function pythonWithPandas(): string | undefined {
       return false;
     }
   };
-  const found = () => candidates.find(hasPandas);
-  if (found()) return found();
-  if (process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return undefined;
+  const present = candidates.find(hasPandas);
+  if (present || process.getuid?.() !== 0 || !existsSync("/usr/bin/apt-get")) return present;
   console.error("bench: installing python3-pandas (Debian) for the tutorial stand-in");
-  try {
-    execFileSync("apt-get", ["install", "-y", "-q", "python3-pandas"], {
+  const aptGet = (...args: string[]) =>
+    execFileSync("apt-get", ["-q", ...args], {
       stdio: ["ignore", "ignore", "inherit"],
       env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
     });
+  try {
+    aptGet("install", "-y", "python3-pandas");
   } catch {
-    return undefined;
+    try {
+      aptGet("update"); // a fresh machine may have no package lists yet
+      aptGet("install", "-y", "python3-pandas");
+    } catch {
+      return undefined;
+    }
   }
-  return found();
+  return candidates.find(hasPandas);
 }
 
 async function coldImportMs(node: string): Promise<number[]> {
