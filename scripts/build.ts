@@ -27,6 +27,7 @@ async function bundle(name: string): Promise<string> {
     target: "node22",
     format: "esm",
     minify: true,
+    mainFields: ["module", "main"], // the ES builds, which esbuild can tree-shake
     sourcemap: false,
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },

@@ -9,7 +9,6 @@ import {
   processPartialResponse,
 } from "@aws-lambda-powertools/batch";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { GlueClient } from "@aws-sdk/client-glue";
 import { S3Client } from "@aws-sdk/client-s3";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { getHeapStatistics } from "node:v8";
@@ -26,7 +25,6 @@ const { logger, metrics } = createObservability("spotify-etl-transform");
 // Builds each command's middleware stack once instead of on every send: about a tenth of the
 // time for a backlog (docs/BENCHMARKS.md). Safe because no command adds middleware of its own.
 const s3 = new S3Client({ cacheMiddleware: true });
-let glue: GlueClient | undefined;
 const processor = new BatchProcessor(EventType.SQS);
 // Sized from the heap Lambda's runtime gives V8 for the function's memory.
 const rawBytesBudget = rawBytesBudgetFor(getHeapStatistics().heap_size_limit);
@@ -110,24 +108,20 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
 
 /** Starts the Glue crawler after new data landed. A crawler problem never fails the records. */
 async function startCrawler(): Promise<void> {
-  const name = process.env.GLUE_CRAWLER_NAME;
-  if (!name) return;
-  let glueModule: typeof import("@aws-sdk/client-glue") | undefined;
+  const crawler = process.env.GLUE_CRAWLER_NAME;
+  if (!crawler) return;
   try {
-    // Loaded on first use: the Glue client is a quarter of the bundle, and evaluating it would
-    // otherwise add about 30 ms to every cold start, before the first record.
-    glueModule = await import("@aws-sdk/client-glue");
-    glue ??= new glueModule.GlueClient({});
-    await glue.send(new glueModule.StartCrawlerCommand({ Name: name }));
-    logger.info("Glue crawler started", { crawler: name });
-  } catch (error) {
-    if (glueModule && error instanceof glueModule.CrawlerRunningException) {
-      logger.info("Glue crawler already running; it will pick up the new data", { crawler: name });
+    // Loaded on first use, so cold starts before the first record do not evaluate the Glue client.
+    const { startGlueCrawler } = await import("./glue-crawler");
+    if ((await startGlueCrawler(crawler)) === "started") {
+      logger.info("Glue crawler started", { crawler });
     } else {
-      logger.warn("Could not start the Glue crawler; the scheduled crawl will catalog the data", {
-        crawler: name,
-        error: error as Error,
-      });
+      logger.info("Glue crawler already running; it will pick up the new data", { crawler });
     }
+  } catch (error) {
+    logger.warn("Could not start the Glue crawler; the scheduled crawl will catalog the data", {
+      crawler,
+      error: error as Error,
+    });
   }
 }
