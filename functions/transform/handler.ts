@@ -16,6 +16,7 @@ import { createObservability } from "../shared/powertools";
 import { parseS3NotificationMessage } from "../shared/s3-event";
 import { TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
+import { startGlueCrawler } from "./glue-crawler";
 import { rawBytesBudgetFor } from "./raw-bytes-budget";
 import { S3LakeStore } from "./s3-lake-store";
 import { transformRawObject, UnprocessableObjectError } from "./transform-raw-object";
@@ -111,8 +112,6 @@ async function startCrawler(): Promise<void> {
   const crawler = process.env.GLUE_CRAWLER_NAME;
   if (!crawler) return;
   try {
-    // Loaded on first use, so cold starts before the first record do not evaluate the Glue client.
-    const { startGlueCrawler } = await import("./glue-crawler");
     if ((await startGlueCrawler(crawler)) === "started") {
       logger.info("Glue crawler started", { crawler });
     } else {

@@ -83,13 +83,15 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
   });
 
   it.each([
-    ["starts", () => glue.on(StartCrawlerCommand).resolves({})],
+    ["starts", () => glue.on(StartCrawlerCommand).resolves({}), "info", "Glue crawler started"],
     [
       "tolerates a running",
       () =>
         glue
           .on(StartCrawlerCommand)
           .rejects(new CrawlerRunningException({ message: "running", $metadata: {} })),
+      "info",
+      "Glue crawler already running; it will pick up the new data",
     ],
     [
       "logs but does not fail on a missing",
@@ -97,24 +99,40 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
         glue
           .on(StartCrawlerCommand)
           .rejects(new EntityNotFoundException({ message: "no such crawler", $metadata: {} })),
+      "warn",
+      "Could not start the Glue crawler; the scheduled crawl will catalog the data",
     ],
-  ])("%s crawler after new data, and the record succeeds", async (_label, arrange) => {
-    // Prepare
-    arrange();
+  ] as const)(
+    "%s crawler after new data, and the record succeeds",
+    async (_label, arrange, level, message) => {
+      // Prepare
+      arrange();
+      const logged: { level: string; message: string; crawler?: string }[] = [];
+      const capture = (method: "info" | "warn") =>
+        jest.spyOn(console, method).mockImplementation((line: unknown) => {
+          logged.push(JSON.parse(String(line)) as (typeof logged)[number]);
+        });
+      const spies = [capture("info"), capture("warn")];
 
-    // Act
-    const response = await handler(
-      eventFor("raw_data/to_process/a.json"),
-      lambdaContext("transform"),
-    );
+      // Act
+      const response = await handler(
+        eventFor("raw_data/to_process/a.json"),
+        lambdaContext("transform"),
+      );
+      spies.forEach((spy) => spy.mockRestore());
 
-    // Assess
-    expect(response.batchItemFailures).toEqual([]);
-    expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(1);
-    expect(glue.commandCalls(StartCrawlerCommand)[0]!.args[0].input).toEqual({
-      Name: "lake-crawler",
-    });
-  });
+      // Assess
+      expect(response.batchItemFailures).toEqual([]);
+      expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(1);
+      expect(glue.commandCalls(StartCrawlerCommand)[0]!.args[0].input).toEqual({
+        Name: "lake-crawler",
+      });
+      const crawlerLines = logged.filter((line) => line.crawler === "lake-crawler");
+      expect(crawlerLines).toEqual([
+        expect.objectContaining({ level: level.toUpperCase(), message }),
+      ]);
+    },
+  );
 
   it("does not start the crawler when nothing new landed", async () => {
     // Prepare: the object was already processed (a redelivery)
