@@ -111,13 +111,17 @@ export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup
   if (noSwapLimit && swaps.trim().includes("\n")) {
     warn("this machine has swap and the cgroup could not keep the process out of it", noSwapLimit);
   }
-  const noCpuDir = cpuDir === memoryDir ? undefined : await failure(mkdir(cpuDir));
-  if (!noCpuDir && cpuDir !== memoryDir) made.push(cpuDir);
-  const noCpuLimit = noCpuDir ?? (await failure(write(cpuDir, layout.cpu)));
+  // cgroup v1 keeps the cpu controller in a hierarchy of its own.
+  if (cpuDir !== memoryDir) {
+    const cpuDirNotMade = await failure(mkdir(cpuDir));
+    if (!cpuDirNotMade) made.push(cpuDir);
+  }
+  const noCpuLimit = made.includes(cpuDir)
+    ? await failure(write(cpuDir, layout.cpu))
+    : new Error(`${cpuDir} could not be made`);
   if (noCpuLimit) warn(`could not hold ${cpuDir} to ${limits.vcpus.toFixed(2)} vCPU`, noCpuLimit);
-  const joined = noCpuLimit ? [memoryDir] : made;
   return {
-    procsFiles: joined.map((dir) => path.join(dir, "cgroup.procs")),
+    procsFiles: (noCpuLimit ? [memoryDir] : made).map((dir) => path.join(dir, "cgroup.procs")),
     cpuLimited: !noCpuLimit,
     remove,
   };

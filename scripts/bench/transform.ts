@@ -337,7 +337,9 @@ const HANDLER_PHASES = {
 } satisfies Record<string, HandlerSetup>;
 
 /** Every phase: the handler's, the CLI's (`files`) and the Python stand-in's. */
-type PhaseName = keyof typeof HANDLER_PHASES | "files" | "tutorial-baseline";
+/** The Python stand-in's phase: optional, run only where a python3 with pandas is. */
+const TUTORIAL_PHASE = "tutorial-baseline";
+type PhaseName = keyof typeof HANDLER_PHASES | "files" | typeof TUTORIAL_PHASE;
 
 async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<PhaseResult> {
   const cleanups: (() => Promise<unknown>)[] = [];
@@ -636,7 +638,7 @@ async function runPhases(work: string, names: string[]): Promise<Record<string, 
         return [[name, summarize(name)]];
       } catch (error) {
         // The stand-in is a comparison, not our code: its failure does not sink the bench.
-        if (name !== "tutorial-baseline") throw error;
+        if (name !== TUTORIAL_PHASE) throw error;
         console.error(`bench: the Python stand-in failed: ${(error as Error).message}`);
         return [];
       }
@@ -662,7 +664,7 @@ async function main(): Promise<void> {
       ]),
     ),
     files: () => filesPhase(backlogDir!),
-    "tutorial-baseline": () => tutorialBaselinePhase(backlogDir!),
+    [TUTORIAL_PHASE]: () => tutorialBaselinePhase(backlogDir!),
   };
   if (phaseArgument) {
     const name = phaseArgument.replace(/^--phase=/, "");
@@ -679,13 +681,13 @@ async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), "bench-transform-"));
   let summaries: Record<string, PhaseSummary>;
   try {
-    const names = Object.keys(phases).filter((name) => python || name !== "tutorial-baseline");
+    const names = Object.keys(phases).filter((name) => python || name !== TUTORIAL_PHASE);
     summaries = await runPhases(work, names);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-  const { "tutorial-baseline": tutorial, ...rest } = summaries;
-  const results = rest as Record<Exclude<PhaseName, "tutorial-baseline">, PhaseSummary>;
+  const { [TUTORIAL_PHASE]: tutorial, ...rest } = summaries;
+  const results = rest as Record<Exclude<PhaseName, typeof TUTORIAL_PHASE>, PhaseSummary>;
   const imports = {
     lambda: await coldImportMs(lambdaNode),
     here: await coldImportMs(process.execPath),
