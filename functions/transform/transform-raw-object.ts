@@ -62,7 +62,8 @@ export class UnprocessableObjectError extends Error {
   override name = "UnprocessableObjectError";
 }
 
-const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
+/** The Content-Type of every Parquet file the transform writes. */
+export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
 
 /**
  * Transforms one `raw_data/to_process/` object. Outputs are written before the raw object

@@ -37,6 +37,16 @@ interface CgroupLayout {
 /** CFS's accounting period: the cgroup's processes get `vcpus` times this much CPU time in each. */
 const CPU_PERIOD_US = 100_000;
 
+/** Where the machine keeps what limitedCgroup reads and writes (tests point these elsewhere). */
+export interface CgroupSystem {
+  /** The cgroup filesystem: cgroup v2's one hierarchy, or v1's folder of hierarchies. */
+  hierarchyRoot: string;
+  /** The kernel's list of swap areas. */
+  swapsFile: string;
+}
+
+const LINUX: CgroupSystem = { hierarchyRoot: "/sys/fs/cgroup", swapsFile: "/proc/swaps" };
+
 /**
  * A Linux cgroup limited to `limits` (cgroup v2, else v1), made at the top of the hierarchy, or
  * undefined when this machine does not let us make one with a memory limit (not Linux, not
@@ -45,27 +55,30 @@ const CPU_PERIOD_US = 100_000;
  * the reason. (Without V8 flags, Node would also size its heap from the memory limit; the
  * Lambda flags the bench passes replace that sizing, as they do on Lambda.)
  */
-export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup | undefined> {
+export async function limitedCgroup(
+  limits: CgroupLimits,
+  { hierarchyRoot: root, swapsFile }: CgroupSystem = LINUX,
+): Promise<LimitedCgroup | undefined> {
   const name = `spotify-etl-bench-${process.pid}`;
   const bytes = limits.memoryMb * 1024 * 1024;
   const quotaUs = Math.round(limits.vcpus * CPU_PERIOD_US);
-  const v2 = await readFile("/sys/fs/cgroup/cgroup.controllers", "utf8").catch(() => "");
-  const v1 = await stat("/sys/fs/cgroup/memory/memory.limit_in_bytes").catch(() => undefined);
+  const v2 = await readFile(path.join(root, "cgroup.controllers"), "utf8").catch(() => "");
+  const v1 = await stat(path.join(root, "memory/memory.limit_in_bytes")).catch(() => undefined);
   // Memory first, then swap: the swap limit keeps a process from going over into swap (Lambda
   // has none). It exists only where the kernel accounts swap, so it may fail to be set.
   const unified = v2.split(/\s+/).includes("memory");
   const layout: CgroupLayout | undefined = unified
     ? {
-        memoryDir: path.join("/sys/fs/cgroup", name),
-        cpuDir: path.join("/sys/fs/cgroup", name), // one hierarchy for every controller
+        memoryDir: path.join(root, name),
+        cpuDir: path.join(root, name), // one hierarchy for every controller
         memory: { "memory.max": bytes },
         swap: { "memory.swap.max": 0 },
         cpu: { "cpu.max": `${quotaUs} ${CPU_PERIOD_US}` },
       }
     : v1
       ? {
-          memoryDir: path.join("/sys/fs/cgroup/memory", name),
-          cpuDir: path.join("/sys/fs/cgroup/cpu", name),
+          memoryDir: path.join(root, "memory", name),
+          cpuDir: path.join(root, "cpu", name),
           memory: { "memory.limit_in_bytes": bytes },
           swap: { "memory.memsw.limit_in_bytes": bytes }, // memory and swap together
           cpu: { "cpu.cfs_period_us": CPU_PERIOD_US, "cpu.cfs_quota_us": quotaUs },
@@ -87,7 +100,7 @@ export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup
     console.error(`bench: ${what} (${error.message}); the Lambda rows' labels say what was held`);
 
   // cgroup v2 hands a controller to child cgroups only once the parent enables it.
-  if (unified) await failure(writeFile("/sys/fs/cgroup/cgroup.subtree_control", "+memory +cpu"));
+  if (unified) await failure(writeFile(path.join(root, "cgroup.subtree_control"), "+memory +cpu"));
   const notMade = await failure(mkdir(memoryDir));
   if (notMade) {
     warn(`could not make the cgroup ${memoryDir}`, notMade);
@@ -107,7 +120,7 @@ export async function limitedCgroup(limits: CgroupLimits): Promise<LimitedCgroup
     return undefined;
   }
   const noSwapLimit = await failure(write(memoryDir, layout.swap));
-  const swaps = await readFile("/proc/swaps", "utf8").catch(() => "");
+  const swaps = await readFile(swapsFile, "utf8").catch(() => "");
   if (noSwapLimit && swaps.trim().includes("\n")) {
     warn("this machine has swap and the cgroup could not keep the process out of it", noSwapLimit);
   }

@@ -3,7 +3,8 @@
  * capture (compact JSON, one per day), through the built `dist/transform.zip` handler in
  * batches of 10 read from SQS, against the in-process S3/SQS emulator; and one batch of ten
  * snapshots of a 10,000-entry playlist, as Lambda runs the handler; and, for a comparison on the
- * same machine, the transform-files CLI and a Python stand-in for the tutorials' transform
+ * same machine, the same S3 requests with no transform (the emulator traffic's floor), the
+ * transform-files CLI and a Python stand-in for the tutorials' transform
  * (scripts/bench/transform-tutorial-baseline.py). Each phase runs in a
  * plain `node` process of its own (this script bundled, no TypeScript loader), so its peak RSS is
  * its own. Prints a Markdown table for docs/BENCHMARKS.md.
@@ -11,13 +12,13 @@
  * `--phase=NAME BACKLOG_DIR` runs one phase; BENCH_CPU_PROFILE_DIR writes a CPU profile of its
  * timed part and BENCH_HANDLER_NODE_OPTIONS passes V8 flags to the handler's own process.
  */
-import { ListObjectsV2Command } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import {
   DeleteMessageBatchCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { execFileSync, fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
@@ -25,9 +26,25 @@ import { once } from "node:events";
 import { Session } from "node:inspector";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { objectCreatedMessage } from "../../functions/shared/s3-event";
 import { s3SnapshotStore } from "../../functions/extract/s3-snapshot-store";
-import { RAW_TO_PROCESS_PREFIX, rawKeyFor, TABLE_NAMES } from "../../functions/shared/s3-layout";
+import { objectCreatedMessage, parseS3NotificationMessage } from "../../functions/shared/s3-event";
+import {
+  extractedAtFromRawName,
+  perTable,
+  processedKeyFor,
+  RAW_TO_PROCESS_PREFIX,
+  rawKeyFor,
+  TABLE_NAMES,
+  transformedKeyFor,
+} from "../../functions/shared/s3-layout";
+import {
+  cutMarketLists,
+  normalizeSnapshot,
+  parseSnapshotText,
+} from "../../functions/transform/normalize-snapshot";
+import { encodeTable } from "../../functions/transform/parquet";
+import { S3LakeStore } from "../../functions/transform/s3-lake-store";
+import { PARQUET_CONTENT_TYPE } from "../../functions/transform/transform-raw-object";
 import { bundleScript } from "../lib/bundle-script";
 import { expandInputs, transformFiles } from "../lib/transform-files";
 import { readZipEntries } from "../lib/zip";
@@ -303,11 +320,23 @@ interface HandlerSetup {
   /** Milliseconds every S3 request waits (0: the emulator's own speed). */
   s3LatencyMs: number;
   backlog: BacklogName;
+  /**
+   * Instead of the handler, only the S3 requests it makes (see s3TrafficOnly): what the
+   * emulator's traffic alone costs on this machine, the floor under the handler's run.
+   */
+  s3TrafficOnly?: true;
 }
 
 /** The handler phases, by phase name. */
 const HANDLER_PHASES = {
   handler: { ownProcess: false, lambdaMemoryMb: null, s3LatencyMs: 0, backlog: "year" },
+  "s3-traffic-only": {
+    ownProcess: false,
+    lambdaMemoryMb: null,
+    s3LatencyMs: 0,
+    backlog: "year",
+    s3TrafficOnly: true,
+  },
   "handler-own-process": {
     ownProcess: true,
     lambdaMemoryMb: null,
@@ -400,6 +429,8 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
       });
       cleanups.push(child.kill);
       ({ invoke, finish } = child);
+    } else if (setup.s3TrafficOnly) {
+      invoke = await s3TrafficOnly(path.join(backlogDir, names[0]!));
     } else {
       const { handler } = (await import(bundle)) as {
         handler: (
@@ -454,6 +485,41 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
   } finally {
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
   }
+}
+
+/**
+ * Stands in for the handler with the S3 requests it makes for each record and nothing else:
+ * the records of a batch side by side, each read through the handler's store, its four tables
+ * written (Parquet files encoded once, beforehand, from the first snapshot) and the raw object
+ * moved. The transform's own work is all that is left out.
+ */
+async function s3TrafficOnly(firstSnapshot: string): Promise<Invoke> {
+  const key = RAW_TO_PROCESS_PREFIX + path.basename(firstSnapshot);
+  const text = await readFile(firstSnapshot, "utf8");
+  const { tables } = normalizeSnapshot(parseSnapshotText(cutMarketLists(text), key), {
+    key,
+    lastModified: new Date(FIRST_DAY),
+  });
+  const files = perTable((table) => encodeTable(table, tables[table]));
+  const store = new S3LakeStore(new S3Client({ cacheMiddleware: true }), "bench-lake"); // as the handler's
+  const moveOne = async (record: SQSRecord) => {
+    const message = parseS3NotificationMessage(record.body);
+    if (message.kind !== "objects") throw new Error(`unexpected message ${record.body}`);
+    for (const { key } of message.objects) {
+      if (!(await store.read(key))) throw new Error(`${key} is missing`);
+      const date = extractedAtFromRawName(key)!.toISOString().slice(0, 10);
+      await Promise.all(
+        TABLE_NAMES.map((table) =>
+          store.write(transformedKeyFor(table, date, key), files[table], PARQUET_CONTENT_TYPE),
+        ),
+      );
+      await store.move(key, processedKeyFor(key));
+    }
+  };
+  return async (event) => {
+    await Promise.all(event.Records.map(moveOne));
+    return { batchItemFailures: [] };
+  };
 }
 
 async function filesPhase(backlogDir: string): Promise<PhaseResult> {
@@ -734,6 +800,7 @@ Machine yardstick (JSON.parse of the capture, compact, median of 201): ${yardsti
 | run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | files written |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", results.handler)}
+${row("no transform, only the S3 requests the handler makes, the same batches from SQS: the floor under the row above", results["s3-traffic-only"])}
 ${row("the same, the handler in a plain node process of its own, V8 sized by Node for this machine", results["handler-own-process"])}
 ${row(`the same, ${asLambda("handler-as-lambda")}`, results["handler-as-lambda"])}
 ${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, results["handler-as-lambda-s3-latency"])}
