@@ -18,14 +18,12 @@ import { TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
 import { startGlueCrawler } from "./glue-crawler";
 import { rawBytesBudgetFor } from "./raw-bytes-budget";
-import { S3LakeStore } from "./s3-lake-store";
+import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "./s3-lake-store";
 import { transformRawObject, UnprocessableObjectError } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
 
 const { logger, metrics } = createObservability("spotify-etl-transform");
-// Builds each command's middleware stack once instead of on every send: about a tenth of the
-// time for a backlog (docs/BENCHMARKS.md). Safe because no command adds middleware of its own.
-const s3 = new S3Client({ cacheMiddleware: true });
+const s3 = new S3Client(LAKE_S3_CLIENT_CONFIG);
 const processor = new BatchProcessor(EventType.SQS);
 // Sized from the heap Lambda's runtime gives V8 for the function's memory.
 const rawBytesBudget = rawBytesBudgetFor(getHeapStatistics().heap_size_limit);

@@ -43,7 +43,7 @@ import {
   parseSnapshotText,
 } from "../../functions/transform/normalize-snapshot";
 import { encodeTable } from "../../functions/transform/parquet";
-import { S3LakeStore } from "../../functions/transform/s3-lake-store";
+import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "../../functions/transform/s3-lake-store";
 import { PARQUET_CONTENT_TYPE } from "../../functions/transform/transform-raw-object";
 import { bundleScript } from "../lib/bundle-script";
 import { expandInputs, transformFiles } from "../lib/transform-files";
@@ -501,8 +501,8 @@ async function s3TrafficOnly(firstSnapshot: string): Promise<Invoke> {
     lastModified: new Date(FIRST_DAY),
   });
   const files = perTable((table) => encodeTable(table, tables[table]));
-  const store = new S3LakeStore(new S3Client({ cacheMiddleware: true }), "bench-lake"); // as the handler's
-  const moveOne = async (record: SQSRecord) => {
+  const store = new S3LakeStore(new S3Client(LAKE_S3_CLIENT_CONFIG), "bench-lake");
+  const requestsFor = async (record: SQSRecord) => {
     const message = parseS3NotificationMessage(record.body);
     if (message.kind !== "objects") throw new Error(`unexpected message ${record.body}`);
     for (const { key } of message.objects) {
@@ -517,7 +517,7 @@ async function s3TrafficOnly(firstSnapshot: string): Promise<Invoke> {
     }
   };
   return async (event) => {
-    await Promise.all(event.Records.map(moveOne));
+    await Promise.all(event.Records.map(requestsFor));
     return { batchItemFailures: [] };
   };
 }
@@ -800,10 +800,10 @@ Machine yardstick (JSON.parse of the capture, compact, median of 201): ${yardsti
 | run | snapshots | wall time, median (range) | snapshots/s | highest peak RSS of the process running the handler | RSS when the run started | files written |
 | --- | ---: | ---: | ---: | ---: | ---: | ---: |
 ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process", results.handler)}
-${row("no transform, only the S3 requests the handler makes, the same batches from SQS: the floor under the row above", results["s3-traffic-only"])}
 ${row("the same, the handler in a plain node process of its own, V8 sized by Node for this machine", results["handler-own-process"])}
 ${row(`the same, ${asLambda("handler-as-lambda")}`, results["handler-as-lambda"])}
 ${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, results["handler-as-lambda-s3-latency"])}
+${row("no transform, only the S3 requests the handler makes, the same batches from SQS, in one process: the floor under the first row", results["s3-traffic-only"])}
 ${row("transform-files CLI, local disk", results.files)}
 ${tutorial ? row(`Python stand-in for the tutorials' transform (${tutorial.median.runtimeVersion}, CSV, local disk; not a tutorial's own code)`, tutorial) : `| Python stand-in for the tutorials' transform: ${python ? "failed, see the error above" : "not run, no python3 with pandas (Debian: apt-get install python3-pandas)"} | | | | | | |`}
 
