@@ -8,7 +8,7 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import yazl from "yazl";
-import { REQUIRE_BANNER } from "./lib/bundle-script";
+import { PREFER_ES_BUILDS, REQUIRE_BANNER } from "./lib/bundle-script";
 
 /** The Lambda functions; each has `functions/<name>/handler.ts` exporting `handler`. */
 export const FUNCTION_NAMES = ["extract", "transform"] as const;
@@ -27,7 +27,7 @@ async function bundle(name: string): Promise<string> {
     target: "node22",
     format: "esm",
     minify: true,
-    mainFields: ["module", "main"], // the ES builds, which esbuild can tree-shake
+    mainFields: PREFER_ES_BUILDS,
     sourcemap: false,
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },

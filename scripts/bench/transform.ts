@@ -67,6 +67,8 @@ const ZIP = path.join(ROOT, "dist/transform.zip");
 const TUTORIAL_BASELINE = path.join(ROOT, "scripts/bench/transform-tutorial-baseline.py");
 const CAPTURE = path.join(ROOT, "test/fixtures/top50-global-2024-04-22.playlist.json");
 const BATCH_SIZE = 10;
+/** The emulator's bucket the phases use as the data lake. */
+const BUCKET = "bench-lake";
 /** The backlogs the phases read: a year of the daily chart, and a batch of large playlists. */
 const BACKLOGS = {
   year: { days: 365, entries: 50 },
@@ -321,35 +323,44 @@ interface HandlerSetup {
   s3LatencyMs: number;
   backlog: BacklogName;
   /**
-   * Instead of the handler, only the S3 requests it makes (see s3TrafficOnly): what the
-   * emulator's traffic alone costs on this machine, the floor under the handler's run.
+   * What answers each batch: the handler, or only the S3 requests it makes, in this process
+   * (see s3TrafficOnly): what the emulator's traffic alone costs, the floor under the handler.
    */
-  s3TrafficOnly?: true;
+  runs: "handler" | "s3-traffic-only";
 }
 
 /** The handler phases, by phase name. */
 const HANDLER_PHASES = {
-  handler: { ownProcess: false, lambdaMemoryMb: null, s3LatencyMs: 0, backlog: "year" },
-  "s3-traffic-only": {
+  handler: {
+    runs: "handler",
     ownProcess: false,
     lambdaMemoryMb: null,
     s3LatencyMs: 0,
     backlog: "year",
-    s3TrafficOnly: true,
+  },
+  "s3-traffic-only": {
+    runs: "s3-traffic-only",
+    ownProcess: false,
+    lambdaMemoryMb: null,
+    s3LatencyMs: 0,
+    backlog: "year",
   },
   "handler-own-process": {
+    runs: "handler",
     ownProcess: true,
     lambdaMemoryMb: null,
     s3LatencyMs: 0,
     backlog: "year",
   },
   "handler-as-lambda": {
+    runs: "handler",
     ownProcess: true,
     lambdaMemoryMb: LAMBDA_MEMORY_MB,
     s3LatencyMs: 0,
     backlog: "year",
   },
   "handler-as-lambda-s3-latency": {
+    runs: "handler",
     ownProcess: true,
     lambdaMemoryMb: LAMBDA_MEMORY_MB,
     s3LatencyMs: S3_LATENCY_MS,
@@ -358,6 +369,7 @@ const HANDLER_PHASES = {
   // At 512 MB ten of them completed at 490 MB peaks in trial runs: too close to rely on, so
   // the docs advise 1024 MB for playlists this large, and the bench measures that.
   "large-playlists-as-lambda": {
+    runs: "handler",
     ownProcess: true,
     lambdaMemoryMb: LARGE_PLAYLISTS_MEMORY_MB,
     s3LatencyMs: 0,
@@ -365,7 +377,6 @@ const HANDLER_PHASES = {
   },
 } satisfies Record<string, HandlerSetup>;
 
-/** Every phase: the handler's, the CLI's (`files`) and the Python stand-in's. */
 /** The Python stand-in's phase: optional, run only where a python3 with pandas is. */
 const TUTORIAL_PHASE = "tutorial-baseline";
 type PhaseName = keyof typeof HANDLER_PHASES | "files" | typeof TUTORIAL_PHASE;
@@ -375,14 +386,14 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
   try {
     const { server, s3, sqs, stop, endpoint } = await startEmulator();
     cleanups.push(stop);
-    process.env.DATA_BUCKET = "bench-lake";
+    process.env.DATA_BUCKET = BUCKET;
     process.env.POWERTOOLS_LOG_LEVEL = "WARN";
-    server.createBucket("bench-lake");
+    server.createBucket(BUCKET);
     const queue = server.createQueue("bench-ingest", { attributes: { VisibilityTimeout: "360" } });
 
     // Setup (not timed): the backlog is already in the bucket and its notifications on the queue.
     const names = (await readdir(backlogDir)).sort();
-    const rawStore = s3SnapshotStore(s3, "bench-lake"); // multipart for large snapshots
+    const rawStore = s3SnapshotStore(s3, BUCKET); // multipart for large snapshots
     for (let i = 0; i < names.length; i += BATCH_SIZE) {
       const entries = [];
       for (const [j, name] of names.slice(i, i + BATCH_SIZE).entries()) {
@@ -392,7 +403,7 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
         entries.push({
           Id: String(j),
           MessageBody: objectCreatedMessage({
-            bucket: "bench-lake",
+            bucket: BUCKET,
             key,
             size: Buffer.byteLength(body),
           }),
@@ -413,7 +424,9 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
       ? await limitedCgroup({ memoryMb: lambdaMemoryMb, vcpus: lambdaVcpus(lambdaMemoryMb) })
       : undefined;
     if (cgroup) cleanups.push(cgroup.remove);
-    if (setup.ownProcess) {
+    if (setup.runs === "s3-traffic-only") {
+      invoke = await s3TrafficOnly(path.join(backlogDir, names[0]!));
+    } else if (setup.ownProcess) {
       const latency = setup.s3LatencyMs
         ? await startLatencyProxy(endpoint, setup.s3LatencyMs)
         : undefined;
@@ -429,8 +442,6 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
       });
       cleanups.push(child.kill);
       ({ invoke, finish } = child);
-    } else if (setup.s3TrafficOnly) {
-      invoke = await s3TrafficOnly(path.join(backlogDir, names[0]!));
     } else {
       const { handler } = (await import(bundle)) as {
         handler: (
@@ -469,7 +480,7 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
     do {
       const page = await s3.send(
         new ListObjectsV2Command({
-          Bucket: "bench-lake",
+          Bucket: BUCKET,
           Prefix: "transformed_data/",
           ContinuationToken: token,
         }),
@@ -494,14 +505,14 @@ async function handlerPhase(backlogDir: string, setup: HandlerSetup): Promise<Ph
  * moved. The transform's own work is all that is left out.
  */
 async function s3TrafficOnly(firstSnapshot: string): Promise<Invoke> {
-  const key = RAW_TO_PROCESS_PREFIX + path.basename(firstSnapshot);
+  const firstKey = RAW_TO_PROCESS_PREFIX + path.basename(firstSnapshot);
   const text = await readFile(firstSnapshot, "utf8");
-  const { tables } = normalizeSnapshot(parseSnapshotText(cutMarketLists(text), key), {
-    key,
+  const { tables } = normalizeSnapshot(parseSnapshotText(cutMarketLists(text), firstKey), {
+    key: firstKey,
     lastModified: new Date(FIRST_DAY),
   });
   const files = perTable((table) => encodeTable(table, tables[table]));
-  const store = new S3LakeStore(new S3Client(LAKE_S3_CLIENT_CONFIG), "bench-lake");
+  const store = new S3LakeStore(new S3Client(LAKE_S3_CLIENT_CONFIG), BUCKET);
   const requestsFor = async (record: SQSRecord) => {
     const message = parseS3NotificationMessage(record.body);
     if (message.kind !== "objects") throw new Error(`unexpected message ${record.body}`);
@@ -803,7 +814,7 @@ ${row("handler (dist/transform.zip), batches of 10 from SQS, fauxqs in process",
 ${row("the same, the handler in a plain node process of its own, V8 sized by Node for this machine", results["handler-own-process"])}
 ${row(`the same, ${asLambda("handler-as-lambda")}`, results["handler-as-lambda"])}
 ${row(`the same as a Lambda function, every S3 request ${S3_LATENCY_MS} ms late (S3's latency, not the emulator's)`, results["handler-as-lambda-s3-latency"])}
-${row("no transform, only the S3 requests the handler makes, the same batches from SQS, in one process: the floor under the first row", results["s3-traffic-only"])}
+${row("no transform, only the S3 requests the handler makes, the same batches from SQS, in one process: the floor under the one-process handler row", results["s3-traffic-only"])}
 ${row("transform-files CLI, local disk", results.files)}
 ${tutorial ? row(`Python stand-in for the tutorials' transform (${tutorial.median.runtimeVersion}, CSV, local disk; not a tutorial's own code)`, tutorial) : `| Python stand-in for the tutorials' transform: ${python ? "failed, see the error above" : "not run, no python3 with pandas (Debian: apt-get install python3-pandas)"} | | | | | | |`}
 

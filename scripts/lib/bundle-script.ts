@@ -11,6 +11,12 @@ import path from "node:path";
 export const REQUIRE_BANNER =
   "import{createRequire}from'module';const require=createRequire(import.meta.url);";
 
+/**
+ * Which builds of a package esbuild takes: the ES build where there is one, which it can
+ * tree-shake (the AWS SDK's among them), else the CommonJS one.
+ */
+export const PREFER_ES_BUILDS = ["module", "main"];
+
 /** A file of an installed package (node_modules/.cache and the like are not packages). */
 const INSIDE_A_PACKAGE = /[\\/]node_modules[\\/](?!\.)/;
 
@@ -44,6 +50,7 @@ export async function bundleScript(entry: string, outfile: string): Promise<void
     target: "node20",
     format: "esm",
     minify: false, // readable stack traces; size does not matter here
+    mainFields: PREFER_ES_BUILDS, // the same SDK code as the handlers' bundles
     banner: { js: REQUIRE_BANNER },
     plugins: [sourceLocationPlugin],
     logLevel: "warning",
