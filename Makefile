@@ -1,7 +1,7 @@
 # spotify-etl: every target installs what it needs (npm ci) when node_modules is missing or stale.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps build test typecheck lint fmt unit bench demo demo-failure query \
+.PHONY: help deps venv build test typecheck lint fmt unit bench demo demo-failure query \
         deploy plan destroy replay-dlq reprocess invoke-extract logs alarms spotify-login \
         transform-files clean
 
@@ -9,6 +9,14 @@ export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 DEPS := node_modules/.install-stamp
 TSX := node_modules/.bin/tsx
 TF_DIR := terraform
+# Python tools (checkov, moto, pyarrow, polars, fastparquet, pandas) live in an ignored venv.
+VENV := .venv
+VENV_STAMP := $(VENV)/.install-stamp
+PYTHON := $(VENV)/bin/python
+# Terraform installs providers from a local mirror when the machine has one (TF_PLUGIN_MIRROR,
+# or the usual places); otherwise from the registry, as on a user's machine.
+TF_CLI_CONFIG := .tfcli/terraformrc
+export TF_CLI_CONFIG_FILE := $(shell scripts/terraform/cli-config.sh $(TF_CLI_CONFIG) 2>/dev/null)
 # Reads one Terraform output of the deployed stack (ops targets); empty when there is none
 # (the scripts then say to run `make deploy` first). JSON, because -raw prints warnings to stdout.
 tf_output = $(shell terraform -chdir=$(TF_DIR) output -json 2>/dev/null | node -e \
@@ -22,6 +30,13 @@ $(DEPS): package.json package-lock.json
 	@touch $@
 
 deps: $(DEPS) ## Install dependencies (npm ci) if missing or stale
+
+$(VENV_STAMP): requirements-dev.txt
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet readers) in .venv/
 
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts

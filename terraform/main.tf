@@ -33,7 +33,7 @@ locals {
   raw_notification_id   = "raw-snapshot-created"
 
   account_id = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
+  region     = data.aws_region.current.id
   # At most 24 + 1 + 10 + 1 + 12 + 1 + 14 = 63 characters, S3's limit.
   data_bucket_name = coalesce(var.data_bucket_name, "${var.name_prefix}-${var.environment}-${local.account_id}-${local.region}")
 

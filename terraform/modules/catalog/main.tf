@@ -8,7 +8,7 @@ data "aws_region" "current" {}
 locals {
   arn_prefix = "arn:${data.aws_partition.current.partition}"
   account    = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
+  region     = data.aws_region.current.id
   glue_arn   = "${local.arn_prefix}:glue:${local.region}:${local.account}"
   # Tables sit one level below the prefix: transformed_data/<table>/ is level 2 when the
   # prefix is one folder deep (the bucket's top-level folder is level 1).

@@ -8,7 +8,7 @@ data "aws_region" "current" {}
 
 locals {
   account    = data.aws_caller_identity.current.account_id
-  region     = data.aws_region.current.region
+  region     = data.aws_region.current.id
   partition  = data.aws_partition.current.partition
   create_key = var.kms_key_arn == null
   topic_key  = local.create_key ? aws_kms_key.alarms[0].arn : var.kms_key_arn

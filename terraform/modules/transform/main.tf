@@ -8,7 +8,7 @@ data "aws_region" "current" {}
 
 locals {
   bucket_objects = "${var.data_bucket_arn}/"
-  crawler_arn    = "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.region}:${data.aws_caller_identity.current.account_id}:crawler/${var.glue_crawler_name}"
+  crawler_arn    = "arn:${data.aws_partition.current.partition}:glue:${data.aws_region.current.id}:${data.aws_caller_identity.current.account_id}:crawler/${var.glue_crawler_name}"
 }
 
 data "aws_iam_policy_document" "function" {
