@@ -139,14 +139,14 @@ describe("terraform/ files", () => {
     expect(formatFindings(findings)).toBe("");
   });
 
-  it("pins Terraform >= 1.9 and the AWS provider ~> 6.0 in every module", () => {
+  it("pins Terraform >= 1.9 and the AWS provider >= 5.100, < 7.0 in every module", () => {
     // Assess
     for (const dir of [".", ...MODULE_DIRS]) {
       const versions = module(dir).files.find((f) => f.name.endsWith("versions.tf"))!.json;
       const terraform = asBodies(versions.terraform)[0]!;
       expect(terraform.required_version).toBe(">= 1.9");
       const providers = asBodies(terraform.required_providers)[0]!;
-      expect(providers.aws).toEqual({ source: "hashicorp/aws", version: "~> 6.0" });
+      expect(providers.aws).toEqual({ source: "hashicorp/aws", version: ">= 5.100, < 7.0" });
     }
   });
 });
