@@ -1,7 +1,7 @@
 # spotify-etl: every target installs what it needs (npm ci) when node_modules is missing or stale.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps venv build test typecheck lint fmt unit bench demo demo-failure query \
+.PHONY: help deps venv build test terraform-test typecheck lint fmt unit bench demo demo-failure query \
         deploy plan destroy replay-dlq reprocess invoke-extract logs alarms spotify-login \
         transform-files clean
 
@@ -41,8 +41,11 @@ venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet reader
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: build typecheck lint ## Type check, lint, unit, integration and Terraform tests
+test: build venv typecheck lint terraform-test ## Type check, lint, Terraform checks, unit and integration tests
 	NODE_OPTIONS=--experimental-vm-modules npx jest
+
+terraform-test: build venv ## terraform fmt/validate/test of every module, and checkov
+	scripts/terraform/test.sh
 
 unit: $(DEPS) ## Run the Jest suites only (pass ARGS=... to filter)
 	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
@@ -54,10 +57,10 @@ lint: $(DEPS) ## ESLint and Prettier checks
 	npx eslint .
 	npx prettier --check .
 
-fmt: $(DEPS) ## Format TypeScript (Prettier, ESLint --fix) and Terraform (hcl-tools = terraform fmt)
+fmt: $(DEPS) ## Format TypeScript (Prettier, ESLint --fix) and Terraform (terraform fmt)
 	npx prettier --write .
 	npx eslint --fix .
-	$(TSX) scripts/terraform/format.ts --write
+	terraform fmt -recursive $(TF_DIR)
 
 bench: build ## Benchmarks (results go in docs/BENCHMARKS.md)
 	$(TSX) scripts/bench/transform.ts

@@ -11,7 +11,12 @@ export default {
     "^.+\\.ts$": [
       "@swc/jest",
       {
-        jsc: { parser: { syntax: "typescript" }, target: "es2023" },
+        jsc: {
+          parser: { syntax: "typescript" },
+          target: "es2023",
+          // config/*.json is imported with `with { type: "json" }`, which Node requires.
+          experimental: { keepImportAttributes: true },
+        },
         module: { type: "es6" },
       },
     ],

@@ -23,14 +23,15 @@ locals {
   maximum_batching_window_seconds = coalesce(var.transform_batching_window_seconds, local.queue_settings.maximumBatchingWindowSeconds)
   maximum_concurrency             = coalesce(var.transform_maximum_concurrency, local.queue_settings.maximumConcurrency)
 
-  # The S3 layout (functions/shared/s3-layout.ts and s3-event.ts; test/terraform compares).
-  raw_prefix            = "raw_data/"
-  raw_to_process_prefix = "raw_data/to_process/"
-  raw_processed_prefix  = "raw_data/processed/"
-  raw_suffix            = ".json"
-  transformed_prefix    = "transformed_data/"
-  athena_results_prefix = "athena-results/"
-  raw_notification_id   = "raw-snapshot-created"
+  # The S3 layout, shared with functions/shared/s3-layout.ts (DESIGN.md, "S3 layout").
+  s3_layout             = jsondecode(file("${local.repository_root}/config/s3-layout.json"))
+  raw_prefix            = local.s3_layout.rawPrefix
+  raw_to_process_prefix = local.s3_layout.rawToProcessPrefix
+  raw_processed_prefix  = local.s3_layout.rawProcessedPrefix
+  transformed_prefix    = local.s3_layout.transformedPrefix
+  athena_results_prefix = local.s3_layout.athenaResultsPrefix
+  raw_notifications     = { for n in local.s3_layout.rawNotifications : n.id => n.suffix }
+  table_names           = local.s3_layout.tables
 
   account_id = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.id
@@ -99,9 +100,8 @@ module "ingest_queue" {
   name                          = "${var.name_prefix}-ingest"
   source_bucket_name            = module.data_lake.bucket_name
   source_bucket_arn             = module.data_lake.bucket_arn
-  notification_id               = local.raw_notification_id
   notification_prefix           = local.raw_to_process_prefix
-  notification_suffix           = local.raw_suffix
+  notification_suffixes         = local.raw_notifications
   consumer_timeout_seconds      = local.transform_timeout_seconds
   visibility_timeout_seconds    = local.visibility_timeout_seconds
   max_receive_count             = local.max_receive_count
@@ -119,6 +119,7 @@ module "catalog" {
   data_bucket_name    = module.data_lake.bucket_name
   data_bucket_arn     = module.data_lake.bucket_arn
   transformed_prefix  = local.transformed_prefix
+  table_names         = local.table_names
   schedule_expression = var.crawler_schedule_expression
   kms_key_arn         = var.kms_key_arn
 }

@@ -40,7 +40,7 @@ variable "tags" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer KMS key for the bucket, queues, secret and alarm topic; null uses AWS-managed encryption (SSE-S3, SSE-SQS, the Secrets Manager key) and a dedicated key for the alarm topic. The key's policy must let s3, cloudwatch and events use it."
+  description = "ARN of a customer KMS key for the bucket, queues, secret, log groups, crawler logs, Athena results and alarm topic; null uses AWS-managed encryption (SSE-S3, SSE-SQS, the Secrets Manager key, CloudWatch Logs' own) and a dedicated key for the alarm topic. The key's policy must let s3, sqs, logs.<region>.amazonaws.com, cloudwatch and events use it (docs/DEPLOY.md)."
   type        = string
   default     = null
 
@@ -91,12 +91,12 @@ variable "noncurrent_version_expiration_days" {
 # --- Functions ------------------------------------------------------------------------------
 
 variable "playlist_ids" {
-  description = "Spotify playlist ids the extract snapshots every run (PLAYLIST_IDS)."
+  description = "Spotify playlist ids the extract snapshots every run (PLAYLIST_IDS): playlists the signed-in Spotify user owns or collaborates on. Spotify's own editorial playlists (37i9dQZ...) answer 404 to apps created since November 2024: get daily charts from chart files instead (`make import-charts`)."
   type        = list(string)
 
   validation {
     condition     = length(var.playlist_ids) > 0 && alltrue([for id in var.playlist_ids : can(regex("^[A-Za-z0-9]{1,64}$", id))])
-    error_message = "playlist_ids must hold at least one Spotify playlist id (letters and digits only, e.g. 37i9dQZEVXbMDoHDwVN2tF)."
+    error_message = "playlist_ids must hold at least one Spotify playlist id (letters and digits, from the playlist's share link open.spotify.com/playlist/<id>) of a playlist the signed-in Spotify user owns or collaborates on: development-mode apps read no other playlists' items. For the daily Top 200 use chart files from charts.spotify.com instead (`make import-charts`, docs/SPOTIFY.md)."
   }
 }
 
@@ -198,9 +198,10 @@ variable "extract_extra_environment" {
   validation {
     condition = length(setintersection(keys(var.extract_extra_environment), [
       "DATA_BUCKET", "PLAYLIST_IDS", "SPOTIFY_SECRET_ARN", "SPOTIFY_MARKET",
+      "SPOTIFY_CLIENT_ID", "SPOTIFY_CLIENT_SECRET", "SPOTIFY_REFRESH_TOKEN",
       "POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE", "POWERTOOLS_LOG_LEVEL",
     ])) == 0
-    error_message = "extract_extra_environment must not set DATA_BUCKET, PLAYLIST_IDS, SPOTIFY_SECRET_ARN, SPOTIFY_MARKET or the POWERTOOLS_* variables: use the dedicated variables."
+    error_message = "extract_extra_environment must not set DATA_BUCKET, PLAYLIST_IDS, SPOTIFY_SECRET_ARN, SPOTIFY_MARKET or the POWERTOOLS_* variables (use the dedicated variables), nor SPOTIFY_CLIENT_ID, SPOTIFY_CLIENT_SECRET or SPOTIFY_REFRESH_TOKEN: Spotify credentials belong in the Secrets Manager secret (docs/DEPLOY.md), never in the environment or the Terraform state."
   }
 }
 

@@ -12,6 +12,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context } from "aws-lambda";
 import { createObservability } from "../shared/powertools";
 import { readExtractConfig, type ExtractConfig } from "./config";
+import { extractMetricNames } from "./metric-names";
 import {
   EnvironmentCredentialSource,
   SecretsManagerCredentialSource,
@@ -188,14 +189,15 @@ function deadlineBudget(context: LambdaContextLike | undefined, marginMs: number
 /** Every extract metric, zeros included (the "no tracks extracted" alarm needs a zero). */
 function publishMetrics(result: ExtractRunResult | undefined, stats: SpotifyRequestStats): void {
   const tracks = result?.written.reduce((sum, w) => sum + w.tracks, 0) ?? 0;
-  metrics.addMetric("PlaylistsExtracted", MetricUnit.Count, result?.written.length ?? 0);
-  metrics.addMetric("PlaylistsFailed", MetricUnit.Count, result?.failed.length ?? 0);
-  metrics.addMetric("TracksExtracted", MetricUnit.Count, tracks);
-  metrics.addMetric("SpotifyRequests", MetricUnit.Count, stats.requests);
-  metrics.addMetric("SpotifyRetries429", MetricUnit.Count, stats.retries429);
-  metrics.addMetric("SpotifyRetries5xx", MetricUnit.Count, stats.retries5xx);
-  metrics.addMetric("SpotifyRetriesNetwork", MetricUnit.Count, stats.retriesNetwork);
-  metrics.addMetric("SpotifyRetries401", MetricUnit.Count, stats.retries401);
-  metrics.addMetric("RetryAfterWaitMs", MetricUnit.Milliseconds, stats.retryAfterWaitMs);
+  const names = extractMetricNames;
+  metrics.addMetric(names.playlistsExtracted, MetricUnit.Count, result?.written.length ?? 0);
+  metrics.addMetric(names.playlistsFailed, MetricUnit.Count, result?.failed.length ?? 0);
+  metrics.addMetric(names.tracksExtracted, MetricUnit.Count, tracks);
+  metrics.addMetric(names.spotifyRequests, MetricUnit.Count, stats.requests);
+  metrics.addMetric(names.spotifyRetries429, MetricUnit.Count, stats.retries429);
+  metrics.addMetric(names.spotifyRetries5xx, MetricUnit.Count, stats.retries5xx);
+  metrics.addMetric(names.spotifyRetriesNetwork, MetricUnit.Count, stats.retriesNetwork);
+  metrics.addMetric(names.spotifyRetries401, MetricUnit.Count, stats.retries401);
+  metrics.addMetric(names.retryAfterWaitMs, MetricUnit.Milliseconds, stats.retryAfterWaitMs);
   metrics.publishStoredMetrics();
 }

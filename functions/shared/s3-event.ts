@@ -2,11 +2,12 @@
  * S3 event notification messages as S3 puts them on SQS (the transform's input). The transform
  * parses them; the local mode and tests build them, since the emulator sends no notifications.
  */
+import { RAW_NOTIFICATIONS, RAW_SUFFIX } from "./s3-layout";
 import * as z from "./zod";
 import { nonEmptyString, nonNegativeInt } from "./zod";
 
-/** The notification configuration id Terraform and the local mode give the raw-data notification. */
-export const RAW_NOTIFICATION_ID = "raw-snapshot-created";
+/** The notification configuration id of raw snapshots (`.json`), as Terraform configures it. */
+export const RAW_NOTIFICATION_ID = RAW_NOTIFICATIONS.find((n) => n.suffix === RAW_SUFFIX)!.id;
 
 /** Encodes an object key the way S3 notifications do: form encoding, spaces as `+`, `/` kept. */
 export function encodeS3EventKey(key: string): string {

@@ -1,18 +1,29 @@
 /**
- * The data lake's S3 key layout (DESIGN.md, "S3 layout"): the one place that knows it.
- * Terraform's notification filter, IAM prefixes and the local mode all follow these constants.
+ * The data lake's S3 key layout (DESIGN.md, "S3 layout"): the one place that knows it. The values
+ * live in config/s3-layout.json, which Terraform reads too (notification filters, IAM prefixes,
+ * crawler targets), so both sides cannot drift apart.
  */
+import layout from "../../config/s3-layout.json" with { type: "json" };
 
-/** Raw snapshots waiting for the transform. The S3 notification filters on this prefix. */
-export const RAW_TO_PROCESS_PREFIX = "raw_data/to_process/";
-/** Raw snapshots after a successful transform. */
-export const RAW_PROCESSED_PREFIX = "raw_data/processed/";
+/** Everything raw: `to_process/` and `processed/`. */
+export const RAW_PREFIX = layout.rawPrefix;
+/** Raw objects waiting for the transform. The S3 notification filters on this prefix. */
+export const RAW_TO_PROCESS_PREFIX = layout.rawToProcessPrefix;
+/** Raw objects after a successful transform. */
+export const RAW_PROCESSED_PREFIX = layout.rawProcessedPrefix;
 /** Parquet tables, one folder per table, Hive-partitioned by snapshot date. */
-export const TRANSFORMED_PREFIX = "transformed_data/";
+export const TRANSFORMED_PREFIX = layout.transformedPrefix;
 /** Athena query results. */
-export const ATHENA_RESULTS_PREFIX = "athena-results/";
-/** Suffix of raw snapshot objects (the S3 notification's suffix filter). */
+export const ATHENA_RESULTS_PREFIX = layout.athenaResultsPrefix;
+/**
+ * The S3 notifications on `raw_data/to_process/`, one per raw suffix: snapshots (`.json`) and
+ * Spotify Charts exports (`.csv`). The id is the notification's `configurationId`.
+ */
+export const RAW_NOTIFICATIONS: readonly { id: string; suffix: string }[] = layout.rawNotifications;
+/** Suffix of the raw snapshots extract writes. */
 export const RAW_SUFFIX = ".json";
+/** Every table folder under `transformed_data/` that the crawler catalogs. */
+export const CATALOG_TABLE_NAMES: readonly string[] = layout.tables;
 
 /**
  * User metadata (`x-amz-meta-snapshot-date`, `YYYY-MM-DD`) that pins the snapshot date of a raw

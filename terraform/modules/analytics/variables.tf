@@ -19,9 +19,8 @@ variable "results_bucket_name" {
 }
 
 variable "results_prefix" {
-  description = "Key prefix of query results (ATHENA_RESULTS_PREFIX in functions/shared/s3-layout.ts)."
+  description = "Key prefix of query results (athenaResultsPrefix of config/s3-layout.json)."
   type        = string
-  default     = "athena-results/"
 
   validation {
     condition     = endswith(var.results_prefix, "/") && !startswith(var.results_prefix, "/")

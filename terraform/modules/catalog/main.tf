@@ -1,5 +1,6 @@
-# The Glue Data Catalog side: a database and a crawler over transformed_data/ that makes one
-# table per folder (songs, albums, artists, playlists) partitioned by snapshot_date.
+# The Glue Data Catalog side: a database and a crawler with one S3 target per table folder
+# under transformed_data/ (songs, albums, artists, playlists, chart_positions), partitioned by
+# snapshot_date.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -13,13 +14,14 @@ locals {
   # Tables sit one level below the prefix: transformed_data/<table>/ is level 2 when the
   # prefix is one folder deep (the bucket's top-level folder is level 1).
   table_level = length(split("/", trimsuffix(var.transformed_prefix, "/"))) + 1
-  # Crawlers log to this shared group; it is created by Glue on first use.
-  crawler_log_group_arn = "${local.arn_prefix}:logs:${local.region}:${local.account}:log-group:/aws-glue/crawlers"
+  # Crawlers log to the shared group /aws-glue/crawlers, created by Glue on first use; with an
+  # encrypting security configuration, to a /aws-glue/crawlers-role/... group instead.
+  crawler_log_groups_arn = "${local.arn_prefix}:logs:${local.region}:${local.account}:log-group:/aws-glue/crawlers*"
 }
 
 resource "aws_glue_catalog_database" "this" {
   name        = var.database_name
-  description = "Spotify playlist snapshots (tables songs, albums, artists, playlists) of s3://${var.data_bucket_name}/${var.transformed_prefix}"
+  description = "Spotify playlist snapshots and charts (tables ${join(", ", var.table_names)}) of s3://${var.data_bucket_name}/${var.transformed_prefix}"
 
   tags = var.tags
 }
@@ -100,16 +102,27 @@ data "aws_iam_policy_document" "crawler" {
     sid       = "WriteCrawlerLogs"
     effect    = "Allow"
     actions   = ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]
-    resources = [local.crawler_log_group_arn, "${local.crawler_log_group_arn}:*"]
+    resources = [local.crawler_log_groups_arn]
   }
 
   dynamic "statement" {
     for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
     content {
-      sid       = "DecryptTables"
+      sid       = "UseCustomerKey"
       effect    = "Allow"
-      actions   = ["kms:Decrypt"]
+      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
       resources = [statement.value]
+    }
+  }
+
+  # The security configuration encrypts the crawler's log group with the customer key.
+  dynamic "statement" {
+    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
+    content {
+      sid       = "EncryptCrawlerLogs"
+      effect    = "Allow"
+      actions   = ["logs:AssociateKmsKey"]
+      resources = [local.crawler_log_groups_arn]
     }
   }
 }
@@ -120,6 +133,28 @@ resource "aws_iam_role_policy" "crawler" {
   policy = data.aws_iam_policy_document.crawler.json
 }
 
+# Encrypts what the crawler writes to CloudWatch Logs with the customer key when one is given.
+resource "aws_glue_security_configuration" "this" {
+  name = "${var.crawler_name}-crawler"
+
+  encryption_configuration {
+    cloudwatch_encryption {
+      cloudwatch_encryption_mode = var.kms_key_arn == null ? "DISABLED" : "SSE-KMS"
+      kms_key_arn                = var.kms_key_arn
+    }
+
+    job_bookmarks_encryption {
+      job_bookmarks_encryption_mode = var.kms_key_arn == null ? "DISABLED" : "CSE-KMS"
+      kms_key_arn                   = var.kms_key_arn
+    }
+
+    s3_encryption {
+      s3_encryption_mode = var.kms_key_arn == null ? "SSE-S3" : "SSE-KMS"
+      kms_key_arn        = var.kms_key_arn
+    }
+  }
+}
+
 resource "aws_glue_crawler" "this" {
   name          = var.crawler_name
   description   = "Catalogs s3://${var.data_bucket_name}/${var.transformed_prefix}<table>/ as tables of ${aws_glue_catalog_database.this.name}."
@@ -128,9 +163,15 @@ resource "aws_glue_crawler" "this" {
   # A safety net after the daily extract; the transform also starts the crawler.
   schedule = var.schedule_expression
 
-  s3_target {
-    path = "s3://${var.data_bucket_name}/${var.transformed_prefix}"
+  # One target per table: a new folder under transformed_data/ never becomes a table by accident.
+  dynamic "s3_target" {
+    for_each = toset(var.table_names)
+    content {
+      path = "s3://${var.data_bucket_name}/${var.transformed_prefix}${s3_target.value}/"
+    }
   }
+
+  security_configuration = aws_glue_security_configuration.this.name
 
   schema_change_policy {
     update_behavior = "UPDATE_IN_DATABASE"

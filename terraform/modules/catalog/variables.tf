@@ -24,13 +24,22 @@ variable "data_bucket_arn" {
 }
 
 variable "transformed_prefix" {
-  description = "Key prefix holding one folder per table (TRANSFORMED_PREFIX in functions/shared/s3-layout.ts)."
+  description = "Key prefix holding one folder per table (transformedPrefix of config/s3-layout.json)."
   type        = string
-  default     = "transformed_data/"
 
   validation {
     condition     = endswith(var.transformed_prefix, "/") && !startswith(var.transformed_prefix, "/")
     error_message = "transformed_prefix must end with / and must not start with /."
+  }
+}
+
+variable "table_names" {
+  description = "Table folders under transformed_prefix; the crawler gets one S3 target per table (tables of config/s3-layout.json)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.table_names) > 0 && alltrue([for table in var.table_names : can(regex("^[a-z][a-z0-9_]*$", table))])
+    error_message = "table_names must hold at least one table name of lowercase letters, digits and underscores, starting with a letter."
   }
 }
 

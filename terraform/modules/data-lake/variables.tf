@@ -28,7 +28,6 @@ variable "kms_key_arn" {
 variable "athena_results_prefix" {
   description = "Key prefix of Athena query results (expired by a lifecycle rule)."
   type        = string
-  default     = "athena-results/"
 
   validation {
     condition     = endswith(var.athena_results_prefix, "/") && !startswith(var.athena_results_prefix, "/")
@@ -50,7 +49,6 @@ variable "athena_results_expiration_days" {
 variable "raw_processed_prefix" {
   description = "Key prefix of raw snapshots that were transformed (aged by a lifecycle rule)."
   type        = string
-  default     = "raw_data/processed/"
 
   validation {
     condition     = endswith(var.raw_processed_prefix, "/") && !startswith(var.raw_processed_prefix, "/")

@@ -60,7 +60,6 @@ variable "data_bucket_arn" {
 variable "raw_to_process_prefix" {
   description = "Key prefix the function writes raw snapshots under (its only S3 permission)."
   type        = string
-  default     = "raw_data/to_process/"
 
   validation {
     condition     = endswith(var.raw_to_process_prefix, "/") && !startswith(var.raw_to_process_prefix, "/")
@@ -69,13 +68,7 @@ variable "raw_to_process_prefix" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the KMS key of the bucket, secret and queues; null when they use AWS-managed encryption."
-  type        = string
-  default     = null
-}
-
-variable "log_kms_key_arn" {
-  description = "ARN of a KMS key for the log group; null for CloudWatch Logs' own encryption."
+  description = "ARN of the KMS key of the bucket, secret, queues and log group; null when they use AWS-managed encryption."
   type        = string
   default     = null
 }

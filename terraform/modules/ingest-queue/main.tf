@@ -47,36 +47,22 @@ resource "aws_sqs_queue_redrive_allow_policy" "dead_letter" {
   })
 }
 
-data "aws_iam_policy_document" "queue" {
-  statement {
-    sid       = "AllowDataLakeNotifications"
-    effect    = "Allow"
-    actions   = ["sqs:SendMessage"]
-    resources = [aws_sqs_queue.this.arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnEquals"
-      variable = "aws:SourceArn"
-      values   = [var.source_bucket_arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [data.aws_caller_identity.current.account_id]
-    }
+locals {
+  queues = {
+    ingest      = aws_sqs_queue.this
+    dead_letter = aws_sqs_queue.dead_letter
   }
+}
+
+# Both queues refuse requests that do not use TLS.
+data "aws_iam_policy_document" "tls_only" {
+  for_each = local.queues
 
   statement {
     sid       = "DenyInsecureTransport"
     effect    = "Deny"
     actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.this.arn]
+    resources = [each.value.arn]
 
     principals {
       type        = "*"
@@ -91,9 +77,45 @@ data "aws_iam_policy_document" "queue" {
   }
 }
 
+data "aws_iam_policy_document" "queue" {
+  for_each = local.queues
+
+  source_policy_documents = [data.aws_iam_policy_document.tls_only[each.key].json]
+
+  # Only the data lake bucket of this account may send S3 notifications to the ingest queue.
+  dynamic "statement" {
+    for_each = each.key == "ingest" ? [each.value.arn] : []
+    content {
+      sid       = "AllowDataLakeNotifications"
+      effect    = "Allow"
+      actions   = ["sqs:SendMessage"]
+      resources = [statement.value]
+
+      principals {
+        type        = "Service"
+        identifiers = ["s3.amazonaws.com"]
+      }
+
+      condition {
+        test     = "ArnEquals"
+        variable = "aws:SourceArn"
+        values   = [var.source_bucket_arn]
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [data.aws_caller_identity.current.account_id]
+      }
+    }
+  }
+}
+
 resource "aws_sqs_queue_policy" "this" {
-  queue_url = aws_sqs_queue.this.id
-  policy    = data.aws_iam_policy_document.queue.json
+  for_each = local.queues
+
+  queue_url = each.value.id
+  policy    = data.aws_iam_policy_document.queue[each.key].json
 }
 
 # S3 checks that it may send to the queue when the notification is saved, so the queue
@@ -101,13 +123,23 @@ resource "aws_sqs_queue_policy" "this" {
 resource "aws_s3_bucket_notification" "this" {
   bucket = var.source_bucket_name
 
-  queue {
-    id            = var.notification_id
-    queue_arn     = aws_sqs_queue.this.arn
-    events        = ["s3:ObjectCreated:*"]
-    filter_prefix = var.notification_prefix
-    filter_suffix = var.notification_suffix
+  # One entry per suffix: S3 filters take one suffix each, and overlapping filters are refused.
+  dynamic "queue" {
+    for_each = var.notification_suffixes
+    content {
+      id            = queue.key
+      queue_arn     = aws_sqs_queue.this.arn
+      events        = ["s3:ObjectCreated:*"]
+      filter_prefix = var.notification_prefix
+      filter_suffix = queue.value
+    }
   }
 
   depends_on = [aws_sqs_queue_policy.this]
+}
+
+# The ingest queue's policy was a single resource before both queues got a TLS-only policy.
+moved {
+  from = aws_sqs_queue_policy.this
+  to   = aws_sqs_queue_policy.this["ingest"]
 }

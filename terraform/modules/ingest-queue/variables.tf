@@ -23,16 +23,9 @@ variable "source_bucket_arn" {
   }
 }
 
-variable "notification_id" {
-  description = "Id of the bucket notification configuration (RAW_NOTIFICATION_ID in functions/shared/s3-event.ts)."
-  type        = string
-  default     = "raw-snapshot-created"
-}
-
 variable "notification_prefix" {
-  description = "Key prefix the notification filters on (RAW_TO_PROCESS_PREFIX in functions/shared/s3-layout.ts)."
+  description = "Key prefix the notifications filter on (rawToProcessPrefix of config/s3-layout.json)."
   type        = string
-  default     = "raw_data/to_process/"
 
   validation {
     condition     = endswith(var.notification_prefix, "/") && !startswith(var.notification_prefix, "/")
@@ -40,10 +33,14 @@ variable "notification_prefix" {
   }
 }
 
-variable "notification_suffix" {
-  description = "Key suffix the notification filters on (RAW_SUFFIX in functions/shared/s3-layout.ts)."
-  type        = string
-  default     = ".json"
+variable "notification_suffixes" {
+  description = "One notification per key suffix: a map of notification id (the message's configurationId) to the suffix it filters on (rawNotifications of config/s3-layout.json)."
+  type        = map(string)
+
+  validation {
+    condition     = length(var.notification_suffixes) > 0 && alltrue([for suffix in values(var.notification_suffixes) : can(regex("^\\.[a-z0-9]+$", suffix))])
+    error_message = "notification_suffixes must map at least one notification id to a suffix such as .json (a dot, then lowercase letters or digits)."
+  }
 }
 
 variable "consumer_timeout_seconds" {
@@ -74,7 +71,6 @@ variable "visibility_timeout_seconds" {
 variable "max_receive_count" {
   description = "Receives after which a message moves to the dead-letter queue."
   type        = number
-  default     = 5
 
   validation {
     condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000 && floor(var.max_receive_count) == var.max_receive_count
@@ -85,7 +81,6 @@ variable "max_receive_count" {
 variable "message_retention_seconds" {
   description = "How long the ingest queue keeps a message."
   type        = number
-  default     = 345600
 
   validation {
     condition     = var.message_retention_seconds >= 60 && var.message_retention_seconds <= 1209600
@@ -96,7 +91,6 @@ variable "message_retention_seconds" {
 variable "dead_letter_retention_seconds" {
   description = "How long the dead-letter queue keeps a message; longer than the ingest queue's, since a message's age carries over when it is dead-lettered."
   type        = number
-  default     = 1209600
 
   validation {
     condition     = var.dead_letter_retention_seconds > var.message_retention_seconds && var.dead_letter_retention_seconds <= 1209600
@@ -107,7 +101,6 @@ variable "dead_letter_retention_seconds" {
 variable "receive_wait_time_seconds" {
   description = "Long-polling wait of receives on the ingest queue."
   type        = number
-  default     = 20
 
   validation {
     condition     = var.receive_wait_time_seconds >= 0 && var.receive_wait_time_seconds <= 20

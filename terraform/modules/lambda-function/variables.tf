@@ -118,10 +118,15 @@ variable "log_retention_days" {
   }
 }
 
-variable "log_kms_key_arn" {
-  description = "ARN of a KMS key for the log group; null uses CloudWatch Logs' own encryption. A customer key's policy must let the logs service use it."
+variable "kms_key_arn" {
+  description = "ARN of a KMS key for the log group and the environment; null uses AWS-managed encryption. A customer key's policy must let logs.<region>.amazonaws.com use it."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/", var.kms_key_arn))
+    error_message = "kms_key_arn must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>) or null."
+  }
 }
 
 variable "tags" {

@@ -22,6 +22,9 @@ locals {
 # EventBridge events (its key policy cannot be changed), so the topic gets a customer key
 # unless one is given.
 data "aws_iam_policy_document" "alarm_key" {
+  #checkov:skip=CKV_AWS_109:A key policy: "*" is this key only, and the account root must administer it (AWS's default key policy).
+  #checkov:skip=CKV_AWS_111:A key policy: "*" is this key only; writes are limited to the account and to CloudWatch/EventBridge of this account.
+  #checkov:skip=CKV_AWS_356:A key policy: "*" as resource means this key, never another.
   count = local.create_key ? 1 : 0
 
   statement {
@@ -176,169 +179,90 @@ resource "aws_sns_topic_subscription" "email" {
   endpoint  = var.alarm_email
 }
 
-# --- Lambda functions ---------------------------------------------------------------------
+# --- Alarms ---------------------------------------------------------------------------------
 
-resource "aws_cloudwatch_metric_alarm" "extract_errors" {
-  alarm_name          = "${var.name_prefix}-extract-errors"
-  alarm_description   = "The extract function failed: a playlist could not be snapshotted (see its log)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = var.extract_function_name }
-  statistic           = "Sum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
+locals {
+  lambda_alarm_defaults = { namespace = "AWS/Lambda", statistic = "Sum", period = local.period, comparison_operator = "GreaterThanThreshold", threshold = 0, treat_missing_data = "notBreaching" }
+  queue_alarm_defaults  = { namespace = "AWS/SQS", statistic = "Maximum", period = local.period, comparison_operator = "GreaterThanThreshold", threshold = 0, treat_missing_data = "notBreaching" }
 
-  tags = var.tags
+  # Alarm names are <name_prefix>-<key>; docs/RUNBOOK.md has one entry per key.
+  alarms = {
+    extract-errors = merge(local.lambda_alarm_defaults, {
+      description = "The extract function failed: a playlist could not be snapshotted (see its log; the failed event is in ${var.scheduler_dead_letter_queue_name})."
+      metric_name = "Errors"
+      dimensions  = { FunctionName = var.extract_function_name }
+    })
+    transform-errors = merge(local.lambda_alarm_defaults, {
+      description = "The transform function failed as a whole (records it reports as failed are retried and counted in RecordsFailed)."
+      metric_name = "Errors"
+      dimensions  = { FunctionName = var.transform_function_name }
+    })
+    extract-throttles = merge(local.lambda_alarm_defaults, {
+      description = "Lambda throttled the extract function (account concurrency exhausted)."
+      metric_name = "Throttles"
+      dimensions  = { FunctionName = var.extract_function_name }
+    })
+    transform-throttles = merge(local.lambda_alarm_defaults, {
+      description = "Lambda throttled the transform function; messages wait in the ingest queue."
+      metric_name = "Throttles"
+      dimensions  = { FunctionName = var.transform_function_name }
+    })
+    transform-duration-near-timeout = merge(local.lambda_alarm_defaults, {
+      description         = "A transform run took over ${floor(var.duration_alarm_ratio * 100)}% of its ${var.transform_timeout_seconds}s timeout: raise the timeout (and the visibility timeout with it) or the memory."
+      metric_name         = "Duration"
+      dimensions          = { FunctionName = var.transform_function_name }
+      statistic           = "Maximum"
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+      threshold           = local.transform_duration_threshold_ms
+    })
+    # Powertools Metrics emits with exactly one dimension, service (POWERTOOLS_SERVICE_NAME); an
+    # alarm must name the same dimension set to see the metric. Missing data breaches here: a
+    # day without any extract run is exactly what this alarm is for.
+    no-tracks-extracted = {
+      description         = "No TracksExtracted in the last 24 hours: the daily extract did not run or read nothing."
+      namespace           = var.metrics_namespace
+      metric_name         = "TracksExtracted"
+      dimensions          = { service = var.extract_service_name }
+      statistic           = "Sum"
+      period              = 86400
+      comparison_operator = "LessThanThreshold"
+      threshold           = 1
+      treat_missing_data  = "breaching"
+    }
+    dlq-not-empty = merge(local.queue_alarm_defaults, {
+      description = "Raw objects failed ${var.max_receive_count} times, or could never succeed, and wait in ${var.dead_letter_queue_name}: fix the cause, then `make replay-dlq`."
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = var.dead_letter_queue_name }
+    })
+    ingest-oldest-message-age = merge(local.queue_alarm_defaults, {
+      description         = "A raw object has waited over ${var.oldest_message_age_threshold_seconds}s in ${var.queue_name}: the transform is failing, throttled or disabled."
+      metric_name         = "ApproximateAgeOfOldestMessage"
+      dimensions          = { QueueName = var.queue_name }
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+      threshold           = var.oldest_message_age_threshold_seconds
+    })
+    scheduler-dlq-not-empty = merge(local.queue_alarm_defaults, {
+      description = "An extract run did not succeed: EventBridge Scheduler could not invoke the function, or the run failed (see the messages in ${var.scheduler_dead_letter_queue_name})."
+      metric_name = "ApproximateNumberOfMessagesVisible"
+      dimensions  = { QueueName = var.scheduler_dead_letter_queue_name }
+    })
+  }
 }
 
-resource "aws_cloudwatch_metric_alarm" "transform_errors" {
-  alarm_name          = "${var.name_prefix}-transform-errors"
-  alarm_description   = "The transform function failed as a whole (records it reports as failed are retried and counted in RecordsFailed)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = var.transform_function_name }
-  statistic           = "Sum"
-  period              = local.period
+resource "aws_cloudwatch_metric_alarm" "this" {
+  for_each = local.alarms
+
+  alarm_name          = "${var.name_prefix}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = each.value.namespace
+  metric_name         = each.value.metric_name
+  dimensions          = each.value.dimensions
+  statistic           = each.value.statistic
+  period              = each.value.period
   evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "extract_throttles" {
-  alarm_name          = "${var.name_prefix}-extract-throttles"
-  alarm_description   = "Lambda throttled the extract function (account concurrency exhausted)."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = var.extract_function_name }
-  statistic           = "Sum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "transform_throttles" {
-  alarm_name          = "${var.name_prefix}-transform-throttles"
-  alarm_description   = "Lambda throttled the transform function; messages wait in the ingest queue."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Throttles"
-  dimensions          = { FunctionName = var.transform_function_name }
-  statistic           = "Sum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "transform_duration_near_timeout" {
-  alarm_name          = "${var.name_prefix}-transform-duration-near-timeout"
-  alarm_description   = "A transform run took over ${floor(var.duration_alarm_ratio * 100)}% of its ${var.transform_timeout_seconds}s timeout: raise the timeout (and the visibility timeout with it) or the memory."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Duration"
-  dimensions          = { FunctionName = var.transform_function_name }
-  statistic           = "Maximum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = local.transform_duration_threshold_ms
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-# Powertools Metrics emits TracksExtracted with exactly one dimension, service, set from
-# POWERTOOLS_SERVICE_NAME; the alarm must name the same dimension set to see the metric.
-# Missing data breaches: a day without any extract run is exactly what this alarm is for.
-resource "aws_cloudwatch_metric_alarm" "no_tracks_extracted" {
-  alarm_name          = "${var.name_prefix}-no-tracks-extracted"
-  alarm_description   = "No TracksExtracted in the last 24 hours: the daily extract did not run or read nothing."
-  namespace           = var.metrics_namespace
-  metric_name         = "TracksExtracted"
-  dimensions          = { service = var.extract_service_name }
-  statistic           = "Sum"
-  period              = 86400
-  evaluation_periods  = 1
-  comparison_operator = "LessThanThreshold"
-  threshold           = 1
-  treat_missing_data  = "breaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-# --- Queues ---------------------------------------------------------------------------------
-
-resource "aws_cloudwatch_metric_alarm" "dlq_not_empty" {
-  alarm_name          = "${var.name_prefix}-dlq-not-empty"
-  alarm_description   = "Raw snapshots failed ${var.max_receive_count} times and wait in ${var.dead_letter_queue_name}: fix the cause, then `make replay-dlq`."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.dead_letter_queue_name }
-  statistic           = "Maximum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "ingest_oldest_message_age" {
-  alarm_name          = "${var.name_prefix}-ingest-oldest-message-age"
-  alarm_description   = "A raw snapshot has waited over ${var.oldest_message_age_threshold_seconds}s in ${var.queue_name}: the transform is failing, throttled or disabled."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateAgeOfOldestMessage"
-  dimensions          = { QueueName = var.queue_name }
-  statistic           = "Maximum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = var.oldest_message_age_threshold_seconds
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = local.alarm_actions
-  ok_actions          = local.alarm_actions
-
-  tags = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "scheduler_dlq_not_empty" {
-  alarm_name          = "${var.name_prefix}-scheduler-dlq-not-empty"
-  alarm_description   = "EventBridge Scheduler could not invoke the extract function (see the messages in ${var.scheduler_dead_letter_queue_name})."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = { QueueName = var.scheduler_dead_letter_queue_name }
-  statistic           = "Maximum"
-  period              = local.period
-  evaluation_periods  = 1
-  comparison_operator = "GreaterThanThreshold"
-  threshold           = 0
-  treat_missing_data  = "notBreaching"
+  comparison_operator = each.value.comparison_operator
+  threshold           = each.value.threshold
+  treat_missing_data  = each.value.treat_missing_data
   alarm_actions       = local.alarm_actions
   ok_actions          = local.alarm_actions
 
@@ -400,18 +324,8 @@ locals {
       width  = 24
       height = 3
       properties = {
-        title = "Alarms"
-        alarms = [
-          aws_cloudwatch_metric_alarm.extract_errors.arn,
-          aws_cloudwatch_metric_alarm.transform_errors.arn,
-          aws_cloudwatch_metric_alarm.extract_throttles.arn,
-          aws_cloudwatch_metric_alarm.transform_throttles.arn,
-          aws_cloudwatch_metric_alarm.transform_duration_near_timeout.arn,
-          aws_cloudwatch_metric_alarm.dlq_not_empty.arn,
-          aws_cloudwatch_metric_alarm.ingest_oldest_message_age.arn,
-          aws_cloudwatch_metric_alarm.no_tracks_extracted.arn,
-          aws_cloudwatch_metric_alarm.scheduler_dlq_not_empty.arn,
-        ]
+        title  = "Alarms"
+        alarms = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn]
       }
     },
     {

@@ -5,17 +5,7 @@ output "alarm_topic_arn" {
 
 output "alarm_names" {
   description = "Names of every CloudWatch alarm of the deployment."
-  value = [
-    aws_cloudwatch_metric_alarm.extract_errors.alarm_name,
-    aws_cloudwatch_metric_alarm.transform_errors.alarm_name,
-    aws_cloudwatch_metric_alarm.extract_throttles.alarm_name,
-    aws_cloudwatch_metric_alarm.transform_throttles.alarm_name,
-    aws_cloudwatch_metric_alarm.transform_duration_near_timeout.alarm_name,
-    aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name,
-    aws_cloudwatch_metric_alarm.ingest_oldest_message_age.alarm_name,
-    aws_cloudwatch_metric_alarm.no_tracks_extracted.alarm_name,
-    aws_cloudwatch_metric_alarm.scheduler_dlq_not_empty.alarm_name,
-  ]
+  value       = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.alarm_name]
 }
 
 output "crawler_failed_rule_name" {

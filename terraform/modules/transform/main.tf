@@ -95,7 +95,7 @@ module "function" {
   environment_variables = var.environment_variables
   policy_json           = data.aws_iam_policy_document.function.json
   log_retention_days    = var.log_retention_days
-  log_kms_key_arn       = var.log_kms_key_arn
+  kms_key_arn           = var.kms_key_arn
 
   tags = var.tags
 }

@@ -49,25 +49,21 @@ variable "data_bucket_arn" {
 variable "raw_prefix" {
   description = "Key prefix of every raw snapshot (read access)."
   type        = string
-  default     = "raw_data/"
 }
 
 variable "raw_to_process_prefix" {
   description = "Key prefix of raw snapshots waiting for the transform (delete access)."
   type        = string
-  default     = "raw_data/to_process/"
 }
 
 variable "raw_processed_prefix" {
   description = "Key prefix of transformed raw snapshots (write access)."
   type        = string
-  default     = "raw_data/processed/"
 }
 
 variable "transformed_prefix" {
   description = "Key prefix of the Parquet tables (write access)."
   type        = string
-  default     = "transformed_data/"
 }
 
 variable "queue_arn" {
@@ -89,7 +85,6 @@ variable "glue_crawler_name" {
 variable "batch_size" {
   description = "Messages per invocation."
   type        = number
-  default     = 10
 
   validation {
     condition     = var.batch_size >= 1 && var.batch_size <= 10000
@@ -100,7 +95,6 @@ variable "batch_size" {
 variable "maximum_batching_window_seconds" {
   description = "How long the event source mapping gathers messages before invoking."
   type        = number
-  default     = 5
 
   validation {
     condition     = var.maximum_batching_window_seconds >= 0 && var.maximum_batching_window_seconds <= 300
@@ -116,7 +110,6 @@ variable "maximum_batching_window_seconds" {
 variable "maximum_concurrency" {
   description = "Most concurrent invocations the event source mapping makes."
   type        = number
-  default     = 2
 
   validation {
     condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
@@ -125,13 +118,7 @@ variable "maximum_concurrency" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of the KMS key of the bucket and queue; null when they use AWS-managed encryption."
-  type        = string
-  default     = null
-}
-
-variable "log_kms_key_arn" {
-  description = "ARN of a KMS key for the log group; null for CloudWatch Logs' own encryption."
+  description = "ARN of the KMS key of the bucket, queue and log group; null when they use AWS-managed encryption."
   type        = string
   default     = null
 }

@@ -1,6 +1,5 @@
 /**
- * The deploy tooling around Terraform: scripts/terraform/preflight.sh (run by make deploy,
- * plan and destroy) and scripts/terraform/format.ts (make fmt).
+ * scripts/terraform/preflight.sh, run by make deploy, plan and destroy before terraform.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
@@ -162,23 +161,5 @@ describe("preflight.sh", () => {
     expect(fromConfig.stdout).toContain("config.");
     expect(fromCredentials.stdout).toContain("credentials.");
     expect(fromInstance.stdout).toContain("the EC2 instance's role");
-  });
-});
-
-describe("format.ts", () => {
-  it("finds terraform/ formatted (--check, the default)", () => {
-    // Act
-    const result = spawnSync(
-      path.join(REPO_ROOT, "node_modules/.bin/tsx"),
-      ["scripts/terraform/format.ts"],
-      {
-        cwd: REPO_ROOT,
-        encoding: "utf8",
-      },
-    );
-
-    // Assess
-    expect(result.stdout).toContain("terraform files formatted");
-    expect(result.status).toBe(0);
   });
 });

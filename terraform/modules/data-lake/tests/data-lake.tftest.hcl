@@ -1,0 +1,166 @@
+# terraform test: the data lake bucket is private, encrypted, versioned and TLS only, with
+# lifecycle rules for Athena results, processed raw objects and old versions.
+
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+variables {
+  bucket_name           = "spotify-etl-dev-123456789012-eu-west-1"
+  athena_results_prefix = "athena-results/"
+  raw_processed_prefix  = "raw_data/processed/"
+}
+
+run "bucket_is_private_encrypted_versioned_and_tls_only" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      aws_s3_bucket_public_access_block.this.block_public_acls,
+      aws_s3_bucket_public_access_block.this.block_public_policy,
+      aws_s3_bucket_public_access_block.this.ignore_public_acls,
+      aws_s3_bucket_public_access_block.this.restrict_public_buckets,
+    ])
+    error_message = "All four public access block flags must be on."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_ownership_controls.this.rule).object_ownership == "BucketOwnerEnforced"
+    error_message = "ACLs must be disabled (BucketOwnerEnforced)."
+  }
+
+  assert {
+    condition     = one(aws_s3_bucket_versioning.this.versioning_configuration).status == "Enabled"
+    error_message = "Versioning must be enabled: deletes and overwrites must be recoverable."
+  }
+
+  assert {
+    condition     = one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "AES256"
+    error_message = "Without a KMS key the bucket must use SSE-S3."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.bucket.statement :
+      s.effect == "Deny" && toset(s.actions) == toset(["s3:*"]) &&
+      toset(s.resources) == toset([aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]) &&
+      anytrue([for c in s.condition : c.variable == "aws:SecureTransport" && toset(c.values) == toset(["false"])])
+    ])
+    error_message = "The bucket policy must deny every request without TLS, on the bucket and its objects."
+  }
+
+  assert {
+    condition     = aws_s3_bucket_policy.this.bucket == aws_s3_bucket.this.id && !aws_s3_bucket.this.force_destroy
+    error_message = "The policy must sit on the bucket, and destroy must not empty it by default."
+  }
+}
+
+run "a_customer_key_encrypts_with_bucket_keys" {
+  command = plan
+
+  variables {
+    kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/0b6d4d4e-1111-2222-3333-444455556666"
+  }
+
+  assert {
+    condition = (
+      one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).sse_algorithm == "aws:kms" &&
+      one(one(aws_s3_bucket_server_side_encryption_configuration.this.rule).apply_server_side_encryption_by_default).kms_master_key_id == var.kms_key_arn &&
+      one(aws_s3_bucket_server_side_encryption_configuration.this.rule).bucket_key_enabled
+    )
+    error_message = "With a KMS key the bucket must use SSE-KMS with that key and bucket keys."
+  }
+}
+
+run "lifecycle_expires_results_ages_processed_raw_and_old_versions" {
+  command = plan
+
+  assert {
+    condition = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.id]) == toset([
+      "expire-athena-results", "age-processed-raw-snapshots", "clean-up-old-versions",
+    ])
+    error_message = "The default lifecycle has three rules."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.filter).prefix if r.id == "age-processed-raw-snapshots"
+    ]) == "raw_data/processed/"
+    error_message = "Only processed raw objects may move to colder storage: to_process/ must stay STANDARD."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.noncurrent_version_expiration).noncurrent_days if r.id == "clean-up-old-versions"
+    ]) == 30
+    error_message = "Old versions are kept noncurrent_version_expiration_days."
+  }
+}
+
+run "no_processed_rule_without_transition_or_expiration" {
+  command = plan
+
+  variables {
+    raw_processed_transition_days = null
+    raw_processed_expiration_days = null
+  }
+
+  assert {
+    condition     = !contains([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.id], "age-processed-raw-snapshots")
+    error_message = "S3 rejects a rule without an action: none may be planned."
+  }
+}
+
+run "refuses_a_bucket_name_s3_would_refuse" {
+  command = plan
+  variables { bucket_name = "Spotify_ETL" }
+  expect_failures = [var.bucket_name]
+}
+
+run "refuses_a_kms_key_that_is_not_an_arn" {
+  command = plan
+  variables { kms_key_arn = "alias/data" }
+  expect_failures = [var.kms_key_arn]
+}
+
+run "refuses_a_results_prefix_without_slash" {
+  command = plan
+  variables { athena_results_prefix = "athena-results" }
+  expect_failures = [var.athena_results_prefix]
+}
+
+run "refuses_fractional_result_expiration_days" {
+  command = plan
+  variables { athena_results_expiration_days = 0.5 }
+  expect_failures = [var.athena_results_expiration_days]
+}
+
+run "refuses_a_processed_prefix_with_leading_slash" {
+  command = plan
+  variables { raw_processed_prefix = "/raw_data/processed/" }
+  expect_failures = [var.raw_processed_prefix]
+}
+
+run "refuses_a_transition_before_thirty_days" {
+  command = plan
+  variables { raw_processed_transition_days = 7 }
+  expect_failures = [var.raw_processed_transition_days]
+}
+
+run "refuses_an_unknown_storage_class" {
+  command = plan
+  variables { raw_processed_transition_storage_class = "COLD" }
+  expect_failures = [var.raw_processed_transition_storage_class]
+}
+
+run "refuses_processed_expiration_under_a_day" {
+  command = plan
+  variables { raw_processed_expiration_days = 0 }
+  expect_failures = [var.raw_processed_expiration_days]
+}
+
+run "refuses_noncurrent_expiration_under_a_day" {
+  command = plan
+  variables { noncurrent_version_expiration_days = 0 }
+  expect_failures = [var.noncurrent_version_expiration_days]
+}

@@ -1,0 +1,126 @@
+/**
+ * What Terraform shares with the TypeScript side, which neither `terraform test` (it cannot see
+ * TypeScript) nor the unit tests (they cannot see HCL) check on their own: metric names, alarm
+ * names in the runbook, the S3 layout's tables, and the outputs the Makefile reads.
+ * `scripts/terraform/test.sh` (in `make test`) checks the Terraform itself.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { extractMetricNames } from "../../functions/extract/metric-names";
+import { RAW_NOTIFICATION_ID } from "../../functions/shared/s3-event";
+import {
+  CATALOG_TABLE_NAMES,
+  RAW_NOTIFICATIONS,
+  RAW_SUFFIX,
+  TABLE_NAMES,
+} from "../../functions/shared/s3-layout";
+import { transformMetricNames } from "../../functions/transform/metric-names";
+
+const REPO_ROOT = path.resolve(import.meta.dirname, "../..");
+const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), "utf8");
+const monitoring = read("terraform/modules/monitoring/main.tf");
+
+/** Every string value of a nested names object. */
+function namesIn(names: object): string[] {
+  return Object.values(names).flatMap((v) => (typeof v === "string" ? [v] : namesIn(v)));
+}
+
+/** The entries of the `alarms = { ... }` map in the monitoring module: their keys. */
+function alarmKeys(): string[] {
+  const block = /^  alarms = \{\n([\s\S]*?)^  \}/m.exec(monitoring)?.[1] ?? "";
+  return [...block.matchAll(/^ {4}([a-z0-9-]+) = (?:merge\(|\{)/gm)].map((m) => m[1]!);
+}
+
+/** Metric names of our own namespace that the monitoring module alarms on or charts. */
+function customMetricNames(): string[] {
+  const awsMetrics = new Set([
+    "Invocations",
+    "Errors",
+    "Throttles",
+    "Duration",
+    "ApproximateNumberOfMessagesVisible",
+    "ApproximateAgeOfOldestMessage",
+  ]);
+  const alarmMetrics = [...monitoring.matchAll(/metric_name\s*=\s*"([A-Za-z0-9]+)"/g)].map(
+    (m) => m[1]!,
+  );
+  const dashboardLists = [...monitoring.matchAll(/for name in \[([^\]]*)\]/g)].flatMap((m) =>
+    [...m[1]!.matchAll(/"([A-Za-z0-9]+)"/g)].map((n) => n[1]!),
+  );
+  return [...new Set([...alarmMetrics, ...dashboardLists])].filter((n) => !awsMetrics.has(n));
+}
+
+describe("monitoring and the functions", () => {
+  it("alarms on and charts only metrics the functions emit", () => {
+    // Prepare
+    const emitted = new Set([...namesIn(extractMetricNames), ...namesIn(transformMetricNames)]);
+
+    // Act
+    const used = customMetricNames();
+
+    // Assess
+    expect(used).toEqual(expect.arrayContaining(["TracksExtracted", "SnapshotsTransformed"]));
+    expect(used.filter((name) => !emitted.has(name))).toEqual([]);
+  });
+
+  it("has a runbook entry for every alarm", () => {
+    // Prepare
+    const runbook = read("docs/RUNBOOK.md");
+
+    // Act
+    const keys = alarmKeys();
+
+    // Assess
+    expect(keys.length).toBeGreaterThanOrEqual(9);
+    expect(keys.filter((key) => !runbook.includes(`<prefix>-${key}`))).toEqual([]);
+  });
+});
+
+describe("the S3 layout (config/s3-layout.json)", () => {
+  it("catalogs every table the transform writes", () => {
+    // Assess
+    expect(CATALOG_TABLE_NAMES).toEqual(expect.arrayContaining([...TABLE_NAMES]));
+    expect(CATALOG_TABLE_NAMES).toContain("chart_positions");
+  });
+
+  it("notifies on snapshots and chart files, the snapshot notification under its known id", () => {
+    // Assess
+    expect(RAW_NOTIFICATIONS.map((n) => n.suffix).sort()).toEqual([".csv", RAW_SUFFIX]);
+    expect(new Set(RAW_NOTIFICATIONS.map((n) => n.id)).size).toBe(RAW_NOTIFICATIONS.length);
+    expect(RAW_NOTIFICATIONS).toContainEqual({ id: RAW_NOTIFICATION_ID, suffix: RAW_SUFFIX });
+  });
+
+  it("is what the root module reads, with no prefix written out in Terraform", () => {
+    // Act
+    const tf = [
+      "main.tf",
+      ...["transform", "extract", "catalog", "data-lake"].map((m) => `modules/${m}/main.tf`),
+    ]
+      .map((file) => read(`terraform/${file}`))
+      .join("\n");
+
+    // Assess
+    expect(tf).toContain('jsondecode(file("${local.repository_root}/config/s3-layout.json"))');
+    expect(tf).not.toMatch(/"(raw_data|transformed_data|athena-results)\//);
+  });
+});
+
+describe("the Makefile and the root module", () => {
+  it("reads only outputs the root module has", () => {
+    // Prepare
+    const outputs = new Set(
+      [...read("terraform/outputs.tf").matchAll(/^output "([a-z_]+)"/gm)].map((m) => m[1]),
+    );
+
+    // Act
+    const makefile = read("Makefile");
+    const read_ = [...makefile.matchAll(/call tf_output,([a-z_]+)\)/g)].map((m) => m[1]!);
+    const perFunction = [
+      ...makefile.matchAll(/call tf_output,\$\(or \$\(FN\),(\w+)\)_(\w+)\)/g),
+    ].flatMap((m) => ["extract", "transform", m[1]!].map((fn) => `${fn}_${m[2]!}`));
+
+    // Assess
+    expect(read_.length).toBeGreaterThan(4);
+    expect([...read_, ...perFunction].filter((name) => !outputs.has(name))).toEqual([]);
+  });
+});
