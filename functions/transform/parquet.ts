@@ -1,4 +1,10 @@
-/** Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`. */
+/**
+ * Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`.
+ *
+ * hyparquet-writer is patched (patches/, applied by `npm ci`) to write v1 data pages, which
+ * fastparquet assembles lists from (it mis-reads them from v2 pages), and a valid footer for a
+ * file with no rows. Booleans are PLAIN: RLE booleans are where readers have had bugs.
+ */
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { perTable, type TableName } from "../shared/s3-layout";
 import {
@@ -48,6 +54,16 @@ function schemaFor(columns: AnyColumn[]): SchemaElement[] {
   return [{ name: "root", num_children: columns.length }, ...columns.flatMap(schemaElementsFor)];
 }
 
+/**
+ * Encodings chosen per type rather than left to the writer. Booleans PLAIN: RLE booleans are
+ * where readers have had bugs. Lists always dictionary-encoded: fastparquet (with pandas 3's
+ * string type) does not assemble lists of PLAIN strings and reads them as null.
+ */
+const ENCODINGS: Partial<Record<ColumnType, "PLAIN" | "RLE_DICTIONARY">> = {
+  boolean: "PLAIN",
+  string_list: "RLE_DICTIONARY",
+};
+
 /** Each table's Parquet schema, built once rather than for every file. */
 const TABLE_SCHEMAS = perTable((table) => schemaFor(TABLE_COLUMNS[table]));
 
@@ -60,6 +76,7 @@ export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[
       name: column.name,
       data: records.map((row) => row[column.name]),
       nullable: column.nullable,
+      ...(column.type in ENCODINGS && { encoding: ENCODINGS[column.type] }),
     })),
     schema: TABLE_SCHEMAS[table],
     codec: "SNAPPY",
