@@ -64,6 +64,13 @@ const ENCODINGS: Partial<Record<ColumnType, "PLAIN" | "RLE_DICTIONARY">> = {
   string_list: "RLE_DICTIONARY",
 };
 
+/**
+ * One row group per file: a file is one playlist snapshot (Spotify caps playlists at 10,000
+ * entries). The writer's default starts a second group after 1,000 rows, and fastparquet
+ * reads as null the strings of a PLAIN-encoded group when a later group is dictionary-encoded.
+ */
+const ROW_GROUP_ROWS = 1_000_000;
+
 /** Each table's Parquet schema, built once rather than for every file. */
 const TABLE_SCHEMAS = perTable((table) => schemaFor(TABLE_COLUMNS[table]));
 
@@ -80,6 +87,7 @@ export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[
     })),
     schema: TABLE_SCHEMAS[table],
     codec: "SNAPPY",
+    rowGroupSize: ROW_GROUP_ROWS,
     createdBy: "spotify-etl",
   });
   return new Uint8Array(buffer);
