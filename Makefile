@@ -41,7 +41,7 @@ venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet reader
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: build typecheck lint ## Type check, lint, unit, integration and Terraform tests
+test: venv build typecheck lint ## Type check, lint, unit, integration and Terraform tests
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
 unit: $(DEPS) ## Run the Jest suites only (pass ARGS=... to filter)

@@ -56,7 +56,8 @@ async function readDuckDb(file: string): Promise<ReaderResult> {
   const instance = await DuckDBInstance.create(":memory:");
   const connection = await instance.connect();
   try {
-    const source = `read_parquet('${file.replace(/'/g, "''")}')`;
+    // The file alone: no `snapshot_date` column taken from a Hive path.
+    const source = `read_parquet('${file.replace(/'/g, "''")}', hive_partitioning = false)`;
     const reader = await connection.runAndReadAll(`SELECT * FROM ${source}`);
     const columns = reader.columnNames();
     const types = reader.columnTypes().map((t) => t.toString());
@@ -108,6 +109,60 @@ const errorOf = (error: unknown): ReaderResult => ({
   error: error instanceof Error ? error.message : String(error),
 });
 
+/** A value one reader read differently from the expected one. */
+export interface Difference {
+  reader: ReaderName;
+  row?: number;
+  column?: string;
+  expected: unknown;
+  read: unknown;
+}
+
+/**
+ * Where each reader's result differs from `expected`: the columns, the row count, or each value
+ * (at most `limit` of them, so that a failure stays readable). Empty when every reader agrees.
+ */
+export function differences(
+  results: Record<ReaderName, ReaderResult>,
+  expected: ReaderResult,
+  limit = 5,
+): Difference[] {
+  const found: Difference[] = [];
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  for (const reader of READERS) {
+    const read = results[reader];
+    if ("error" in read || "error" in expected) {
+      if (!same(read, expected)) found.push({ reader, expected, read });
+      continue;
+    }
+    if (!same(read.columns, expected.columns) || read.rows.length !== expected.rows.length) {
+      found.push({
+        reader,
+        expected: { columns: expected.columns, rows: expected.rows.length },
+        read: { columns: read.columns, rows: read.rows.length },
+      });
+      continue;
+    }
+    let count = 0;
+    expected.rows.forEach((row, r) =>
+      row.forEach((value, c) => {
+        if (same(value, read.rows[r]![c])) return;
+        if (count++ < limit)
+          found.push({
+            reader,
+            row: r,
+            column: expected.columns[c],
+            expected: value,
+            read: read.rows[r]![c],
+          });
+      }),
+    );
+    if (count > limit)
+      found.push({ reader, expected: "…", read: `${count - limit} more values differ` });
+  }
+  return found;
+}
+
 /**
  * Reads each file with every reader.
  * @throws {Error} when the virtual environment is missing or the Python helper fails as a whole.
@@ -115,12 +170,19 @@ const errorOf = (error: unknown): ReaderResult => ({
 export async function readWithEveryReader(
   files: string[],
 ): Promise<Map<string, Record<ReaderName, ReaderResult>>> {
-  const python = await readPython(files);
+  const pending = readPython(files); // runs while the in-process readers read
   const results = new Map<string, Record<ReaderName, ReaderResult>>();
+  const inProcess = new Map<string, [ReaderResult, ReaderResult]>();
+  for (const file of files)
+    inProcess.set(file, [
+      await readDuckDb(file).catch(errorOf),
+      await readArrowRs(file).catch(errorOf),
+    ]);
+  const python = await pending;
   for (const file of files) {
     results.set(file, {
-      duckdb: await readDuckDb(file).catch(errorOf),
-      "arrow-rs": await readArrowRs(file).catch(errorOf),
+      duckdb: inProcess.get(file)![0],
+      "arrow-rs": inProcess.get(file)![1],
       pyarrow: python[file]!.pyarrow!,
       polars: python[file]!.polars!,
       fastparquet: python[file]!.fastparquet!,

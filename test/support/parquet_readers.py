@@ -95,7 +95,7 @@ def main(paths):
                 result[path][name] = read(path, schema)
             except Exception as error:  # a reader that fails is a finding, reported per reader
                 result[path][name] = {"error": f"{type(error).__name__}: {error}"}
-    json.dump(result, sys.stdout, ensure_ascii=False)
+    sys.stdout.write(json.dumps(result, ensure_ascii=False))  # one write: dump() writes piecemeal
 
 
 if __name__ == "__main__":
