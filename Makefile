@@ -44,7 +44,7 @@ build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/tran
 test: venv build typecheck lint ## Type check, lint, unit, integration and Terraform tests
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
-unit: $(DEPS) ## Run the Jest suites only (pass ARGS=... to filter)
+unit: $(DEPS) $(VENV_STAMP) ## Run the Jest suites only (pass ARGS=... to filter)
 	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
 
 typecheck: $(DEPS) ## tsc --noEmit
