@@ -12,7 +12,11 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { promisify } from "node:util";
 import { readParquet as readWithArrowRs } from "parquet-wasm";
-import { TABLE_COLUMNS, type ColumnType } from "../../functions/transform/tables";
+import {
+  TABLE_COLUMNS,
+  type ColumnType,
+  type SnapshotTables,
+} from "../../functions/transform/tables";
 import type { TableName } from "../../functions/shared/s3-layout";
 
 /** A value as the readers are compared: timestamps in epoch ms, dates as `YYYY-MM-DD`. */
@@ -43,12 +47,13 @@ export function canonicalValue(value: unknown, type: ColumnType): Canonical {
 /** Rows as `encodeTable` was given them, in the compared form: what every reader must read. */
 export function expectedResult<T extends TableName>(
   table: T,
-  rows: readonly Record<string, unknown>[],
+  rows: SnapshotTables[T],
 ): ReaderResult {
-  const columns = TABLE_COLUMNS[table];
+  const columns: { name: string; type: ColumnType }[] = TABLE_COLUMNS[table];
+  const records = rows as unknown as Record<string, unknown>[];
   return {
     columns: columns.map((c) => c.name),
-    rows: rows.map((row) => columns.map((c) => canonicalValue(row[c.name], c.type))),
+    rows: records.map((row) => columns.map((c) => canonicalValue(row[c.name], c.type))),
   };
 }
 
