@@ -25,7 +25,7 @@ tf_output = $(shell terraform -chdir=$(TF_DIR) output -json 2>/dev/null | node -
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(DEPS): package.json package-lock.json
+$(DEPS): package.json package-lock.json $(wildcard patches/*.patch)
 	npm ci --no-audit --no-fund
 	@touch $@
 
