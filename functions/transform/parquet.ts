@@ -2,8 +2,9 @@
  * Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`.
  *
  * hyparquet-writer is patched (patches/, applied by `npm ci`) to write v1 data pages, which
- * fastparquet assembles lists from (it mis-reads them from v2 pages), and a valid footer for a
- * file with no rows. Booleans are PLAIN: RLE booleans are where readers have had bugs.
+ * fastparquet assembles lists from (it mis-reads them from v2 pages), and a footer that arrow-rs
+ * accepts for a file with no rows. test/unit/transform/parquet-readers.test.ts holds every
+ * choice here to five readers.
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { perTable, type TableName } from "../shared/s3-layout";
@@ -74,7 +75,10 @@ const ROW_GROUP_ROWS = 1_000_000;
 /** Each table's Parquet schema, built once rather than for every file. */
 const TABLE_SCHEMAS = perTable((table) => schemaFor(TABLE_COLUMNS[table]));
 
-/** The Parquet file for one table's rows. An empty table still gets a valid, typed file. */
+/**
+ * The Parquet file for one table's rows. An empty table still gets a valid, typed file.
+ * @throws {Error} when a row lacks a value in a column that is not nullable.
+ */
 export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[T]): Uint8Array {
   const columns: AnyColumn[] = TABLE_COLUMNS[table];
   const records = rows as unknown as Record<string, unknown>[];
