@@ -25,7 +25,7 @@ tf_output = $(shell terraform -chdir=$(TF_DIR) output -json 2>/dev/null | node -
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
-$(DEPS): package.json package-lock.json
+$(DEPS): package.json package-lock.json $(wildcard patches/*.patch)
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -41,13 +41,13 @@ venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet reader
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: build venv typecheck lint terraform-test ## Type check, lint, Terraform checks, unit and integration tests
+test: venv build typecheck lint terraform-test ## Type check, lint, Terraform checks, unit and integration tests
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
 terraform-test: build venv ## terraform fmt/validate/test of every module, and checkov
 	scripts/terraform/test.sh
 
-unit: $(DEPS) ## Run the Jest suites only (pass ARGS=... to filter)
+unit: $(DEPS) $(VENV_STAMP) ## Run the Jest suites only (pass ARGS=... to filter)
 	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
 
 typecheck: $(DEPS) ## tsc --noEmit

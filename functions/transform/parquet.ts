@@ -1,4 +1,11 @@
-/** Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`. */
+/**
+ * Encodes table rows as Parquet (snappy) with the explicit schema from `tables.ts`.
+ *
+ * hyparquet-writer is patched (patches/, applied by `npm ci`) to write v1 data pages, which
+ * fastparquet assembles lists from (it mis-reads them from v2 pages), and a footer that arrow-rs
+ * accepts for a file with no rows. test/unit/transform/parquet-readers.test.ts holds every
+ * choice here to five readers.
+ */
 import { parquetWriteBuffer } from "hyparquet-writer";
 import { perTable, type TableName } from "../shared/s3-layout";
 import {
@@ -48,10 +55,30 @@ function schemaFor(columns: AnyColumn[]): SchemaElement[] {
   return [{ name: "root", num_children: columns.length }, ...columns.flatMap(schemaElementsFor)];
 }
 
+/**
+ * Encodings chosen per type rather than left to the writer. Booleans PLAIN: RLE booleans are
+ * where readers have had bugs. Lists always dictionary-encoded: fastparquet (with pandas 3's
+ * string type) does not assemble lists of PLAIN strings and reads them as null.
+ */
+const ENCODINGS: Partial<Record<ColumnType, "PLAIN" | "RLE_DICTIONARY">> = {
+  boolean: "PLAIN",
+  string_list: "RLE_DICTIONARY",
+};
+
+/**
+ * One row group per file: a file is one playlist snapshot (Spotify caps playlists at 10,000
+ * entries). The writer's default starts a second group after 1,000 rows, and fastparquet
+ * reads as null the strings of a PLAIN-encoded group when a later group is dictionary-encoded.
+ */
+const ROW_GROUP_ROWS = 1_000_000;
+
 /** Each table's Parquet schema, built once rather than for every file. */
 const TABLE_SCHEMAS = perTable((table) => schemaFor(TABLE_COLUMNS[table]));
 
-/** The Parquet file for one table's rows. An empty table still gets a valid, typed file. */
+/**
+ * The Parquet file for one table's rows. An empty table still gets a valid, typed file.
+ * @throws {Error} when a row lacks a value in a column that is not nullable.
+ */
 export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[T]): Uint8Array {
   const columns: AnyColumn[] = TABLE_COLUMNS[table];
   const records = rows as unknown as Record<string, unknown>[];
@@ -60,9 +87,11 @@ export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[
       name: column.name,
       data: records.map((row) => row[column.name]),
       nullable: column.nullable,
+      ...(column.type in ENCODINGS && { encoding: ENCODINGS[column.type] }),
     })),
     schema: TABLE_SCHEMAS[table],
     codec: "SNAPPY",
+    rowGroupSize: ROW_GROUP_ROWS,
     createdBy: "spotify-etl",
   });
   return new Uint8Array(buffer);

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { listNamedQueries, namedQuery, statementOf } from "../../scripts/lib/named-queries";
@@ -18,6 +18,7 @@ import {
   type SpotifySource,
 } from "../../scripts/local/pipeline";
 import { top50GlobalPlaylist } from "../../scripts/local-spotify-api/recordings";
+import { differences, readWithEveryReader } from "../support/parquet-readers";
 
 interface Track {
   id: string;
@@ -83,6 +84,26 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
       name: "snapshot_date",
       type: "VARCHAR",
     });
+  });
+
+  it("has every Parquet file of the lake read alike by DuckDB, arrow-rs, pyarrow, polars and fastparquet", async () => {
+    // Prepare
+    const files = (await readdir(lakeDir, { recursive: true }))
+      .filter((file) => file.endsWith(".parquet"))
+      .map((file) => path.join(lakeDir, file));
+    expect(files).toHaveLength(4 * DEMO_DAYS);
+
+    // Act
+    const results = await readWithEveryReader(files);
+
+    // Assess: DuckDB's reading, which the queries below check, is the reference
+    for (const [file, read] of results) {
+      expect(read.duckdb).not.toHaveProperty("error");
+      expect({ file, differences: differences(read, read.duckdb) }).toEqual({
+        file,
+        differences: [],
+      });
+    }
   });
 
   it("answers latest_chart with the last day's chart in order", async () => {

@@ -1,8 +1,9 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expandInputs, transformFiles } from "../../../scripts/lib/transform-files";
 import { readParquet } from "../../support/parquet";
+import { differences, readWithEveryReader } from "../../support/parquet-readers";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../../fixtures");
@@ -53,6 +54,15 @@ describe("transformFiles (the command-line converter)", () => {
       "out/transformed_data/playlists/snapshot_date=2026-11-22/day1.parquet",
     );
     expect((await readParquet(day1)).rows[0]).toMatchObject({ songs_written: 1 });
+    const written = (await readdir(path.join(work, "out"), { recursive: true }))
+      .filter((file) => file.endsWith(".parquet"))
+      .map((file) => path.join(work, "out", file));
+    expect(written).toHaveLength(8);
+    for (const [file, read] of await readWithEveryReader(written))
+      expect({ file, differences: differences(read, read.duckdb) }).toEqual({
+        file,
+        differences: [],
+      });
   });
 
   it("refuses a second file with the same name, whose tables would overwrite the first's", async () => {
