@@ -13,6 +13,8 @@ export const TRANSFORMED_PREFIX = "transformed_data/";
 export const ATHENA_RESULTS_PREFIX = "athena-results/";
 /** Suffix of raw snapshot objects (the S3 notification's suffix filter). */
 export const RAW_SUFFIX = ".json";
+/** Every suffix the transform takes: snapshots, and Spotify Charts CSV exports. */
+export const RAW_SUFFIXES = [RAW_SUFFIX, ".csv"] as const;
 
 /**
  * User metadata (`x-amz-meta-snapshot-date`, `YYYY-MM-DD`) that pins the snapshot date of a raw

@@ -65,3 +65,39 @@ export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
     },
   };
 }
+
+/** The environment variable that sets the size cap (DESIGN.md, "What transform accepts"). */
+export const MAX_RAW_OBJECT_BYTES_ENV = "MAX_RAW_OBJECT_BYTES";
+
+/**
+ * The largest raw object to transform: `MAX_RAW_OBJECT_BYTES` when set, else what a heap of
+ * `heapLimitBytes` fits (the whole {@link rawBytesBudgetFor} budget), so that an accepted file
+ * is one the function can hold. A larger one would kill the process (V8's out-of-memory error
+ * cannot be caught) and, in the handler, every other record of its batch with it.
+ * @throws {RangeError} When the variable is set but not a positive whole number of bytes.
+ */
+export function maxRawObjectBytes(
+  env: Record<string, string | undefined>,
+  heapLimitBytes: number,
+): number {
+  const configured = env[MAX_RAW_OBJECT_BYTES_ENV]?.trim();
+  if (!configured) return rawBytesBudgetFor(heapLimitBytes).capacityBytes;
+  if (!/^[1-9]\d*$/.test(configured)) {
+    throw new RangeError(
+      `${MAX_RAW_OBJECT_BYTES_ENV} must be a positive whole number of bytes, got ${JSON.stringify(configured)}`,
+    );
+  }
+  return Number(configured);
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** Why an object of `sizeBytes` is refused, and what to do about it. */
+export function tooLargeMessage(key: string, sizeBytes: number, maxBytes: number): string {
+  return (
+    `${key} is ${mib(sizeBytes)} (${sizeBytes} bytes), over the cap of ${mib(maxBytes)} ` +
+    `(${MAX_RAW_OBJECT_BYTES_ENV}=${maxBytes}) that this function's memory can transform; it ` +
+    "stays in raw_data/to_process/. Raise the function's memory and MAX_RAW_OBJECT_BYTES, or " +
+    "convert the file with `npm run transform-files` on a machine with more memory"
+  );
+}
