@@ -40,9 +40,11 @@ export interface ObjectCreatedFacts {
   eTag?: string;
   eventTime?: Date;
   region?: string;
+  /** Default `ObjectCreated:Put`. */
+  eventName?: string;
 }
 
-/** An `ObjectCreated:Put` notification body, exactly in S3's message format. */
+/** An `ObjectCreated:Put` (or `facts.eventName`) notification body, exactly in S3's message format. */
 export function objectCreatedMessage(facts: ObjectCreatedFacts): string {
   const eventTime = (facts.eventTime ?? new Date()).toISOString();
   return JSON.stringify({
@@ -52,7 +54,7 @@ export function objectCreatedMessage(facts: ObjectCreatedFacts): string {
         eventSource: "aws:s3",
         awsRegion: facts.region ?? "us-east-1",
         eventTime,
-        eventName: "ObjectCreated:Put",
+        eventName: facts.eventName ?? "ObjectCreated:Put",
         userIdentity: { principalId: "AWS:LOCAL" },
         requestParameters: { sourceIPAddress: "127.0.0.1" },
         responseElements: { "x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL" },
