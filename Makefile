@@ -41,10 +41,10 @@ venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet reader
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: build typecheck lint ## Type check, lint, unit, integration and Terraform tests
+test: build typecheck lint venv ## Type check, lint, unit, integration and Terraform tests
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
-unit: $(DEPS) ## Run the Jest suites only (pass ARGS=... to filter)
+unit: $(DEPS) $(VENV_STAMP) ## Run the Jest suites only (pass ARGS=... to filter)
 	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
 
 typecheck: $(DEPS) ## tsc --noEmit
