@@ -39,7 +39,9 @@ import { transformMetricNames } from "./metric-names";
 
 const { logger, metrics } = createObservability("spotify-etl-transform");
 const s3 = new S3Client(LAKE_S3_CLIENT_CONFIG);
-const sqs = new SQSClient({});
+// The queue is the function's own event source, in its region: the client's endpoint serves it
+// (and an emulator's endpoint, where queue URLs name hosts of their own).
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const processor = new BatchProcessor(EventType.SQS);
 // Sized from the heap Lambda's runtime gives V8 for the function's memory.
 const heapLimitBytes = getHeapStatistics().heap_size_limit;
