@@ -200,7 +200,7 @@ describe("transformRawObject's encoding rules", () => {
     lake.put(rawKey, snapshotText);
     const read = lake.read.bind(lake);
     const asked: unknown[] = [];
-    lake.read = async (key, options) => {
+    lake.read = async (key: string, options?: { maxBytes?: number }) => {
       asked.push(options);
       return read(key);
     };
