@@ -70,9 +70,18 @@ export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
 export const MAX_RAW_OBJECT_BYTES_ENV = "MAX_RAW_OBJECT_BYTES";
 
 /**
- * The largest raw object to transform: `MAX_RAW_OBJECT_BYTES` when set, else what a heap of
- * `heapLimitBytes` fits (the whole {@link rawBytesBudgetFor} budget), so that an accepted file
- * is one the function can hold. A larger one would kill the process (V8's out-of-memory error
+ * Heap per raw byte the default size cap allows: more than the budget's eight, because a file
+ * alone at the budget's whole size was killed. Measured (docs/BENCHMARKS.md, "Size cap"): a
+ * 512 MB function transformed 67 MB and was killed at 70 MB (the budget's size there); a
+ * 1024 MB one transformed 148 MB. A tenth of the heap limit (56 and 111 MB) keeps 15 to 25%
+ * below those.
+ */
+export const CAP_HEAP_BYTES_PER_RAW_BYTE = 10;
+
+/**
+ * The largest raw object to transform: `MAX_RAW_OBJECT_BYTES` when set, else a tenth of a heap
+ * of `heapLimitBytes` ({@link CAP_HEAP_BYTES_PER_RAW_BYTE}), so that an accepted file is one
+ * the function can hold. A larger one would kill the process (V8's out-of-memory error
  * cannot be caught) and, in the handler, every other record of its batch with it.
  * @throws {RangeError} When the variable is set but not a positive whole number of bytes.
  */
@@ -81,7 +90,7 @@ export function maxRawObjectBytes(
   heapLimitBytes: number,
 ): number {
   const configured = env[MAX_RAW_OBJECT_BYTES_ENV]?.trim();
-  if (!configured) return rawBytesBudgetFor(heapLimitBytes).capacityBytes;
+  if (!configured) return Math.max(1, Math.floor(heapLimitBytes / CAP_HEAP_BYTES_PER_RAW_BYTE));
   if (!/^[1-9]\d*$/.test(configured)) {
     throw new RangeError(
       `${MAX_RAW_OBJECT_BYTES_ENV} must be a positive whole number of bytes, got ${JSON.stringify(configured)}`,

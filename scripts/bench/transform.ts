@@ -767,6 +767,7 @@ async function sizeLimitPhase(memoryMb: number): Promise<SizeLimitResult> {
     process.env.DATA_BUCKET = BUCKET;
     process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
     process.env.MAX_RAW_OBJECT_BYTES = String(2 ** 40);
+    process.env.POWERTOOLS_METRICS_DISABLED = "true"; // the children's EMF lines would drown the table
     server.createBucket(BUCKET);
     const queue = server.createQueue("bench-size");
     const bundle = path.join(work, "index.mjs");
