@@ -64,6 +64,7 @@ fmt: $(DEPS) ## Format TypeScript (Prettier, ESLint --fix) and Terraform (terraf
 
 bench: build ## Benchmarks (results go in docs/BENCHMARKS.md)
 	$(TSX) scripts/bench/transform.ts
+	$(TSX) scripts/bench/transform.ts --size-limit
 	$(TSX) scripts/bench/extract.ts
 
 transform-files: $(DEPS) ## Convert local raw files: make transform-files ARGS="--out DIR FILE..."

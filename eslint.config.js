@@ -2,7 +2,18 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "dist/", "reports/", ".lake/", ".local/", "coverage/", ".venv/"] },
+  {
+    ignores: [
+      "node_modules/",
+      "dist/",
+      "reports/",
+      ".lake/",
+      ".local/",
+      "coverage/",
+      ".venv/",
+      ".tfcli/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

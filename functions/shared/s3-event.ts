@@ -17,9 +17,19 @@ export function encodeS3EventKey(key: string): string {
     .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
-/** Decodes an S3 notification object key (`+` is a space, then percent-decoding). */
+/**
+ * Decodes an S3 notification object key (`+` is a space, then percent-decoding).
+ * @throws {Error} When the key is not form-encoded UTF-8 (a stray `%` or a broken sequence).
+ */
 export function decodeS3EventKey(encodedKey: string): string {
-  return decodeURIComponent(encodedKey.replace(/\+/g, " "));
+  try {
+    return decodeURIComponent(encodedKey.replace(/\+/g, " "));
+  } catch {
+    throw new Error(
+      `object key ${JSON.stringify(encodedKey)} is not encoded as S3 encodes notification keys ` +
+        "(a stray % or bytes that are not UTF-8)",
+    );
+  }
 }
 
 /** What one S3 event record needs to say. */
@@ -31,9 +41,11 @@ export interface ObjectCreatedFacts {
   eTag?: string;
   eventTime?: Date;
   region?: string;
+  /** Default `ObjectCreated:Put`. */
+  eventName?: string;
 }
 
-/** An `ObjectCreated:Put` notification body, exactly in S3's message format. */
+/** An `ObjectCreated:Put` (or `facts.eventName`) notification body, exactly in S3's message format. */
 export function objectCreatedMessage(facts: ObjectCreatedFacts): string {
   const eventTime = (facts.eventTime ?? new Date()).toISOString();
   return JSON.stringify({
@@ -43,7 +55,7 @@ export function objectCreatedMessage(facts: ObjectCreatedFacts): string {
         eventSource: "aws:s3",
         awsRegion: facts.region ?? "us-east-1",
         eventTime,
-        eventName: "ObjectCreated:Put",
+        eventName: facts.eventName ?? "ObjectCreated:Put",
         userIdentity: { principalId: "AWS:LOCAL" },
         requestParameters: { sourceIPAddress: "127.0.0.1" },
         responseElements: { "x-amz-request-id": "LOCAL", "x-amz-id-2": "LOCAL" },
@@ -81,6 +93,8 @@ export function testEventMessage(bucket: string, time: Date = new Date()): strin
 
 /** One object named by an S3 notification, its key already decoded. */
 export interface NotifiedObject {
+  /** What happened to it, e.g. `ObjectCreated:Put` or `ObjectRemoved:Delete`. */
+  eventName: string;
   bucket: string;
   key: string;
   /** Bytes, as S3 states it in every ObjectCreated event; undefined if a message left it out. */
@@ -113,7 +127,9 @@ const s3EventSchema = z.object({
 
 /**
  * Parses an SQS message body that S3 sent: a `s3:TestEvent` or event records whose keys are
- * decoded here. Anything else is an error naming what was found.
+ * decoded here. An SNS envelope is named as such, since a topic between bucket and queue is a
+ * common misconfiguration.
+ * @throws {Error} When the body is anything else, naming what was found.
  */
 export function parseS3NotificationMessage(body: string): S3NotificationMessage {
   let message: unknown;
@@ -122,6 +138,12 @@ export function parseS3NotificationMessage(body: string): S3NotificationMessage 
   } catch {
     throw new Error(
       `message body is not JSON (expected an S3 event notification): ${body.slice(0, 120)}`,
+    );
+  }
+  if (isSnsEnvelope(message)) {
+    throw new Error(
+      "message is an SNS notification envelope, not an S3 event notification: the queue must " +
+        "receive S3 events directly (or the SNS subscription must use raw message delivery)",
     );
   }
   const testEvent = testEventSchema.safeParse(message);
@@ -133,9 +155,19 @@ export function parseS3NotificationMessage(body: string): S3NotificationMessage 
   return {
     kind: "objects",
     objects: parsed.data.Records.map((record) => ({
+      eventName: record.eventName,
       bucket: record.s3.bucket.name,
       key: decodeS3EventKey(record.s3.object.key),
       size: record.s3.object.size,
     })),
   };
+}
+
+function isSnsEnvelope(message: unknown): boolean {
+  return (
+    typeof message === "object" &&
+    message !== null &&
+    (message as { Type?: unknown }).Type === "Notification" &&
+    typeof (message as { TopicArn?: unknown }).TopicArn === "string"
+  );
 }

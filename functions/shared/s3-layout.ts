@@ -24,6 +24,8 @@ export const RAW_NOTIFICATIONS: readonly { id: string; suffix: string }[] = layo
 export const RAW_SUFFIX = ".json";
 /** Every table folder under `transformed_data/` that the crawler catalogs. */
 export const CATALOG_TABLE_NAMES: readonly string[] = layout.tables;
+/** Every suffix the transform takes: snapshots, and Spotify Charts CSV exports. */
+export const RAW_SUFFIXES: readonly string[] = RAW_NOTIFICATIONS.map((n) => n.suffix);
 
 /**
  * User metadata (`x-amz-meta-snapshot-date`, `YYYY-MM-DD`) that pins the snapshot date of a raw

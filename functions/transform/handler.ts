@@ -1,6 +1,8 @@
 /**
  * Transform Lambda: an SQS batch of S3 notifications for raw snapshots. Each record is
- * transformed on its own; failures are reported in `batchItemFailures` (Powertools batch).
+ * transformed on its own; failures are reported in `batchItemFailures` (Powertools batch), each
+ * with one ERROR line, and those that can never succeed are made visible at once so that they
+ * reach the dead-letter queue quickly.
  */
 import {
   BatchProcessor,
@@ -8,25 +10,42 @@ import {
   FullBatchFailureError,
   processPartialResponse,
 } from "@aws-lambda-powertools/batch";
+import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { getHeapStatistics } from "node:v8";
 import { createObservability } from "../shared/powertools";
-import { parseS3NotificationMessage } from "../shared/s3-event";
+import {
+  parseS3NotificationMessage,
+  type NotifiedObject,
+  type S3NotificationMessage,
+} from "../shared/s3-event";
 import { TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
 import { startGlueCrawler } from "./glue-crawler";
-import { rawBytesBudgetFor } from "./raw-bytes-budget";
+import {
+  isRetryable,
+  TableWriteError,
+  UnprocessableObjectError,
+  UnreadableMessageError,
+} from "./errors";
+import { releaseNow } from "./fast-dead-letter";
+import { maxRawObjectBytes, rawBytesBudgetFor, tooLargeMessage } from "./raw-bytes-budget";
 import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "./s3-lake-store";
-import { transformRawObject, UnprocessableObjectError } from "./transform-raw-object";
+import { assertTransformableKey, transformRawObject } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
 
 const { logger, metrics } = createObservability("spotify-etl-transform");
 const s3 = new S3Client(LAKE_S3_CLIENT_CONFIG);
+// The queue is the function's own event source, in its region: the client's endpoint serves it
+// (and an emulator's endpoint, where queue URLs name hosts of their own).
+const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
 const processor = new BatchProcessor(EventType.SQS);
 // Sized from the heap Lambda's runtime gives V8 for the function's memory.
-const rawBytesBudget = rawBytesBudgetFor(getHeapStatistics().heap_size_limit);
+const heapLimitBytes = getHeapStatistics().heap_size_limit;
+const rawBytesBudget = rawBytesBudgetFor(heapLimitBytes);
 
 /** Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
@@ -34,59 +53,105 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const bucket = process.env.DATA_BUCKET;
   if (!bucket)
     throw new Error("DATA_BUCKET is not set: the transform needs the data lake bucket name");
+  const maxRawBytes = maxRawObjectBytes(process.env, heapLimitBytes);
   const store = new S3LakeStore(s3, bucket);
   let snapshotsTransformed = 0;
+  const permanentFailures: SQSRecord[] = [];
 
-  const transformRecord = async (record: SQSRecord): Promise<void> => {
-    const message = parseS3NotificationMessage(record.body);
-    if (message.kind === "test_event") {
-      logger.info("Ignoring s3:TestEvent", { messageId: record.messageId });
+  const transformObject = async (object: NotifiedObject, log: Logger): Promise<void> => {
+    if (object.bucket !== bucket) {
+      throw new UnprocessableObjectError(
+        `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
+      );
+    }
+    if (!object.eventName.startsWith("ObjectCreated:")) {
+      throw new UnprocessableObjectError(
+        `event ${object.eventName} is not an ObjectCreated event; only new raw objects are ` +
+          "transformed (check the bucket notification's event types)",
+      );
+    }
+    assertTransformableKey(object.key);
+    // Refused before the download: a file that cannot fit would kill the whole batch.
+    if (object.size !== undefined && object.size > maxRawBytes) {
+      throw new UnprocessableObjectError(tooLargeMessage(object.key, object.size, maxRawBytes));
+    }
+    const outcome = await rawBytesBudget.run(object.size, () =>
+      transformRawObject(object.key, store, { maxRawBytes }),
+    );
+    if (outcome.status === "already_processed") {
+      log.info("Raw object already processed; nothing to do", {
+        processedKey: outcome.processedKey,
+      });
       return;
     }
-    for (const object of message.objects) {
-      const log = logger.createChild({
-        persistentKeys: { objectKey: object.key, messageId: record.messageId },
-      });
+    const { summary } = outcome;
+    snapshotsTransformed += 1;
+    metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
+    for (const table of TABLE_NAMES) {
+      metrics.addMetric(
+        transformMetricNames.rowsWritten[table],
+        MetricUnit.Count,
+        summary.rows[table],
+      );
+    }
+    for (const reason of SKIP_REASONS) {
+      metrics.addMetric(
+        transformMetricNames.entriesSkipped[reason],
+        MetricUnit.Count,
+        summary.skipped[reason],
+      );
+    }
+    log.info("Snapshot transformed", { ...summary, processedKey: outcome.processedKey });
+  };
+
+  const transformRecord = async (record: SQSRecord): Promise<void> => {
+    let log = logger.createChild({ persistentKeys: { messageId: record.messageId } });
+    try {
+      let message: S3NotificationMessage;
       try {
-        if (object.bucket !== bucket) {
-          throw new UnprocessableObjectError(
-            `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
-          );
-        }
-        const outcome = await rawBytesBudget.run(object.size, () =>
-          transformRawObject(object.key, store),
-        );
-        if (outcome.status === "already_processed") {
-          log.info("Raw object already processed; nothing to do", {
-            processedKey: outcome.processedKey,
-          });
-          continue;
-        }
-        const { summary } = outcome;
-        snapshotsTransformed += 1;
-        metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
-        for (const table of TABLE_NAMES) {
-          metrics.addMetric(
-            transformMetricNames.rowsWritten[table],
-            MetricUnit.Count,
-            summary.rows[table],
-          );
-        }
-        for (const reason of SKIP_REASONS) {
-          metrics.addMetric(
-            transformMetricNames.entriesSkipped[reason],
-            MetricUnit.Count,
-            summary.skipped[reason],
-          );
-        }
-        log.info("Snapshot transformed", { ...summary, processedKey: outcome.processedKey });
+        message = parseS3NotificationMessage(record.body);
       } catch (error) {
-        log.error(
-          "Raw object failed; it stays in to_process/ and the message will be retried",
-          error as Error,
-        );
-        throw error;
+        throw new UnreadableMessageError((error as Error).message, { cause: error });
       }
+      if (message.kind === "test_event") {
+        log.info("Ignoring s3:TestEvent");
+        return;
+      }
+      const [only] = message.objects;
+      if (message.objects.length === 1)
+        log = log.createChild({ persistentKeys: { objectKey: only!.key } });
+      // Every object of the message is tried: one that fails must not stop the others.
+      const failures: { key: string; error: unknown }[] = [];
+      for (const object of message.objects) {
+        const objectLog =
+          message.objects.length === 1
+            ? log
+            : log.createChild({ persistentKeys: { objectKey: object.key } });
+        try {
+          await transformObject(object, objectLog);
+        } catch (error) {
+          logLeftBehind(objectLog, error);
+          failures.push({ key: object.key, error });
+        }
+      }
+      if (failures.length === 1 && message.objects.length === 1) throw failures[0]!.error;
+      if (failures.length > 0) {
+        throw new AggregateError(
+          failures.map((failure) => failure.error),
+          `${failures.length} of ${message.objects.length} objects failed: ` +
+            failures.map(({ key, error }) => `${key}: ${(error as Error).message}`).join("; "),
+        );
+      }
+    } catch (error) {
+      const retryable = isRetryable(error);
+      if (!retryable) permanentFailures.push(record);
+      log.error(
+        retryable
+          ? "Record failed; its raw objects stay in to_process/ and it will be retried after the visibility timeout"
+          : "Record failed for good; retrying cannot help, so it goes to the dead-letter queue now",
+        { reason: (error as Error).message, retryable, error: error as Error },
+      );
+      throw error;
     }
   };
 
@@ -99,11 +164,34 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     if (error instanceof FullBatchFailureError) failed = event.Records.length;
     throw error;
   } finally {
+    if (permanentFailures.length > 0) await releasePermanentFailures(permanentFailures);
     metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, failed);
     if (snapshotsTransformed > 0) await startCrawler();
     metrics.publishStoredMetrics();
   }
 };
+
+/** Logs, at ERROR, each output a failed table write's cleanup had to leave in place. */
+function logLeftBehind(log: Logger, error: unknown): void {
+  if (!(error instanceof TableWriteError)) return;
+  for (const { key, reason } of error.leftBehind) {
+    log.error("Cleanup after a failed table write left an output of this attempt in place", {
+      outputKey: key,
+      reason,
+    });
+  }
+}
+
+/** Lets permanent failures reach the DLQ now; if that fails they wait out the timeout instead. */
+async function releasePermanentFailures(records: SQSRecord[]): Promise<void> {
+  const problems = await releaseNow(sqs, records);
+  for (const { messageId, reason } of problems) {
+    logger.warn(
+      "Could not make a permanently failed record visible again; it reaches the dead-letter queue after the usual visibility timeouts",
+      { messageId, reason },
+    );
+  }
+}
 
 /** Starts the Glue crawler after new data landed. A crawler problem never fails the records. */
 async function startCrawler(): Promise<void> {

@@ -12,6 +12,7 @@ import {
   trackSchema,
   type Track,
 } from "./input-shapes";
+import { InvalidSnapshotError } from "./errors";
 import type { AlbumRow, ArtistRow, SnapshotTables, SongRow } from "./tables";
 
 /** Why an entry produced no song row. */
@@ -36,11 +37,6 @@ export interface NormalizedSnapshot {
   snapshotDate: string;
   tables: SnapshotTables;
   skipped: Record<SkipReason, number>;
-}
-
-/** A document that is not a playlist in any accepted shape, or holds a malformed track. */
-export class InvalidSnapshotError extends Error {
-  override name = "InvalidSnapshotError";
 }
 
 /** JSON's whitespace (`\s` would also take characters JSON does not allow there). */

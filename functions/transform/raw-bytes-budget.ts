@@ -65,3 +65,48 @@ export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
     },
   };
 }
+
+/** The environment variable that sets the size cap (DESIGN.md, "What transform accepts"). */
+export const MAX_RAW_OBJECT_BYTES_ENV = "MAX_RAW_OBJECT_BYTES";
+
+/**
+ * Heap per raw byte the default size cap allows: more than the budget's eight, because a file
+ * alone at the budget's whole size was killed. Measured (docs/BENCHMARKS.md, "Size cap"): a
+ * 512 MB function transformed 67 MB and was killed at 70 MB (the budget's size there); a
+ * 1024 MB one transformed 148 MB. A tenth of the heap limit (56 and 111 MB) keeps 15 to 25%
+ * below those.
+ */
+export const CAP_HEAP_BYTES_PER_RAW_BYTE = 10;
+
+/**
+ * The largest raw object to transform: `MAX_RAW_OBJECT_BYTES` when set, else a tenth of a heap
+ * of `heapLimitBytes` ({@link CAP_HEAP_BYTES_PER_RAW_BYTE}), so that an accepted file is one
+ * the function can hold. A larger one would kill the process (V8's out-of-memory error
+ * cannot be caught) and, in the handler, every other record of its batch with it.
+ * @throws {RangeError} When the variable is set but not a positive whole number of bytes.
+ */
+export function maxRawObjectBytes(
+  env: Record<string, string | undefined>,
+  heapLimitBytes: number,
+): number {
+  const configured = env[MAX_RAW_OBJECT_BYTES_ENV]?.trim();
+  if (!configured) return Math.max(1, Math.floor(heapLimitBytes / CAP_HEAP_BYTES_PER_RAW_BYTE));
+  if (!/^[1-9]\d*$/.test(configured)) {
+    throw new RangeError(
+      `${MAX_RAW_OBJECT_BYTES_ENV} must be a positive whole number of bytes, got ${JSON.stringify(configured)}`,
+    );
+  }
+  return Number(configured);
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/** Why an object of `sizeBytes` is refused, and what to do about it. */
+export function tooLargeMessage(key: string, sizeBytes: number, maxBytes: number): string {
+  return (
+    `${key} is ${mib(sizeBytes)} (${sizeBytes} bytes), over the cap of ${mib(maxBytes)} ` +
+    `(${MAX_RAW_OBJECT_BYTES_ENV}=${maxBytes}) that this function's memory can transform; it ` +
+    "stays in raw_data/to_process/. Raise the function's memory and MAX_RAW_OBJECT_BYTES, or " +
+    "convert the file with `npm run transform-files` on a machine with more memory"
+  );
+}

@@ -9,6 +9,8 @@ import {
 } from "@aws-sdk/client-s3";
 import { SNAPSHOT_DATE_METADATA } from "../shared/s3-layout";
 import { copySourceFor, isMissingObjectError } from "../shared/s3-objects";
+import { UnprocessableObjectError } from "./errors";
+import { tooLargeMessage } from "./raw-bytes-budget";
 import type { LakeStore, RawObject } from "./transform-raw-object";
 
 /** The date `make reprocess` pinned on an object (see SNAPSHOT_DATE_METADATA), as midnight UTC. */
@@ -33,11 +35,17 @@ export class S3LakeStore implements LakeStore {
     private readonly bucket: string,
   ) {}
 
-  async read(key: string): Promise<RawObject | undefined> {
+  async read(key: string, options: { maxBytes?: number } = {}): Promise<RawObject | undefined> {
     try {
       const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      const { maxBytes } = options;
+      // The notification's size was checked before; the object may have been replaced since.
+      if (maxBytes !== undefined && (object.ContentLength ?? 0) > maxBytes) {
+        (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
+        throw new UnprocessableObjectError(tooLargeMessage(key, object.ContentLength!, maxBytes));
+      }
       return {
-        body: await object.Body!.transformToString("utf-8"),
+        body: await object.Body!.transformToByteArray(),
         lastModified: pinnedSnapshotDate(object.Metadata) ?? object.LastModified ?? new Date(),
       };
     } catch (error) {
@@ -56,14 +64,18 @@ export class S3LakeStore implements LakeStore {
     }
   }
 
-  async write(key: string, body: Uint8Array, contentType: string): Promise<void> {
-    await this.s3.send(
+  async write(key: string, body: Uint8Array, contentType: string): Promise<{ versionId?: string }> {
+    const { VersionId } = await this.s3.send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );
+    // An unversioned bucket answers without a version id, or with "null".
+    return VersionId && VersionId !== "null" ? { versionId: VersionId } : {};
   }
 
-  async remove(key: string): Promise<void> {
-    await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+  async removeVersion(key: string, versionId: string): Promise<void> {
+    await this.s3.send(
+      new DeleteObjectCommand({ Bucket: this.bucket, Key: key, VersionId: versionId }),
+    );
   }
 
   async move(fromKey: string, toKey: string): Promise<void> {

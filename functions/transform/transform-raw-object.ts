@@ -10,8 +10,10 @@ import {
   isRawToProcessKey,
   processedKeyFor,
   transformedKeyFor,
+  RAW_SUFFIXES,
   RAW_TO_PROCESS_PREFIX,
 } from "../shared/s3-layout";
+import { TableWriteError, UnprocessableObjectError } from "./errors";
 import {
   cutMarketLists,
   normalizeSnapshot,
@@ -19,21 +21,34 @@ import {
   type NormalizedSnapshot,
 } from "./normalize-snapshot";
 import { encodeTable } from "./parquet";
+import { decodeRawText } from "./raw-text";
 
 /** A raw object's content and the date it stands for when its content carries none. */
 export interface RawObject {
-  body: string;
+  /** The object's bytes, decoded by {@link decodeRawText}. */
+  body: Uint8Array;
   /** LastModified, or the snapshot date pinned in the object's metadata by `make reprocess`. */
   lastModified: Date;
 }
 
 /** The storage the transform needs. */
 export interface LakeStore {
-  /** The object, or undefined when there is no such key. */
-  read(key: string): Promise<RawObject | undefined>;
+  /**
+   * The object, or undefined when there is no such key.
+   * @throws {UnprocessableObjectError} When it holds more than `maxBytes`, before its body is read.
+   */
+  read(key: string, options?: { maxBytes?: number }): Promise<RawObject | undefined>;
   exists(key: string): Promise<boolean>;
-  write(key: string, body: Uint8Array, contentType: string): Promise<void>;
-  remove(key: string): Promise<void>;
+  /**
+   * Writes the object. `versionId` is the version this write created (S3's `x-amz-version-id`);
+   * undefined when the bucket is not versioned.
+   */
+  write(key: string, body: Uint8Array, contentType: string): Promise<{ versionId?: string }>;
+  /**
+   * Deletes one version of an object: what another writer put there since (or before) stays,
+   * and becomes the object again if this version was the latest.
+   */
+  removeVersion(key: string, versionId: string): Promise<void>;
   /** Copies the object to `toKey`, then deletes `fromKey`. */
   move(fromKey: string, toKey: string): Promise<void>;
 }
@@ -57,36 +72,65 @@ export type TransformOutcome =
     }
   | { status: "already_processed"; processedKey: string };
 
-/** A raw object that cannot be transformed as it is; retrying will not help. */
-export class UnprocessableObjectError extends Error {
-  override name = "UnprocessableObjectError";
-}
-
 /** The Content-Type of every Parquet file the transform writes. */
 export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
 
+/** Options of {@link transformRawObject}. */
+export interface TransformOptions {
+  /** The largest raw object to read (MAX_RAW_OBJECT_BYTES); default: no limit. */
+  maxRawBytes?: number;
+}
+
 /**
- * Transforms one `raw_data/to_process/` object. Outputs are written before the raw object
- * moves, so a failure at any step leaves it where it was; a redelivery for an object that
- * is already in `processed/` (and no longer in `to_process/`) succeeds without writing.
+ * Refuses a key the transform must not take (DESIGN.md, "Event handling"): one outside
+ * `raw_data/to_process/`, nested below it, not named `.json` or `.csv`, or whose name starts
+ * with `_` or `.`, which would name output files that Athena skips without a word.
+ * @throws {UnprocessableObjectError} Saying what is wrong with the key and what to do.
  */
-export async function transformRawObject(
-  rawKey: string,
-  store: LakeStore,
-): Promise<TransformOutcome> {
+export function assertTransformableKey(rawKey: string): void {
   if (!isRawToProcessKey(rawKey)) {
     throw new UnprocessableObjectError(
       `object key ${JSON.stringify(rawKey)} is not under ${RAW_TO_PROCESS_PREFIX}; check the bucket notification's prefix filter`,
     );
   }
-  if (rawKey.slice(RAW_TO_PROCESS_PREFIX.length).includes("/")) {
+  const name = rawKey.slice(RAW_TO_PROCESS_PREFIX.length);
+  if (name.includes("/")) {
     throw new UnprocessableObjectError(
       `raw snapshots must sit directly under ${RAW_TO_PROCESS_PREFIX} (found ${rawKey}): output files are ` +
         "named after the file name alone, so nested files would overwrite each other's tables; move it up",
     );
   }
+  if (!RAW_SUFFIXES.some((suffix) => name.endsWith(suffix))) {
+    throw new UnprocessableObjectError(
+      `${rawKey} is neither a .json snapshot nor a .csv chart export; only those are transformed`,
+    );
+  }
+  if (name.startsWith("_") || name.startsWith(".")) {
+    throw new UnprocessableObjectError(
+      `${rawKey}: its Parquet files would be named ${name.replace(/\.[a-z]+$/, "")}.parquet, and Athena silently ` +
+        "ignores files whose names start with _ or . (it treats them as hidden); rename it and upload it again",
+    );
+  }
+}
+
+/**
+ * Transforms one `raw_data/to_process/` object. Outputs are written before the raw object
+ * moves, so a failure at any step leaves it where it was; a redelivery for an object that
+ * is already in `processed/` (and no longer in `to_process/`) succeeds without writing.
+ * @throws {UnprocessableObjectError} For a key {@link assertTransformableKey} refuses, an
+ *   object too large to read, or one that exists neither in `to_process/` nor `processed/`.
+ * @throws {InvalidSnapshotError} When the object is not UTF-8 or not a playlist.
+ * @throws {TableWriteError} When a table could not be written; this attempt's other tables
+ *   are removed by version, never another delivery's.
+ */
+export async function transformRawObject(
+  rawKey: string,
+  store: LakeStore,
+  options: TransformOptions = {},
+): Promise<TransformOutcome> {
+  assertTransformableKey(rawKey);
   const processedKey = processedKeyFor(rawKey);
-  const converted = await readAsParquet(rawKey, store);
+  const converted = await readAsParquet(rawKey, store, options);
   if (!converted) {
     if (await store.exists(processedKey)) return { status: "already_processed", processedKey };
     throw new UnprocessableObjectError(
@@ -101,19 +145,52 @@ export async function transformRawObject(
   const writes = await Promise.allSettled(
     TABLE_NAMES.map((table, i) => store.write(outputKeys[i]!, files[table], PARQUET_CONTENT_TYPE)),
   );
-  const failedWrite = writes.find((write) => write.status === "rejected");
-  if (failedWrite) {
+  const failedIndex = writes.findIndex((write) => write.status === "rejected");
+  if (failedIndex !== -1) {
     // All four tables or none: a snapshot that ends in the DLQ must not leave songs without
     // its playlists row for Athena to read. The raw object stays in to_process/.
-    await Promise.allSettled(
-      outputKeys
-        .filter((_, i) => writes[i]!.status === "fulfilled")
-        .map((key) => store.remove(key)),
+    const leftBehind = await removeOwnWrites(store, outputKeys, writes);
+    const cause = (writes[failedIndex] as PromiseRejectedResult).reason as unknown;
+    throw new TableWriteError(
+      `could not write ${outputKeys[failedIndex]}: ${(cause as Error)?.message ?? String(cause)}`,
+      { cause, leftBehind },
     );
-    throw failedWrite.reason;
   }
   await store.move(rawKey, processedKey);
   return { status: "transformed", summary, outputKeys, processedKey };
+}
+
+/**
+ * Deletes the versions this attempt wrote, and only those. Another delivery of the same object
+ * writes the same keys; deleting the keys would delete its tables too, after it may already
+ * have moved the raw object to `processed/`, where nothing would ever write them again.
+ * @returns The outputs left in place, each with why.
+ */
+async function removeOwnWrites(
+  store: LakeStore,
+  outputKeys: string[],
+  writes: PromiseSettledResult<{ versionId?: string }>[],
+): Promise<{ key: string; reason: string }[]> {
+  const removals = writes.map(async (write, i) => {
+    const key = outputKeys[i]!;
+    if (write.status === "rejected") return undefined;
+    const { versionId } = write.value;
+    if (versionId === undefined) {
+      return {
+        key,
+        reason:
+          "the bucket is not versioned, so this attempt's write cannot be told from another " +
+          "delivery's; left in place (a retry writes the same content over it)",
+      };
+    }
+    try {
+      await store.removeVersion(key, versionId);
+      return undefined;
+    } catch (error) {
+      return { key, reason: `deleting version ${versionId} failed: ${(error as Error).message}` };
+    }
+  });
+  return (await Promise.all(removals)).filter((left) => left !== undefined);
 }
 
 /**
@@ -126,8 +203,9 @@ export async function transformRawObject(
 async function readAsParquet(
   rawKey: string,
   store: LakeStore,
+  options: TransformOptions,
 ): Promise<{ summary: SnapshotSummary; files: Record<TableName, Uint8Array> } | undefined> {
-  const snapshot = await readSnapshot(rawKey, store);
+  const snapshot = await readSnapshot(rawKey, store, options);
   if (!snapshot) return undefined;
   const { shape, snapshotDate, tables, skipped } = snapshot;
   return {
@@ -139,8 +217,9 @@ async function readAsParquet(
 async function readSnapshot(
   rawKey: string,
   store: LakeStore,
+  options: TransformOptions,
 ): Promise<NormalizedSnapshot | undefined> {
-  const read = await readDocument(rawKey, store);
+  const read = await readDocument(rawKey, store, options);
   if (!read) return undefined;
   return normalizeSnapshot(read.document, { key: rawKey, lastModified: read.lastModified });
 }
@@ -153,11 +232,12 @@ async function readSnapshot(
 async function readDocument(
   rawKey: string,
   store: LakeStore,
+  options: TransformOptions,
 ): Promise<{ document: unknown; lastModified: Date } | undefined> {
-  const raw = await store.read(rawKey);
+  const raw = await store.read(rawKey, { maxBytes: options.maxRawBytes });
   if (!raw) return undefined;
   return {
-    document: parseSnapshotText(cutMarketLists(raw.body), rawKey),
+    document: parseSnapshotText(cutMarketLists(decodeRawText(raw.body, rawKey)), rawKey),
     lastModified: raw.lastModified,
   };
 }

@@ -43,6 +43,7 @@ import {
   parseSnapshotText,
 } from "../../functions/transform/normalize-snapshot";
 import { encodeTable } from "../../functions/transform/parquet";
+import { maxRawObjectBytes } from "../../functions/transform/raw-bytes-budget";
 import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "../../functions/transform/s3-lake-store";
 import { PARQUET_CONTENT_TYPE } from "../../functions/transform/transform-raw-object";
 import { bundleScript } from "../lib/bundle-script";
@@ -50,6 +51,7 @@ import { expandInputs, transformFiles } from "../lib/transform-files";
 import { readZipEntries } from "../lib/zip";
 import { startEmulator } from "../local/emulator";
 import { lambdaContext } from "../local/lambda-context";
+import { loadQueueSettings } from "../local/queue-settings";
 import { lambdaSqsEventFor } from "../local/sqs-event";
 import {
   LAMBDA_MEMORY_MB,
@@ -131,7 +133,7 @@ interface PhaseSummary {
  * Writes a backlog to `dir`: one compact raw snapshot per day, each holding `entries` entries,
  * the capture's 50 repeated in order as often as it takes.
  */
-async function writeBacklog(dir: string, { days, entries }: (typeof BACKLOGS)[BacklogName]) {
+async function writeBacklog(dir: string, { days, entries }: { days: number; entries: number }) {
   const [playlist] = JSON.parse(await readFile(CAPTURE, "utf8")) as {
     id: string;
     name: string;
@@ -723,6 +725,200 @@ async function runPhases(work: string, names: string[]): Promise<Record<string, 
   );
 }
 
+/** The function sizes whose largest transformable snapshot the bench finds. */
+const SIZE_LIMIT_MEMORIES_MB = [512, 1024] as const;
+/** Entry counts tried first, in order, until one fails; then halved between the last two. */
+const SIZE_LIMIT_LADDER = [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 40_000, 50_000];
+const SIZE_LIMIT_REFINE_STEPS = 3;
+
+/** One try of one snapshot alone through the handler as a Lambda function. */
+interface SizeTry {
+  entries: number;
+  bytes: number;
+  ok: boolean;
+  wallMs: number;
+  peakRssBytes: number | null;
+  /** Why it failed: the process killed (out of memory), a record failure, or the timeout. */
+  failure?: string;
+}
+
+/** What the size-limit phase found for one memory size. */
+interface SizeLimitResult {
+  memoryMb: number;
+  limitedTo: PhaseResult["limitedTo"];
+  runtimeVersion: string;
+  /** The default MAX_RAW_OBJECT_BYTES the handler derives at this memory. */
+  defaultCapBytes: number;
+  timeoutSeconds: number;
+  tries: SizeTry[];
+}
+
+/**
+ * The largest snapshot a function of `memoryMb` transforms: one snapshot alone per try, in a
+ * fresh handler process held to the function's memory and CPU, with MAX_RAW_OBJECT_BYTES set
+ * out of the way so nothing is refused. A try fails when the process dies (the cgroup's
+ * out-of-memory kill), the record fails, or it takes longer than the function's timeout.
+ */
+async function sizeLimitPhase(memoryMb: number): Promise<SizeLimitResult> {
+  const { server, s3, sqs, stop, endpoint } = await startEmulator();
+  const work = await mkdtemp(path.join(tmpdir(), "bench-size-"));
+  const timeoutSeconds = loadQueueSettings().transformTimeoutSeconds;
+  try {
+    process.env.DATA_BUCKET = BUCKET;
+    process.env.POWERTOOLS_LOG_LEVEL = "ERROR";
+    process.env.MAX_RAW_OBJECT_BYTES = String(2 ** 40);
+    process.env.POWERTOOLS_METRICS_DISABLED = "true"; // the children's EMF lines would drown the table
+    server.createBucket(BUCKET);
+    const queue = server.createQueue("bench-size");
+    const bundle = path.join(work, "index.mjs");
+    await writeFile(bundle, (await readZipEntries(ZIP)).get("index.mjs")!);
+    const node = lambdaNodeBinary(ROOT);
+    const nodeFlags = lambdaNodeFlags(memoryMb);
+    const heapLimit = Number(
+      execFileSync(node, [...nodeFlags, "-p", "v8.getHeapStatistics().heap_size_limit"]),
+    );
+    const rawStore = s3SnapshotStore(s3, BUCKET);
+    const tries: SizeTry[] = [];
+    let limitedTo: PhaseResult["limitedTo"] = { memory: false, cpu: false };
+    let runtimeVersion = "";
+    const attempt = async (entries: number): Promise<SizeTry> => {
+      const dir = path.join(work, `backlog-${entries}`);
+      await mkdir(dir);
+      await writeBacklog(dir, { days: 1, entries });
+      const [name] = await readdir(dir);
+      const body = await readFile(path.join(dir, name!), "utf8");
+      await rm(dir, { recursive: true });
+      const key = RAW_TO_PROCESS_PREFIX + name!;
+      await rawStore.putJson(key, body);
+      const bytes = Buffer.byteLength(body);
+      await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queue.queueUrl,
+          Entries: [
+            { Id: "0", MessageBody: objectCreatedMessage({ bucket: BUCKET, key, size: bytes }) },
+          ],
+        }),
+      );
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queue.queueUrl, MaxNumberOfMessages: 1 }),
+      );
+      const cgroup = await limitedCgroup({ memoryMb, vcpus: lambdaVcpus(memoryMb) });
+      limitedTo = { memory: cgroup !== undefined, cpu: cgroup?.cpuLimited ?? false };
+      const child = await startChildHandler(bundle, work, {
+        node,
+        nodeFlags,
+        cgroup,
+        s3Endpoint: endpoint,
+      });
+      const started = performance.now();
+      try {
+        const response = await child.invoke(lambdaSqsEventFor(Messages, queue.queueArn));
+        const wallMs = performance.now() - started;
+        const end = await child.finish();
+        runtimeVersion = end.runtimeVersion;
+        const failure = response.batchItemFailures.length
+          ? "the record failed"
+          : wallMs > timeoutSeconds * 1000
+            ? `took longer than the ${timeoutSeconds} s timeout`
+            : undefined;
+        return {
+          entries,
+          bytes,
+          ok: !failure,
+          wallMs,
+          peakRssBytes: end.peakRssBytes,
+          ...(failure ? { failure } : {}),
+        };
+      } catch (error) {
+        return {
+          entries,
+          bytes,
+          ok: false,
+          wallMs: performance.now() - started,
+          peakRssBytes: null,
+          failure: (error as Error).message,
+        };
+      } finally {
+        await child.kill();
+        await cgroup?.remove();
+        await sqs
+          .send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queue.queueUrl,
+              Entries: Messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle! })),
+            }),
+          )
+          .catch(() => undefined);
+        server.reset();
+        server.createBucket(BUCKET);
+        server.createQueue("bench-size");
+      }
+    };
+    let lastOk = 0;
+    let firstFailed: number | undefined;
+    for (const entries of SIZE_LIMIT_LADDER) {
+      const result = await attempt(entries);
+      tries.push(result);
+      console.error(
+        `bench: ${memoryMb} MB, ${entries} entries (${mb(result.bytes)} MB): ${result.ok ? "ok" : result.failure}`,
+      );
+      if (!result.ok) {
+        firstFailed = entries;
+        break;
+      }
+      lastOk = entries;
+    }
+    for (let step = 0; firstFailed !== undefined && step < SIZE_LIMIT_REFINE_STEPS; step++) {
+      const entries = Math.round((lastOk + firstFailed) / 2 / 500) * 500;
+      if (entries <= lastOk || entries >= firstFailed) break;
+      const result = await attempt(entries);
+      tries.push(result);
+      console.error(
+        `bench: ${memoryMb} MB, ${entries} entries (${mb(result.bytes)} MB): ${result.ok ? "ok" : result.failure}`,
+      );
+      if (result.ok) lastOk = entries;
+      else firstFailed = entries;
+    }
+    return {
+      memoryMb,
+      limitedTo,
+      runtimeVersion,
+      defaultCapBytes: maxRawObjectBytes({}, heapLimit),
+      timeoutSeconds,
+      tries: tries.sort((a, b) => a.entries - b.entries),
+    };
+  } finally {
+    delete process.env.MAX_RAW_OBJECT_BYTES;
+    await stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/** The size-limit phase's Markdown: the largest snapshot that transformed, per memory. */
+function sizeLimitTable(results: SizeLimitResult[]): string {
+  const lines = results.map((result) => {
+    const ok = result.tries.filter((t) => t.ok).at(-1);
+    const failed = result.tries.find((t) => !t.ok);
+    const tried = result.tries
+      .map(
+        (t) =>
+          `${t.entries.toLocaleString("en")} ${t.ok ? `ok (${(t.wallMs / 1000).toFixed(1)} s, ${mb(t.peakRssBytes ?? 0)} MB)` : "failed"}`,
+      )
+      .join("; ");
+    return (
+      `| ${result.memoryMb} MB (${cgroupLabel(result.memoryMb, result.limitedTo)}) | ` +
+      `${ok ? `${ok.entries.toLocaleString("en")} entries, ${mb(ok.bytes)} MB` : "none"} | ` +
+      `${failed ? `${failed.entries.toLocaleString("en")} entries, ${mb(failed.bytes)} MB: ${failed.failure}` : "none failed"} | ` +
+      `${mb(result.defaultCapBytes)} MB | ${tried} |`
+    );
+  });
+  return `Largest snapshot one function transforms alone (fresh process per try, node ${results[0]?.runtimeVersion}, timeout ${results[0]?.timeoutSeconds} s)
+
+| function | largest that transformed | smallest that failed | default MAX_RAW_OBJECT_BYTES there | tries (entries: result, wall time, peak RSS) |
+| --- | --- | --- | ---: | --- |
+${lines.join("\n")}`;
+}
+
 /** How a Lambda row's process was held to its function's size, for its label. */
 function cgroupLabel(memoryMb: number, limitedTo: PhaseResult["limitedTo"]): string {
   const vcpus = `${lambdaVcpus(memoryMb).toFixed(2)} vCPU`;
@@ -743,6 +939,18 @@ async function main(): Promise<void> {
     files: () => filesPhase(backlogDir!),
     [TUTORIAL_PHASE]: () => tutorialBaselinePhase(backlogDir!),
   };
+  const sizeLimitPhases = Object.fromEntries(
+    SIZE_LIMIT_MEMORIES_MB.map((memoryMb) => [
+      `size-limit-${memoryMb}`,
+      () => sizeLimitPhase(memoryMb),
+    ]),
+  );
+  if (phaseArgument === "--size-limit") {
+    // Only the size-limit search, printed as its table (`make bench` runs it after the rest).
+    const found = [];
+    for (const run of Object.values(sizeLimitPhases)) found.push(await run());
+    return void console.log(sizeLimitTable(found));
+  }
   if (phaseArgument) {
     const name = phaseArgument.replace(/^--phase=/, "");
     if (!phases[name])

@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { getHeapStatistics } from "node:v8";
 import { snapshotNameFor, TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
 import {
   cutMarketLists,
@@ -12,6 +13,11 @@ import {
   type NormalizedSnapshot,
 } from "../../functions/transform/normalize-snapshot";
 import { encodeTable } from "../../functions/transform/parquet";
+import {
+  MAX_RAW_OBJECT_BYTES_ENV,
+  maxRawObjectBytes,
+} from "../../functions/transform/raw-bytes-budget";
+import { decodeRawText } from "../../functions/transform/raw-text";
 
 /** Options of {@link transformFiles}. */
 export interface TransformFilesOptions {
@@ -19,6 +25,12 @@ export interface TransformFilesOptions {
   outDir: string;
   /** `YYYY-MM-DD` for files without `extracted_at`; default: each file's modification date. */
   snapshotDate?: string;
+  /**
+   * Files larger than this fail alone, before they are read: V8's out-of-memory error would end
+   * the process, and the files after it would never run. Default: MAX_RAW_OBJECT_BYTES when
+   * set, else what this process's heap fits, as in the handler.
+   */
+  maxRawBytes?: number;
 }
 
 /** What happened to one input file. */
@@ -48,6 +60,8 @@ export async function transformFiles(
   if (options.snapshotDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.snapshotDate)) {
     throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(options.snapshotDate)}`);
   }
+  const maxRawBytes =
+    options.maxRawBytes ?? maxRawObjectBytes(process.env, getHeapStatistics().heap_size_limit);
   const results: FileResult[] = [];
   const nameOwners = new Map<string, string>();
   for (const file of files) {
@@ -60,10 +74,19 @@ export async function transformFiles(
           `has the same file name as ${owner}; its tables would overwrite that file's`,
         );
       nameOwners.set(snapshotNameFor(file), file);
+      const { size, mtime } = await stat(file);
+      if (size > maxRawBytes) {
+        throw new Error(
+          `is ${(size / 2 ** 20).toFixed(1)} MiB, more than the ${(maxRawBytes / 2 ** 20).toFixed(1)} MiB ` +
+            `this process can transform (${MAX_RAW_OBJECT_BYTES_ENV}=${maxRawBytes}); give node a larger heap ` +
+            `(NODE_OPTIONS=--max-old-space-size=MB) and set ${MAX_RAW_OBJECT_BYTES_ENV} to match`,
+        );
+      }
       const lastModified = options.snapshotDate
         ? new Date(`${options.snapshotDate}T00:00:00Z`)
-        : (await stat(file)).mtime;
-      const document = parseSnapshotText(cutMarketLists(await readFile(file, "utf8")), "the file");
+        : mtime;
+      const text = decodeRawText(await readFile(file), "the file");
+      const document = parseSnapshotText(cutMarketLists(text), "the file");
       const snapshot = normalizeSnapshot(document, { key: file, lastModified });
       const outputs: string[] = [];
       for (const table of TABLE_NAMES) {

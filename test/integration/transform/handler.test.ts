@@ -277,4 +277,228 @@ describe("transform handler against the S3/SQS emulator", () => {
     for (const line of recordLines) expect(JSON.parse(line)).toMatchObject({ objectKey: key });
     expect(recordLines.join("\n")).toContain("is not valid JSON");
   });
+
+  /** Runs `act` and returns the JSON log lines it printed, ERROR ones included. */
+  async function logsOf(act: () => Promise<unknown>): Promise<Record<string, unknown>[]> {
+    const lines: string[] = [];
+    const spies = (["info", "warn", "error"] as const).map((level) =>
+      jest
+        .spyOn(console, level)
+        .mockImplementation((line: unknown) => void lines.push(String(line))),
+    );
+    try {
+      await act().catch(() => undefined);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+    return lines.map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  const errorsFor = (logs: Record<string, unknown>[], messageId: string) =>
+    logs.filter((line) => line.level === "ERROR" && line.messageId === messageId);
+
+  it("logs one ERROR line, with the message id and the reason, for every body it cannot read", async () => {
+    // Prepare
+    const goodKey = "raw_data/to_process/good_20261122T160003123Z.json";
+    await putRaw(goodKey, JSON.stringify(rawSnapshot([entry(track())])));
+    const badKeyBody = JSON.parse(
+      objectCreatedMessage({ bucket: BUCKET, key: "raw_data/to_process/x.json", size: 1 }),
+    );
+    badKeyBody.Records[0].s3.object.key = "raw_data/to_process/50%+off.json";
+    const unreadable = [
+      ["plain text", "hello, queue", "message body is not JSON"],
+      [
+        "JSON that is no S3 event",
+        '{"detail-type":"Object Created"}',
+        "not an S3 event notification",
+      ],
+      [
+        "an SNS envelope",
+        JSON.stringify({
+          Type: "Notification",
+          TopicArn: "arn:aws:sns:us-east-1:123456789012:raw",
+          Message: objectCreatedMessage({ bucket: BUCKET, key: goodKey, size: 1 }),
+        }),
+        "SNS notification envelope",
+      ],
+      ["a badly encoded key", JSON.stringify(badKeyBody), "is not encoded as S3 encodes"],
+    ] as const;
+    const event = await eventFor([
+      objectCreatedMessage({ bucket: BUCKET, key: goodKey, size: 1 }),
+      ...unreadable.map(([, body]) => body),
+    ]);
+    let response: SQSBatchResponse | undefined;
+
+    // Act
+    const logs = await logsOf(async () => {
+      response = await handler(event, lambdaContext("transform"));
+    });
+
+    // Assess
+    const failedIds = event.Records.slice(1).map((record) => record.messageId);
+    expect(response!.batchItemFailures.map((f) => f.itemIdentifier).sort()).toEqual(
+      [...failedIds].sort(),
+    );
+    unreadable.forEach(([, , reason], i) => {
+      const lines = errorsFor(logs, failedIds[i]!);
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        reason: expect.stringContaining(reason),
+        retryable: false,
+      });
+    });
+    expect(errorsFor(logs, event.Records[0]!.messageId)).toEqual([]);
+    expect(await keysUnder("raw_data/processed/")).toEqual([processedKeyFor(goodKey)]);
+  });
+
+  it("refuses records that are not ObjectCreated, and names Athena's rule for _ and . names", async () => {
+    // Prepare
+    const removedKey = "raw_data/to_process/removed_20261122T160003123Z.json";
+    const hiddenKeys = ["raw_data/to_process/_draft.json", "raw_data/to_process/.draft.json"];
+    const textKey = "raw_data/to_process/notes.txt";
+    for (const key of [removedKey, ...hiddenKeys, textKey])
+      await putRaw(key, JSON.stringify(rawSnapshot([entry(track())])));
+    const event = await eventFor([
+      objectCreatedMessage({
+        bucket: BUCKET,
+        key: removedKey,
+        eventName: "ObjectRemoved:Delete",
+      }),
+      ...[...hiddenKeys, textKey].map((key) =>
+        objectCreatedMessage({ bucket: BUCKET, key, size: 1 }),
+      ),
+    ]);
+
+    // Act
+    const logs = await logsOf(() => handler(event, lambdaContext("transform")));
+
+    // Assess: nothing written or moved, and each says why
+    expect(await keysUnder("transformed_data/")).toEqual([]);
+    expect(await keysUnder("raw_data/to_process/")).toEqual(
+      [removedKey, ...hiddenKeys, textKey].sort(),
+    );
+    const reasons = event.Records.map(
+      (record) => errorsFor(logs, record.messageId).map((line) => line.reason)[0],
+    );
+    expect(reasons).toEqual([
+      expect.stringContaining("event ObjectRemoved:Delete is not an ObjectCreated event"),
+      expect.stringContaining("Athena silently ignores files whose names start with _ or ."),
+      expect.stringContaining("Athena silently ignores files whose names start with _ or ."),
+      expect.stringContaining("neither a .json snapshot nor a .csv chart export"),
+    ]);
+  });
+
+  it("transforms every object of a multi-record message even when the first one is missing", async () => {
+    // Prepare
+    const ghostKey = "raw_data/to_process/ghost_20261122T160003123Z.json";
+    const realKey = "raw_data/to_process/real_20261122T160003123Z.json";
+    await putRaw(realKey, JSON.stringify(rawSnapshot([entry(track())])));
+    const records = [ghostKey, realKey].map(
+      (key) => JSON.parse(objectCreatedMessage({ bucket: BUCKET, key, size: 1 })).Records[0],
+    );
+    const event = await eventFor([JSON.stringify({ Records: records })]);
+
+    // Act
+    const logs = await logsOf(() => handler(event, lambdaContext("transform")));
+
+    // Assess
+    expect(await keysUnder("raw_data/processed/")).toEqual([processedKeyFor(realKey)]);
+    expect(await keysUnder("transformed_data/")).toHaveLength(4);
+    const [line] = errorsFor(logs, event.Records[0]!.messageId);
+    expect(line).toMatchObject({
+      reason: expect.stringMatching(
+        /^1 of 2 objects failed: raw_data\/to_process\/ghost_.*exists neither/,
+      ),
+      retryable: false,
+    });
+  });
+
+  describe("with MAX_RAW_OBJECT_BYTES=2000", () => {
+    beforeEach(() => {
+      process.env.MAX_RAW_OBJECT_BYTES = "2000";
+    });
+    afterEach(() => {
+      delete process.env.MAX_RAW_OBJECT_BYTES;
+    });
+
+    it("refuses from the notification's size, before any download", async () => {
+      // Prepare: no such object: a download would fail with "exists neither", not the cap
+      const key = "raw_data/to_process/huge_20261122T160003123Z.json";
+      const event = await eventFor([
+        objectCreatedMessage({ bucket: BUCKET, key, size: 300 * 2 ** 20 }),
+        objectCreatedMessage({ bucket: BUCKET, key: "raw_data/to_process/other.json", size: 1 }),
+      ]);
+
+      // Act
+      const logs = await logsOf(() => handler(event, lambdaContext("transform")));
+
+      // Assess
+      expect(errorsFor(logs, event.Records[0]!.messageId)).toEqual([
+        expect.objectContaining({
+          reason: expect.stringMatching(
+            /is 300\.0 MiB \(314572800 bytes\), over the cap of 0\.0 MiB \(MAX_RAW_OBJECT_BYTES=2000\).*stays in raw_data\/to_process\/.*Raise the function's memory and MAX_RAW_OBJECT_BYTES, or convert the file with `npm run transform-files`/,
+          ),
+          retryable: false,
+        }),
+      ]);
+    });
+
+    it("refuses an object larger than its notification said, from its length, and keeps it", async () => {
+      // Prepare
+      const key = "raw_data/to_process/grown_20261122T160003123Z.json";
+      const tracks = Array.from({ length: 20 }, (_, i) => entry(track({ id: `t${i}` })));
+      await putRaw(key, JSON.stringify(rawSnapshot(tracks)));
+      const event = await eventFor([objectCreatedMessage({ bucket: BUCKET, key, size: 10 })]);
+
+      // Act
+      const logs = await logsOf(() => handler(event, lambdaContext("transform")));
+
+      // Assess
+      expect(errorsFor(logs, event.Records[0]!.messageId)[0]).toMatchObject({
+        reason: expect.stringContaining("over the cap"),
+      });
+      expect(await keysUnder("raw_data/")).toEqual([key]);
+      expect(await keysUnder("transformed_data/")).toEqual([]);
+    });
+  });
+
+  it("accepts a byte order mark and fails bytes that are not UTF-8, naming the offset", async () => {
+    // Prepare
+    const bomKey = "raw_data/to_process/bom_20261122T160003123Z.json";
+    const latin1Key = "raw_data/to_process/latin1_20261122T160003123Z.json";
+    const text = JSON.stringify(rawSnapshot([entry(track({ name: "Cafe" }))]));
+    await emulator.s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: bomKey,
+        Body: new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode(text)]),
+      }),
+    );
+    const latin1 = new TextEncoder().encode(text);
+    const offset = text.indexOf("Cafe") + 3;
+    latin1[offset] = 0xe9; // "é" as Latin-1 writes it
+    await emulator.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: latin1Key, Body: latin1 }));
+    const event = await eventFor(
+      [bomKey, latin1Key].map((key) => objectCreatedMessage({ bucket: BUCKET, key, size: 1 })),
+    );
+    let response: SQSBatchResponse | undefined;
+
+    // Act
+    const logs = await logsOf(async () => {
+      response = await handler(event, lambdaContext("transform"));
+    });
+
+    // Assess
+    expect(response!.batchItemFailures).toEqual([{ itemIdentifier: event.Records[1]!.messageId }]);
+    expect(await keysUnder("raw_data/processed/")).toEqual([processedKeyFor(bomKey)]);
+    expect(errorsFor(logs, event.Records[1]!.messageId)[0]).toMatchObject({
+      reason: expect.stringContaining(
+        `byte 0xe9 at byte offset ${offset} starts no valid character`,
+      ),
+    });
+    const { rows } = await readParquet(
+      await readObject(transformedKeyFor("songs", "2026-11-22", bomKey)),
+    );
+    expect(rows[0]).toMatchObject({ song_name: "Cafe" });
+  });
 });

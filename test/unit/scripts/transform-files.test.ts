@@ -91,4 +91,68 @@ describe("transformFiles (the command-line converter)", () => {
       /YYYY-MM-DD/,
     );
   });
+
+  it("fails a file over the size cap alone, before reading it, and converts the files after it", async () => {
+    // Prepare
+    const big = path.join(work, "big.json");
+    const small = path.join(work, "small.json");
+    const snapshot = JSON.stringify(rawSnapshot([entry(track())]));
+    await writeFile(
+      big,
+      JSON.stringify(rawSnapshot(Array.from({ length: 30 }, () => entry(track())))),
+    );
+    await writeFile(small, snapshot);
+
+    // Act
+    const results = await transformFiles([big, small], {
+      outDir: path.join(work, "out"),
+      maxRawBytes: Buffer.byteLength(snapshot) + 10,
+    });
+
+    // Assess
+    expect(results.map((r) => r.ok)).toEqual([false, true]);
+    expect(results[0]).toMatchObject({
+      error: expect.stringMatching(
+        /^is 0\.0 MiB, more than the 0\.0 MiB this process can transform \(MAX_RAW_OBJECT_BYTES=\d+\); give node a larger heap/,
+      ),
+    });
+  });
+
+  it("takes the cap from MAX_RAW_OBJECT_BYTES when no option sets it", async () => {
+    // Prepare
+    const file = path.join(work, "day.json");
+    await writeFile(file, JSON.stringify(rawSnapshot([entry(track())])));
+    process.env.MAX_RAW_OBJECT_BYTES = "100";
+
+    // Act
+    const results = await transformFiles([file], { outDir: path.join(work, "out") }).finally(() => {
+      delete process.env.MAX_RAW_OBJECT_BYTES;
+    });
+
+    // Assess
+    expect(results[0]).toMatchObject({
+      ok: false,
+      error: expect.stringContaining("MAX_RAW_OBJECT_BYTES=100"),
+    });
+  });
+
+  it("accepts a byte order mark and fails a file that is not UTF-8, naming the offset", async () => {
+    // Prepare
+    const text = JSON.stringify(rawSnapshot([entry(track({ name: "Cafe" }))]));
+    const withBom = path.join(work, "bom.json");
+    const latin1 = path.join(work, "latin1.json");
+    await writeFile(withBom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    const bad = Buffer.from(text);
+    bad[text.indexOf("Cafe") + 3] = 0xe9;
+    await writeFile(latin1, bad);
+
+    // Act
+    const results = await transformFiles([withBom, latin1], { outDir: path.join(work, "out") });
+
+    // Assess
+    expect(results.map((r) => r.ok)).toEqual([true, false]);
+    expect(results[1]).toMatchObject({
+      error: `the file is not valid UTF-8: byte 0xe9 at byte offset ${text.indexOf("Cafe") + 3} starts no valid character; save the file as UTF-8 and upload it again`,
+    });
+  });
 });

@@ -48,7 +48,14 @@ describe("parseS3NotificationMessage", () => {
     // Assess
     expect(message).toEqual({
       kind: "objects",
-      objects: [{ bucket: "lake", key: "raw_data/to_process/a b.json", size: 42 }],
+      objects: [
+        {
+          eventName: "ObjectCreated:Put",
+          bucket: "lake",
+          key: "raw_data/to_process/a b.json",
+          size: 42,
+        },
+      ],
     });
   });
 
@@ -63,7 +70,7 @@ describe("parseS3NotificationMessage", () => {
     expect(JSON.parse(body).Records[0].s3.object).not.toHaveProperty("size");
     expect(message).toEqual({
       kind: "objects",
-      objects: [{ bucket: "lake", key: "k.json", size: undefined }],
+      objects: [{ eventName: "ObjectCreated:Put", bucket: "lake", key: "k.json", size: undefined }],
     });
   });
 
@@ -77,5 +84,48 @@ describe("parseS3NotificationMessage", () => {
 
     // Assess
     expect(act).toThrow(/not an S3 event notification[\s\S]*size/);
+  });
+
+  it("names an SNS envelope as such", () => {
+    // Prepare: S3 -> SNS -> SQS without raw message delivery
+    const body = JSON.stringify({
+      Type: "Notification",
+      MessageId: "m",
+      TopicArn: "arn:aws:sns:us-east-1:123456789012:raw",
+      Message: objectCreatedMessage({ bucket: "lake", key: "k.json", size: 1 }),
+    });
+
+    // Act
+    const act = () => parseS3NotificationMessage(body);
+
+    // Assess
+    expect(act).toThrow(/SNS notification envelope/);
+  });
+
+  it("refuses a key that is not form-encoded UTF-8, quoting it", () => {
+    // Prepare
+    const record = JSON.parse(objectCreatedMessage({ bucket: "lake", key: "k.json", size: 1 }));
+    record.Records[0].s3.object.key = "raw_data/to_process/100%+sure.json";
+
+    // Act
+    const act = () => parseS3NotificationMessage(JSON.stringify(record));
+
+    // Assess
+    expect(act).toThrow('object key "raw_data/to_process/100%+sure.json" is not encoded as S3');
+  });
+
+  it("keeps each record's event name", () => {
+    // Prepare
+    const body = objectCreatedMessage({
+      bucket: "lake",
+      key: "raw_data/to_process/k.json",
+      eventName: "ObjectRemoved:Delete",
+    });
+
+    // Act
+    const message = parseS3NotificationMessage(body);
+
+    // Assess
+    expect(message).toMatchObject({ objects: [{ eventName: "ObjectRemoved:Delete" }] });
   });
 });

@@ -4,13 +4,19 @@ import {
   GlueClient,
   StartCrawlerCommand,
 } from "@aws-sdk/client-glue";
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
 import { Readable } from "node:stream";
 import { objectCreatedMessage } from "../../../functions/shared/s3-event";
+import { HEAP_BYTES_PER_RAW_BYTE } from "../../../functions/transform/raw-bytes-budget";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
 
@@ -80,6 +86,7 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     glue.reset();
     s3.reset();
     s3.on(GetObjectCommand).callsFake(() => ({ Body: rawBody(), LastModified: new Date() }));
+    s3.on(PutObjectCommand).resolves({}); // an unversioned bucket's answer
   });
 
   it.each([
@@ -190,14 +197,16 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
   });
 
   it("works on records one at a time when their sizes do not fit the raw-bytes budget together", async () => {
-    // Prepare: each object says it is larger than the whole budget (an eighth of V8's heap limit)
+    // Prepare: each object takes 60% of the budget (an eighth of V8's heap limit), which is
+    // also the size cap, so each is accepted but no two fit at once
     glue.on(StartCrawlerCommand).resolves({});
     const reads = slowReadsCountingOverlap();
     const heapLimit = (await import("node:v8")).getHeapStatistics().heap_size_limit;
+    const size = Math.floor((heapLimit / HEAP_BYTES_PER_RAW_BYTE) * 0.6);
     const keys = ["a", "b", "c"].map((name) => `raw_data/to_process/${name}.json`);
 
     // Act
-    const response = await handler(eventOfSize(heapLimit, ...keys), lambdaContext("transform"));
+    const response = await handler(eventOfSize(size, ...keys), lambdaContext("transform"));
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);

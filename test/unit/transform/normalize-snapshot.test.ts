@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { InvalidSnapshotError } from "../../../functions/transform/errors";
 import {
-  InvalidSnapshotError,
   normalizeSnapshot,
   cutMarketLists,
   parseReleaseDate,

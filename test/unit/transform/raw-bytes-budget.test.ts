@@ -1,4 +1,7 @@
-import { rawBytesBudgetFor } from "../../../functions/transform/raw-bytes-budget";
+import {
+  maxRawObjectBytes,
+  rawBytesBudgetFor,
+} from "../../../functions/transform/raw-bytes-budget";
 
 /** Work that records how many pieces of work ran at once, and ends when `finish` is called. */
 function trackedWork() {
@@ -139,5 +142,21 @@ describe("rawBytesBudgetFor (how much raw JSON the transform works on at once)",
     // Assess
     await expect(failed).rejects.toThrow("bad object");
     await expect(withinASecond(next)).resolves.toBe("next");
+  });
+});
+
+describe("maxRawObjectBytes (MAX_RAW_OBJECT_BYTES)", () => {
+  it("defaults to a tenth of the heap limit, below what a file alone was measured to need", () => {
+    expect(maxRawObjectBytes({}, 800 * 2 ** 20)).toBe(80 * 2 ** 20);
+  });
+
+  it("takes the variable when set", () => {
+    expect(maxRawObjectBytes({ MAX_RAW_OBJECT_BYTES: " 5000000 " }, 800 * 2 ** 20)).toBe(5_000_000);
+  });
+
+  it.each(["0", "-1", "12MB", "1e6", "3.5"])("refuses %j, naming the variable", (value) => {
+    expect(() => maxRawObjectBytes({ MAX_RAW_OBJECT_BYTES: value }, 2 ** 30)).toThrow(
+      /^MAX_RAW_OBJECT_BYTES must be a positive whole number of bytes/,
+    );
   });
 });

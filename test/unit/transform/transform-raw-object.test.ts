@@ -1,49 +1,84 @@
-import { processedKeyFor } from "../../../functions/shared/s3-layout";
 import {
+  processedKeyFor,
+  TABLE_NAMES,
+  transformedKeyFor,
+} from "../../../functions/shared/s3-layout";
+import {
+  InvalidSnapshotError,
+  TableWriteError,
+  UnprocessableObjectError,
+} from "../../../functions/transform/errors";
+import {
+  assertTransformableKey,
   transformRawObject,
   type LakeStore,
   type RawObject,
 } from "../../../functions/transform/transform-raw-object";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
 
-/** An in-memory lake whose operations can be made to fail, to test the ordering rules. */
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/**
+ * An in-memory lake whose operations can be made to fail, to test the ordering rules. Versioned
+ * like the data lake bucket (each write a new version, the latest is the object) unless told not.
+ */
 class FailingLake implements LakeStore {
-  objects = new Map<string, string | Uint8Array>();
+  versions = new Map<string, { versionId: string; body: Uint8Array }[]>();
   failWriteOf?: RegExp;
   failMove = false;
+  failRemoveVersion = false;
+  private nextVersion = 1;
 
+  constructor(private readonly versioned = true) {}
+
+  put(key: string, body: Uint8Array | string): string {
+    const versionId = `v${this.nextVersion++}`;
+    const data = typeof body === "string" ? bytes(body) : body;
+    const kept = this.versioned ? (this.versions.get(key) ?? []) : [];
+    this.versions.set(key, [...kept, { versionId, body: data }]);
+    return versionId;
+  }
+  keys(): string[] {
+    return [...this.versions.keys()].sort();
+  }
   async read(key: string): Promise<RawObject | undefined> {
-    const body = this.objects.get(key);
-    return typeof body === "string"
-      ? { body, lastModified: new Date("2026-11-22T10:00:00Z") }
+    const latest = this.versions.get(key)?.at(-1);
+    return latest
+      ? { body: latest.body, lastModified: new Date("2026-11-22T10:00:00Z") }
       : undefined;
   }
   async exists(key: string): Promise<boolean> {
-    return this.objects.has(key);
+    return this.versions.has(key);
   }
-  async write(key: string, body: Uint8Array): Promise<void> {
+  async write(key: string, body: Uint8Array): Promise<{ versionId?: string }> {
     // Let the other writes land first, so the failure really is partial.
     await new Promise((resolve) => setImmediate(resolve));
     if (this.failWriteOf?.test(key)) throw new Error(`PutObject failed for ${key}`);
-    this.objects.set(key, body);
+    const versionId = this.put(key, body);
+    return this.versioned ? { versionId } : {};
   }
-  async remove(key: string): Promise<void> {
-    this.objects.delete(key);
+  async removeVersion(key: string, versionId: string): Promise<void> {
+    if (this.failRemoveVersion) throw new Error("DeleteObject failed");
+    const left = (this.versions.get(key) ?? []).filter((v) => v.versionId !== versionId);
+    if (left.length) this.versions.set(key, left);
+    else this.versions.delete(key);
   }
   async move(fromKey: string, toKey: string): Promise<void> {
     if (this.failMove) throw new Error("CopyObject failed");
-    this.objects.set(toKey, this.objects.get(fromKey)!);
-    this.objects.delete(fromKey);
+    this.put(toKey, this.versions.get(fromKey)!.at(-1)!.body);
+    this.versions.delete(fromKey);
   }
 }
 
 const rawKey = "raw_data/to_process/p1_20261122T160003123Z.json";
+const snapshotText = JSON.stringify(rawSnapshot([entry(track())]));
+const outputKeys = TABLE_NAMES.map((table) => transformedKeyFor(table, "2026-11-22", rawKey));
 
 describe("transformRawObject when storage fails", () => {
   it("removes the tables it wrote when one table fails, and leaves the raw object in to_process/", async () => {
     // Prepare
     const lake = new FailingLake();
-    lake.objects.set(rawKey, JSON.stringify(rawSnapshot([entry(track())])));
+    lake.put(rawKey, snapshotText);
     lake.failWriteOf = /^transformed_data\/playlists\//;
 
     // Act
@@ -51,13 +86,70 @@ describe("transformRawObject when storage fails", () => {
 
     // Assess
     await expect(act).rejects.toThrow("PutObject failed for transformed_data/playlists/");
-    expect([...lake.objects.keys()]).toEqual([rawKey]);
+    await expect(act).rejects.toMatchObject({ retryable: true, leftBehind: [] });
+    expect(lake.keys()).toEqual([rawKey]);
+  });
+
+  it("deletes only its own versions: a table another delivery wrote before stays", async () => {
+    // Prepare: an earlier delivery's songs file, under the same key
+    const lake = new FailingLake();
+    lake.put(rawKey, snapshotText);
+    lake.put(outputKeys[0]!, "earlier delivery's songs");
+    lake.failWriteOf = /^transformed_data\/playlists\//;
+
+    // Act
+    await transformRawObject(rawKey, lake).catch(() => undefined);
+
+    // Assess
+    expect(lake.keys()).toEqual([rawKey, outputKeys[0]!].sort());
+    expect(new TextDecoder().decode((await lake.read(outputKeys[0]!))!.body)).toBe(
+      "earlier delivery's songs",
+    );
+  });
+
+  it("reports the outputs cleanup could not delete, with why", async () => {
+    // Prepare
+    const lake = new FailingLake();
+    lake.put(rawKey, snapshotText);
+    lake.failWriteOf = /^transformed_data\/playlists\//;
+    lake.failRemoveVersion = true;
+
+    // Act
+    const error = await transformRawObject(rawKey, lake).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(TableWriteError);
+    expect((error as TableWriteError).leftBehind).toEqual(
+      outputKeys.slice(0, 3).map((key) => ({
+        key,
+        reason: expect.stringMatching(/^deleting version v\d+ failed: DeleteObject failed$/),
+      })),
+    );
+  });
+
+  it("in an unversioned bucket, deletes nothing it cannot tell from another delivery's, and says so", async () => {
+    // Prepare
+    const lake = new FailingLake(false);
+    lake.put(rawKey, snapshotText);
+    lake.failWriteOf = /^transformed_data\/playlists\//;
+
+    // Act
+    const error = await transformRawObject(rawKey, lake).catch((e: unknown) => e);
+
+    // Assess
+    expect(lake.keys()).toEqual([rawKey, ...outputKeys.slice(0, 3)].sort());
+    expect((error as TableWriteError).leftBehind).toEqual(
+      outputKeys.slice(0, 3).map((key) => ({
+        key,
+        reason: expect.stringContaining("the bucket is not versioned"),
+      })),
+    );
   });
 
   it("keeps the raw object in to_process/ when the move fails after the outputs are written", async () => {
     // Prepare
     const lake = new FailingLake();
-    lake.objects.set(rawKey, JSON.stringify(rawSnapshot([entry(track())])));
+    lake.put(rawKey, snapshotText);
     lake.failMove = true;
 
     // Act
@@ -65,23 +157,83 @@ describe("transformRawObject when storage fails", () => {
 
     // Assess: a redelivery will write the same outputs again and then move it.
     await expect(act).rejects.toThrow("CopyObject failed");
-    expect(lake.objects.has(rawKey)).toBe(true);
-    expect(lake.objects.has(processedKeyFor(rawKey))).toBe(false);
-    expect(
-      [...lake.objects.keys()].filter((key) => key.startsWith("transformed_data/")),
-    ).toHaveLength(4);
+    expect(lake.keys()).toEqual([rawKey, ...outputKeys].sort());
+    expect(lake.keys()).not.toContain(processedKeyFor(rawKey));
   });
+});
 
-  it("refuses a key nested below to_process/, whose outputs would collide with another file's", async () => {
+describe("transformRawObject's encoding rules", () => {
+  it("accepts a UTF-8 byte order mark", async () => {
     // Prepare
     const lake = new FailingLake();
-    lake.objects.set("raw_data/to_process/a/x.json", JSON.stringify(rawSnapshot([])));
+    lake.put(rawKey, new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(snapshotText)]));
 
     // Act
-    const act = transformRawObject("raw_data/to_process/a/x.json", lake);
+    const outcome = await transformRawObject(rawKey, lake);
 
     // Assess
-    await expect(act).rejects.toThrow("directly under raw_data/to_process/");
-    expect([...lake.objects.keys()]).toEqual(["raw_data/to_process/a/x.json"]);
+    expect(outcome.status).toBe("transformed");
+  });
+
+  it("fails a file holding bytes that are not UTF-8, naming the offset, and writes nothing", async () => {
+    // Prepare: Latin-1 "é" (0xE9) inside a track name
+    const text = JSON.stringify(rawSnapshot([entry(track({ name: "Caf#" }))]));
+    const data = bytes(text);
+    const at = text.indexOf("Caf#") + 3;
+    data[at] = 0xe9;
+    const lake = new FailingLake();
+    lake.put(rawKey, data);
+
+    // Act
+    const act = transformRawObject(rawKey, lake);
+
+    // Assess
+    await expect(act).rejects.toThrow(InvalidSnapshotError);
+    await expect(act).rejects.toThrow(`byte 0xe9 at byte offset ${at} starts no valid character`);
+    await expect(act).rejects.toMatchObject({ retryable: false });
+    expect(lake.keys()).toEqual([rawKey]);
+  });
+
+  it("refuses an object over maxRawBytes as the store reports it", async () => {
+    // Prepare
+    const lake = new FailingLake();
+    lake.put(rawKey, snapshotText);
+    const read = lake.read.bind(lake);
+    const asked: unknown[] = [];
+    lake.read = async (key: string, options?: { maxBytes?: number }) => {
+      asked.push(options);
+      return read(key);
+    };
+
+    // Act
+    await transformRawObject(rawKey, lake, { maxRawBytes: 1234 });
+
+    // Assess: the store is told the cap, so it refuses before reading the body
+    expect(asked).toEqual([{ maxBytes: 1234 }]);
+  });
+});
+
+describe("assertTransformableKey", () => {
+  it.each([
+    ["raw_data/processed/p.json", "is not under raw_data/to_process/"],
+    ["raw_data/to_process/a/x.json", "directly under raw_data/to_process/"],
+    ["raw_data/to_process/notes.txt", "neither a .json snapshot nor a .csv chart export"],
+    ["raw_data/to_process/p.json.gz", "neither a .json snapshot nor a .csv chart export"],
+    ["raw_data/to_process/_p.json", "Athena silently ignores files whose names start with _ or ."],
+    ["raw_data/to_process/.p.csv", "Athena silently ignores files whose names start with _ or ."],
+  ])("refuses %s", (key, reason) => {
+    // Act
+    const act = () => assertTransformableKey(key);
+
+    // Assess
+    expect(act).toThrow(UnprocessableObjectError);
+    expect(act).toThrow(reason);
+  });
+
+  it.each([
+    "raw_data/to_process/p_1.json",
+    "raw_data/to_process/regional-global-daily-2026-11-30.csv",
+  ])("takes %s", (key) => {
+    expect(() => assertTransformableKey(key)).not.toThrow();
   });
 });

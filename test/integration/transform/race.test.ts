@@ -1,0 +1,221 @@
+/**
+ * Two deliveries of one raw object, interleaved step by step (DESIGN.md, "Event handling":
+ * no cleanup or concurrent delivery removes outputs that another delivery wrote). Delivery A
+ * fails one table write; delivery B succeeds and moves the raw object to processed/. A's
+ * cleanup must leave B's tables, since nothing would ever write them again.
+ *
+ * The deliveries run the transform's core over the real S3 store the handler uses. fauxqs has
+ * no bucket versioning (its README lists it among the unsupported S3 features), so each
+ * scenario runs twice: over fauxqs, an unversioned bucket, where cleanup cannot tell A's writes
+ * from B's and must delete nothing; and over moto's S3 server with versioning on, as the data
+ * lake bucket is, where cleanup deletes exactly A's versions.
+ */
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  PutBucketVersioningCommand,
+  PutObjectCommand,
+  type S3Client,
+} from "@aws-sdk/client-s3";
+import {
+  processedKeyFor,
+  TABLE_NAMES,
+  transformedKeyFor,
+} from "../../../functions/shared/s3-layout";
+import { TableWriteError } from "../../../functions/transform/errors";
+import { S3LakeStore } from "../../../functions/transform/s3-lake-store";
+import {
+  transformRawObject,
+  type LakeStore,
+} from "../../../functions/transform/transform-raw-object";
+import { startEmulator } from "../../support/emulator";
+import { startMotoS3 } from "../../support/moto";
+import { readParquet } from "../../support/parquet";
+import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
+
+const BUCKET = "lake";
+const rawKey = "raw_data/to_process/p1_20261122T160003123Z.json";
+const outputKeys = TABLE_NAMES.map((table) => transformedKeyFor(table, "2026-11-22", rawKey));
+const playlistsKey = outputKeys[TABLE_NAMES.indexOf("playlists")]!;
+
+/** A promise and the function that settles it. */
+function signal(): { promise: Promise<void>; fire: () => void } {
+  let fire!: () => void;
+  const promise = new Promise<void>((resolve) => (fire = resolve));
+  return { promise, fire };
+}
+
+/**
+ * Delivery A's view of the lake: each write first waits for `writesMayStart`; the playlists
+ * write then waits for `failureMayLand` and fails, as a PutObject that S3 refused would.
+ */
+function deliveryA(
+  inner: LakeStore,
+  steps: { writesMayStart: Promise<void>; failureMayLand: Promise<void> },
+) {
+  const reachedWrites = signal();
+  const otherWritesDone = signal();
+  let written = 0;
+  const store: LakeStore = {
+    read: (key, options) => inner.read(key, options),
+    exists: (key) => inner.exists(key),
+    removeVersion: (key, versionId) => inner.removeVersion(key, versionId),
+    move: (from, to) => inner.move(from, to),
+    async write(key, body, contentType) {
+      reachedWrites.fire();
+      await steps.writesMayStart;
+      if (key === playlistsKey) {
+        await steps.failureMayLand;
+        throw new Error("PutObject failed: InternalError (injected)");
+      }
+      const result = await inner.write(key, body, contentType);
+      if (++written === TABLE_NAMES.length - 1) otherWritesDone.fire();
+      return result;
+    },
+  };
+  return { store, reachedWrites: reachedWrites.promise, otherWritesDone: otherWritesDone.promise };
+}
+
+interface Backend {
+  name: string;
+  versioned: boolean;
+  start(): Promise<{ s3: S3Client; stop: () => Promise<void> }>;
+}
+
+const backends: Backend[] = [
+  {
+    name: "fauxqs (bucket not versioned)",
+    versioned: false,
+    async start() {
+      const emulator = await startEmulator();
+      emulator.server.createBucket(BUCKET);
+      return { s3: emulator.s3, stop: () => emulator.stop() };
+    },
+  },
+  {
+    name: "moto S3 (bucket versioned, as Terraform makes it)",
+    versioned: true,
+    async start() {
+      const moto = await startMotoS3();
+      await moto.s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
+      await moto.s3.send(
+        new PutBucketVersioningCommand({
+          Bucket: BUCKET,
+          VersioningConfiguration: { Status: "Enabled" },
+        }),
+      );
+      return { s3: moto.s3, stop: () => moto.stop() };
+    },
+  },
+];
+
+describe.each(backends)("two deliveries of one object over $name", (backend) => {
+  let s3: S3Client;
+  let stop: () => Promise<void>;
+  let lake: S3LakeStore;
+
+  beforeAll(async () => {
+    ({ s3, stop } = await backend.start());
+    lake = new S3LakeStore(s3, BUCKET);
+  });
+  afterAll(async () => {
+    await stop();
+  });
+  beforeEach(async () => {
+    // Each test starts from an empty lake: every version of every key goes.
+    const versions = await s3.send(new ListObjectVersionsCommand({ Bucket: BUCKET }));
+    for (const v of [...(versions.Versions ?? []), ...(versions.DeleteMarkers ?? [])]) {
+      await lake.removeVersion(v.Key!, v.VersionId!);
+    }
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    for (const object of listed.Contents ?? []) {
+      await s3.send(
+        new (await import("@aws-sdk/client-s3")).DeleteObjectCommand({
+          Bucket: BUCKET,
+          Key: object.Key!,
+        }),
+      );
+    }
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: rawKey,
+        Body: JSON.stringify(rawSnapshot([entry(track({ id: "t1" })), entry(track({ id: "t2" }))])),
+      }),
+    );
+  });
+
+  async function keys(): Promise<string[]> {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
+    return (listed.Contents ?? []).map((object) => object.Key!).sort();
+  }
+
+  async function expectTheLakeWhole(): Promise<void> {
+    expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());
+    for (const key of outputKeys) {
+      const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+      const { rows } = await readParquet(await object.Body!.transformToByteArray());
+      expect(rows.length).toBeGreaterThan(0);
+    }
+    // A's retry finds the raw object in processed/ and writes nothing: what is there now stays.
+    expect(await transformRawObject(rawKey, lake)).toMatchObject({ status: "already_processed" });
+  }
+
+  it("A writes three tables, B overwrites them and finishes, then A's fourth write fails: B's tables stay", async () => {
+    // Prepare
+    const failureMayLand = signal();
+    const a = deliveryA(lake, {
+      writesMayStart: Promise.resolve(),
+      failureMayLand: failureMayLand.promise,
+    });
+
+    // Act
+    const attemptA = transformRawObject(rawKey, a.store).catch((error: unknown) => error);
+    await a.otherWritesDone;
+    const outcomeB = await transformRawObject(rawKey, lake);
+    failureMayLand.fire();
+    const errorA = await attemptA;
+
+    // Assess
+    expect(outcomeB.status).toBe("transformed");
+    expect(errorA).toBeInstanceOf(TableWriteError);
+    expect((errorA as TableWriteError).message).toContain("injected");
+    await expectTheLakeWhole();
+    if (backend.versioned) {
+      // Only B's version of each table is left: A's three were deleted by their ids.
+      const versions = await s3.send(
+        new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: "transformed_data/" }),
+      );
+      expect(versions.Versions?.map((v) => v.Key).sort()).toEqual([...outputKeys].sort());
+      expect(versions.DeleteMarkers ?? []).toEqual([]);
+      expect((errorA as TableWriteError).leftBehind).toEqual([]);
+    } else {
+      expect((errorA as TableWriteError).leftBehind.map((left) => left.key)).toEqual(
+        outputKeys.filter((key) => key !== playlistsKey),
+      );
+    }
+  });
+
+  it("A reads the object, B transforms and moves it, then A writes and fails one table: B's tables stay", async () => {
+    // Prepare
+    const writesMayStart = signal();
+    const a = deliveryA(lake, {
+      writesMayStart: writesMayStart.promise,
+      failureMayLand: Promise.resolve(),
+    });
+
+    // Act
+    const attemptA = transformRawObject(rawKey, a.store).catch((error: unknown) => error);
+    await a.reachedWrites; // A has read and converted the raw object
+    const outcomeB = await transformRawObject(rawKey, lake);
+    writesMayStart.fire();
+    const errorA = await attemptA;
+
+    // Assess
+    expect(outcomeB.status).toBe("transformed");
+    expect(errorA).toBeInstanceOf(TableWriteError);
+    await expectTheLakeWhole();
+  });
+});
