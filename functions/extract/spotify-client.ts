@@ -421,7 +421,16 @@ export class SpotifyClient {
     } catch (error) {
       if (timedOut) return { ok: false, failure: { kind: "timeout", timeoutMs } };
       if (axios.isAxiosError(error)) {
-        return { ok: false, failure: { kind: "network", code: error.code ?? "ERR_NETWORK" } };
+        const code = error.code ?? "ERR_NETWORK";
+        // axios attaches the response once its status line came: the body was then cut.
+        if (error.response) {
+          return {
+            ok: false,
+            failure: { kind: "network", code, phase: "mid-body", status: error.response.status },
+          };
+        }
+        const phase = CONNECT_ERROR_CODES.has(code) ? "connect" : "no-answer";
+        return { ok: false, failure: { kind: "network", code, phase } };
       }
       // Not an HTTP failure (a bug): no request config is attached, rethrow as is.
       throw error;
@@ -430,6 +439,24 @@ export class SpotifyClient {
     }
   }
 }
+
+/**
+ * Error codes of a connection that never came up (DNS, routing, refused). Others, such as
+ * ECONNRESET or EPIPE, come from a connection that was open and then closed without an answer.
+ */
+const CONNECT_ERROR_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "ERR_INVALID_URL",
+]);
 
 function statusFailure(status: number, headers: unknown, data: unknown): AttemptFailure {
   const retryAfterRaw = (headers as Record<string, unknown> | undefined)?.["retry-after"];
