@@ -37,6 +37,8 @@ export function appBasicAuthorization(clientId: string, clientSecret: string): s
 }
 /** The largest page `GET /playlists/{id}/items` serves. */
 export const MAX_ITEMS_PAGE_LIMIT = 50;
+/** Spotify caps a playlist at 10,000 entries; a larger `total` is a broken answer. */
+export const MAX_PLAYLIST_ENTRIES = 10_000;
 /** A cached access token is renewed when it has less than this left. */
 export const TOKEN_RENEW_BEFORE_MS = 60_000;
 
@@ -160,6 +162,8 @@ const playlistSchema = z.object({
   tracks: z.nullish(z.object({ total: z.optional(nonNegativeInt) })),
 });
 
+const snapshotIdSchema = z.object({ snapshot_id: z.nullish(z.string()) });
+
 const itemsPageSchema = z.object({
   items: z.array(z.unknown()),
   total: nonNegativeInt,
@@ -233,6 +237,20 @@ export class SpotifyClient {
       ownerId: parsed.owner?.id ?? null,
       total: parsed.items?.total ?? parsed.tracks?.total,
     };
+  }
+
+  /**
+   * `GET /playlists/{id}?fields=snapshot_id`: only the snapshot id, without the first page of
+   * entries that the full object embeds.
+   */
+  async getPlaylistSnapshotId(playlistId: string): Promise<string | null> {
+    const what = `the snapshot id of playlist ${playlistId}`;
+    const body = await this.getJson(
+      `${this.apiBaseUrl}/playlists/${encodeURIComponent(playlistId)}`,
+      this.withMarket({ fields: "snapshot_id" }),
+      { endpoint: "playlist", what, playlistId },
+    );
+    return parseOrThrow(snapshotIdSchema, body, what).snapshot_id ?? null;
   }
 
   /** `GET /playlists/{id}/items?limit&offset`: one page, entries untouched. */
