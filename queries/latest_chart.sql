@@ -1,25 +1,39 @@
 -- The chart of each playlist on its latest snapshot day: songs in position order with their lead artist.
-WITH latest_day AS (
+WITH snapshots AS (
+  SELECT
+    s.*,
+    MAX(s.extracted_at) OVER (PARTITION BY s.playlist_id, s.snapshot_date) AS day_extracted_at
+  FROM songs AS s
+),
+day_charts AS (
+  -- A day's chart is its latest snapshot: two extract runs on one day must not mix. Rows without
+  -- extracted_at (files that do not say when) count only on days that no snapshot says when.
+  SELECT *
+  FROM snapshots
+  WHERE extracted_at = day_extracted_at OR day_extracted_at IS NULL
+),
+latest_day AS (
   SELECT playlist_id, MAX(snapshot_date) AS snapshot_date
-  FROM songs
+  FROM day_charts
   GROUP BY playlist_id
 ),
 chart AS (
   SELECT
-    s.snapshot_date,
-    s.playlist_id,
-    s.position,
-    s.song_id,
-    s.song_name,
-    s.artist_ids[1] AS lead_artist_id,
-    s.popularity,
-    s.explicit,
-    -- Two extract runs on one day give two rows per position: keep one.
-    ROW_NUMBER() OVER (PARTITION BY s.playlist_id, s.position ORDER BY s.song_id) AS row_in_position
-  FROM songs AS s
+    c.snapshot_date,
+    c.playlist_id,
+    c.position,
+    c.song_id,
+    c.song_name,
+    -- try: Trino fails the whole query on [1] of an empty array; with try both engines give NULL.
+    try(c.artist_ids[1]) AS lead_artist_id,
+    c.popularity,
+    c.explicit,
+    -- Files that do not say when they were extracted cannot be told apart: keep one row per position.
+    ROW_NUMBER() OVER (PARTITION BY c.playlist_id, c.position ORDER BY c.song_id) AS row_in_position
+  FROM day_charts AS c
   JOIN latest_day AS d
-    ON d.playlist_id = s.playlist_id
-    AND d.snapshot_date = s.snapshot_date
+    ON d.playlist_id = c.playlist_id
+    AND d.snapshot_date = c.snapshot_date
 ),
 artist_names AS (
   SELECT artist_id, MIN(artist_name) AS artist_name

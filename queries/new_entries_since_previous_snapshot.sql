@@ -1,10 +1,23 @@
 -- Songs on each playlist's latest snapshot day that were not on it the snapshot day before.
-WITH snapshot_days AS (
+WITH snapshots AS (
+  SELECT
+    s.*,
+    MAX(s.extracted_at) OVER (PARTITION BY s.playlist_id, s.snapshot_date) AS day_extracted_at
+  FROM songs AS s
+),
+day_charts AS (
+  -- A day's chart is its latest snapshot: two extract runs on one day must not mix. Rows without
+  -- extracted_at (files that do not say when) count only on days that no snapshot says when.
+  SELECT *
+  FROM snapshots
+  WHERE extracted_at = day_extracted_at OR day_extracted_at IS NULL
+),
+snapshot_days AS (
   SELECT
     playlist_id,
     snapshot_date,
     ROW_NUMBER() OVER (PARTITION BY playlist_id ORDER BY snapshot_date DESC) AS days_back
-  FROM (SELECT DISTINCT playlist_id, snapshot_date FROM songs) AS d
+  FROM (SELECT DISTINCT playlist_id, snapshot_date FROM day_charts) AS d
 ),
 latest AS (
   SELECT
@@ -13,8 +26,8 @@ latest AS (
     s.song_id,
     MIN(s.song_name) AS song_name,
     MIN(s.position) AS position,
-    MIN(s.artist_ids[1]) AS lead_artist_id
-  FROM songs AS s
+    MIN(try(s.artist_ids[1])) AS lead_artist_id
+  FROM day_charts AS s
   JOIN snapshot_days AS d
     ON d.playlist_id = s.playlist_id
     AND d.snapshot_date = s.snapshot_date
@@ -23,7 +36,7 @@ latest AS (
 ),
 previous AS (
   SELECT DISTINCT s.playlist_id, s.snapshot_date, s.song_id
-  FROM songs AS s
+  FROM day_charts AS s
   JOIN snapshot_days AS d
     ON d.playlist_id = s.playlist_id
     AND d.snapshot_date = s.snapshot_date

@@ -1,15 +1,28 @@
 -- Each song's peak (best) position and number of days on each playlist, with its first and last day there.
-WITH per_song AS (
+WITH snapshots AS (
+  SELECT
+    s.*,
+    MAX(s.extracted_at) OVER (PARTITION BY s.playlist_id, s.snapshot_date) AS day_extracted_at
+  FROM songs AS s
+),
+day_charts AS (
+  -- A day's chart is its latest snapshot: two extract runs on one day must not mix. Rows without
+  -- extracted_at (files that do not say when) count only on days that no snapshot says when.
+  SELECT *
+  FROM snapshots
+  WHERE extracted_at = day_extracted_at OR day_extracted_at IS NULL
+),
+per_song AS (
   SELECT
     playlist_id,
     song_id,
     MIN(song_name) AS song_name,
-    MIN(artist_ids[1]) AS lead_artist_id,
+    MIN(try(artist_ids[1])) AS lead_artist_id,
     MIN(position) AS peak_position,
     COUNT(DISTINCT snapshot_date) AS days_on_chart,
     MIN(snapshot_date) AS first_day,
     MAX(snapshot_date) AS last_day
-  FROM songs
+  FROM day_charts
   GROUP BY playlist_id, song_id
 ),
 artist_names AS (

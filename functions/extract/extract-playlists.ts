@@ -1,13 +1,16 @@
 /**
  * The extract's core: snapshot several playlists, each read completely (metadata, then every
- * items page with a small bounded concurrency), checked (entries read = `total`), and only
- * then written as one raw object. A failed playlist writes nothing and does not stop the
- * others. No AWS here: the S3 write goes through {@link RawSnapshotStore}.
+ * items page with a small bounded concurrency), checked (entries read = `total`, every entry an
+ * object or null, the `snapshot_id` unchanged from before the pages to after them), and only
+ * then written as one raw object. A playlist edited while read is read again once. A failed
+ * playlist writes nothing and does not stop the others. No AWS here: the S3 write goes through
+ * {@link RawSnapshotStore}.
  */
 import { rawKeyFor } from "../shared/s3-layout";
 import { buildRawSnapshot, countTrackEntries, serializeRawSnapshot } from "./raw-snapshot";
 import {
   MAX_ITEMS_PAGE_LIMIT,
+  MAX_PLAYLIST_ENTRIES,
   type PlaylistItemsPage,
   type PlaylistMetadata,
 } from "./spotify-client";
@@ -21,6 +24,8 @@ export interface PlaylistReader {
     offset: number,
     limit: number,
   ): Promise<PlaylistItemsPage>;
+  /** The playlist's current `snapshot_id` only (null when Spotify gives none). */
+  getPlaylistSnapshotId(playlistId: string): Promise<string | null>;
 }
 
 /** Where raw snapshots go (S3 in production). */
@@ -223,32 +228,61 @@ async function extractOne(playlistId: string, options: ExtractOptions): Promise<
   }
 }
 
+const CHANGED = "changed-while-reading";
+
 /**
- * Metadata and the first items page at once, then the remaining pages (offsets known from
- * `total`) with at most `pageConcurrency` in flight. Checks that every page reports the same
- * `total` and that the entries read add up to it.
+ * Reads the whole playlist; when it changed while being read (another `snapshot_id` after the
+ * pages than before them, or pages reporting another `total`), reads it once more from the
+ * start, then fails.
  */
 async function readWholePlaylist(
   playlistId: string,
   options: ExtractOptions,
 ): Promise<{ metadata: PlaylistMetadata; total: number; entries: unknown[] }> {
+  try {
+    return await readPlaylistOnce(playlistId, options);
+  } catch (error) {
+    if (!(error instanceof PlaylistExtractError && error.kind === CHANGED)) throw error;
+    options.logger.warn("Playlist changed while being read; reading it again from the start", {
+      playlistId,
+      reason: error.message,
+    });
+  }
+  try {
+    return await readPlaylistOnce(playlistId, options);
+  } catch (error) {
+    if (!(error instanceof PlaylistExtractError && error.kind === CHANGED)) throw error;
+    throw new PlaylistExtractError(
+      `Playlist ${playlistId} changed while being read, and again on the second read: ` +
+        `${error.message}`,
+      CHANGED,
+    );
+  }
+}
+
+/**
+ * Metadata first, then the first items page, then the remaining pages (offsets known from
+ * `total`) with at most `pageConcurrency` in flight, then the `snapshot_id` again. The metadata
+ * is not fetched alongside the first page: an edit between the two answers would then go
+ * unseen (a first page from before it, a snapshot id from after it).
+ */
+async function readPlaylistOnce(
+  playlistId: string,
+  options: ExtractOptions,
+): Promise<{ metadata: PlaylistMetadata; total: number; entries: unknown[] }> {
   const limit = Math.min(options.pageLimit ?? MAX_ITEMS_PAGE_LIMIT, MAX_ITEMS_PAGE_LIMIT);
-  const [metadataResult, firstResult] = await Promise.allSettled([
-    options.reader.getPlaylist(playlistId),
-    options.reader.getPlaylistItemsPage(playlistId, 0, limit),
-  ]);
-  // The metadata's error comes first: it says more (404 for a hidden playlist, 403 rules...).
-  if (metadataResult.status === "rejected") throw metadataResult.reason;
-  if (firstResult.status === "rejected") throw firstResult.reason;
-  const metadata = metadataResult.value;
-  const first = firstResult.value;
+  const metadata = await options.reader.getPlaylist(playlistId);
+  if (metadata.total !== undefined)
+    refuseAbsurdTotal(playlistId, metadata.total, "playlist object");
+  const first = await options.reader.getPlaylistItemsPage(playlistId, 0, limit);
   const total = first.total;
+  refuseAbsurdTotal(playlistId, total, "first items page");
 
   if (metadata.total !== undefined && metadata.total !== total) {
     throw new PlaylistExtractError(
       `Playlist ${playlistId} changed while being read: the playlist object says ${metadata.total} ` +
-        `entries, its items page ${total}. Nothing written; the next run reads it again.`,
-      "changed-while-reading",
+        `entries, its items page ${total}. Nothing written.`,
+      CHANGED,
     );
   }
   const pageSize = first.limit && first.limit > 0 ? Math.min(first.limit, limit) : limit;
@@ -277,8 +311,32 @@ async function readWholePlaylist(
       "count-mismatch",
     );
   }
+  // An edit that keeps the total (one entry swapped for another) shows only in snapshot_id.
+  const snapshotAfter = await options.reader.getPlaylistSnapshotId(playlistId);
+  if (snapshotAfter !== metadata.snapshotId) {
+    throw new PlaylistExtractError(
+      `Playlist ${playlistId} changed while being read: its snapshot_id was ` +
+        `${JSON.stringify(metadata.snapshotId)} before the pages and ${JSON.stringify(snapshotAfter)} ` +
+        `after them. Nothing written.`,
+      CHANGED,
+    );
+  }
   options.logger.debug("Playlist read", { playlistId, total, pages: pages.length });
   return { metadata, total, entries };
+}
+
+/**
+ * Refuses a `total` over Spotify's cap at once: reading it would only spend requests (5,000,000
+ * made 8,062 requests before the deadline stopped them) to fail in the end.
+ */
+function refuseAbsurdTotal(playlistId: string, total: number, where: string): void {
+  if (total <= MAX_PLAYLIST_ENTRIES) return;
+  throw new PlaylistExtractError(
+    `Spotify's ${where} for playlist ${playlistId} reports total ${total}, but Spotify caps ` +
+      `playlists at ${MAX_PLAYLIST_ENTRIES} entries: the answer cannot be right. Nothing read ` +
+      `further, nothing written.`,
+    "absurd-total",
+  );
 }
 
 function checkedPage(
@@ -301,6 +359,20 @@ function checkedPage(
       `Read ${page.items.length} entries at offset ${offset} of playlist ${playlistId}, expected ` +
         `${expected} (total ${total}). Nothing written: a snapshot must hold the whole playlist.`,
       "count-mismatch",
+    );
+  }
+  // Spotify's entries are objects (null for a removed track); anything else is a broken answer
+  // that the transform would fail on, after the snapshot had been written.
+  const bad = page.items.findIndex(
+    (entry) => entry !== null && (typeof entry !== "object" || Array.isArray(entry)),
+  );
+  if (bad >= 0) {
+    const entry = page.items[bad];
+    throw new PlaylistExtractError(
+      `Entry at position ${offset + bad + 1} of playlist ${playlistId} is ` +
+        `${Array.isArray(entry) ? "an array" : `a ${typeof entry}`} (${JSON.stringify(entry)?.slice(0, 80)}), ` +
+        `not an object or null: Spotify's answer is malformed. Nothing written.`,
+      "malformed-entry",
     );
   }
   return page.items;

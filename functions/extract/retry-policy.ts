@@ -57,7 +57,22 @@ export type AttemptFailure =
       oauthError?: string;
     }
   | { kind: "timeout"; timeoutMs: number }
-  | { kind: "network"; code: string };
+  | {
+      kind: "network";
+      /** The error code (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`, `ERR_BAD_RESPONSE`...). */
+      code: string;
+      /**
+       * How far the attempt got: `connect` (no connection: DNS, routing, refused), `no-answer`
+       * (connected, closed before an answer), or `mid-body` (the answer's status came, then the
+       * connection broke while its body arrived). Each means something else to an operator.
+       */
+      phase: NetworkFailurePhase;
+      /** For `mid-body`: the status of the answer that was cut. */
+      status?: number;
+    };
+
+/** See the `phase` of a network {@link AttemptFailure}. */
+export type NetworkFailurePhase = "connect" | "no-answer" | "mid-body";
 
 /** Why a retry happened; each has its own metric. */
 export type RetryCause = "rate-limit" | "server-error" | "network" | "unauthorized";
@@ -70,6 +85,7 @@ export type ProblemKind =
   | "server-error"
   | "timeout"
   | "network"
+  | "connection-lost"
   | "unauthorized"
   | "premium-required"
   | "forbidden"
@@ -169,7 +185,9 @@ export function decideRetry(
       : giveUp(kind);
 
   if (failure.kind === "timeout") return transient("network", "timeout");
-  if (failure.kind === "network") return transient("network", "network");
+  if (failure.kind === "network") {
+    return transient("network", failure.phase === "connect" ? "network" : "connection-lost");
+  }
 
   const { status } = failure;
   if (status === 429) {

@@ -37,6 +37,8 @@ export function appBasicAuthorization(clientId: string, clientSecret: string): s
 }
 /** The largest page `GET /playlists/{id}/items` serves. */
 export const MAX_ITEMS_PAGE_LIMIT = 50;
+/** Spotify caps a playlist at 10,000 entries; a larger `total` is a broken answer. */
+export const MAX_PLAYLIST_ENTRIES = 10_000;
 /** A cached access token is renewed when it has less than this left. */
 export const TOKEN_RENEW_BEFORE_MS = 60_000;
 
@@ -160,6 +162,8 @@ const playlistSchema = z.object({
   tracks: z.nullish(z.object({ total: z.optional(nonNegativeInt) })),
 });
 
+const snapshotIdSchema = z.object({ snapshot_id: z.nullish(z.string()) });
+
 const itemsPageSchema = z.object({
   items: z.array(z.unknown()),
   total: nonNegativeInt,
@@ -233,6 +237,20 @@ export class SpotifyClient {
       ownerId: parsed.owner?.id ?? null,
       total: parsed.items?.total ?? parsed.tracks?.total,
     };
+  }
+
+  /**
+   * `GET /playlists/{id}?fields=snapshot_id`: only the snapshot id, without the first page of
+   * entries that the full object embeds.
+   */
+  async getPlaylistSnapshotId(playlistId: string): Promise<string | null> {
+    const what = `the snapshot id of playlist ${playlistId}`;
+    const body = await this.getJson(
+      `${this.apiBaseUrl}/playlists/${encodeURIComponent(playlistId)}`,
+      this.withMarket({ fields: "snapshot_id" }),
+      { endpoint: "playlist", what, playlistId },
+    );
+    return parseOrThrow(snapshotIdSchema, body, what).snapshot_id ?? null;
   }
 
   /** `GET /playlists/{id}/items?limit&offset`: one page, entries untouched. */
@@ -421,7 +439,16 @@ export class SpotifyClient {
     } catch (error) {
       if (timedOut) return { ok: false, failure: { kind: "timeout", timeoutMs } };
       if (axios.isAxiosError(error)) {
-        return { ok: false, failure: { kind: "network", code: error.code ?? "ERR_NETWORK" } };
+        const code = error.code ?? "ERR_NETWORK";
+        // axios attaches the response once its status line came: the body was then cut.
+        if (error.response) {
+          return {
+            ok: false,
+            failure: { kind: "network", code, phase: "mid-body", status: error.response.status },
+          };
+        }
+        const phase = CONNECT_ERROR_CODES.has(code) ? "connect" : "no-answer";
+        return { ok: false, failure: { kind: "network", code, phase } };
       }
       // Not an HTTP failure (a bug): no request config is attached, rethrow as is.
       throw error;
@@ -430,6 +457,24 @@ export class SpotifyClient {
     }
   }
 }
+
+/**
+ * Error codes of a connection that never came up (DNS, routing, refused). Others, such as
+ * ECONNRESET or EPIPE, come from a connection that was open and then closed without an answer.
+ */
+const CONNECT_ERROR_CODES = new Set([
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EAI_FAIL",
+  "ECONNREFUSED",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "ERR_INVALID_URL",
+]);
 
 function statusFailure(status: number, headers: unknown, data: unknown): AttemptFailure {
   const retryAfterRaw = (headers as Record<string, unknown> | undefined)?.["retry-after"];

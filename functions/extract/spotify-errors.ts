@@ -99,6 +99,22 @@ export function describeProblem(problem: Problem, context: RequestContext): stri
         `${tries}). Check the function's network access (NAT, DNS) and SPOTIFY_API_BASE_URL / ` +
         `SPOTIFY_ACCOUNTS_BASE_URL.`
       );
+    case "connection-lost": {
+      const code = failure?.kind === "network" ? failure.code : "network error";
+      if (failure?.kind === "network" && failure.phase === "mid-body") {
+        return (
+          `Spotify's answer to ${what} was cut off mid-body: status ${failure.status ?? "?"} came, ` +
+          `then the connection broke before the body was complete (${code}, ${tries}). Spotify was ` +
+          `reached; the connection (Spotify's side, a proxy or the network) dropped while the ` +
+          `answer was arriving. Nothing partial was written; the next run tries again.`
+        );
+      }
+      return (
+        `The connection to Spotify for ${what} was closed before any answer came (${code}, ` +
+        `${tries}). Spotify was reached, so this is not DNS or NAT: the connection was dropped ` +
+        `(Spotify's side, a proxy or the network); the next run tries again.`
+      );
+    }
     case "unauthorized":
       if (context.endpoint === "token") return describeTokenRejection(failure, spotifySaid);
       return (

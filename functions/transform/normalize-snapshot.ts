@@ -137,7 +137,7 @@ export function normalizeSnapshot(document: unknown, source: DocumentSource): No
       return;
     }
     const { track, addedAt } = classified;
-    songs.push(songRowFor(facts.playlistId, position, track, addedAt));
+    songs.push(songRowFor(facts, position, track, addedAt));
     if (!albums.has(track.album.id)) albums.set(track.album.id, albumRowFor(track));
     for (const artist of [...track.artists, ...(track.album.artists ?? [])]) {
       if (!artists.has(artist.id)) {
@@ -278,7 +278,7 @@ function classifyEntry(entry: unknown, position: number): ClassifiedEntry {
 }
 
 function songRowFor(
-  playlistId: string,
+  { playlistId, extractedAt }: PlaylistFacts,
   position: number,
   track: Track,
   addedAt: Date | null,
@@ -296,6 +296,7 @@ function songRowFor(
     album_id: track.album.id,
     artist_ids: track.artists.map((artist) => artist.id),
     song_url: track.external_urls?.spotify ?? null,
+    extracted_at: extractedAt,
   };
 }
 

@@ -18,6 +18,8 @@ export interface SongRow {
   album_id: string;
   artist_ids: string[];
   song_url: string | null;
+  /** The snapshot's `extracted_at`: tells apart two snapshots of one playlist on one day. */
+  extracted_at: Date | null;
 }
 
 /** One distinct album among a file's songs. */
@@ -88,6 +90,7 @@ export const TABLE_COLUMNS: { [T in TableName]: ColumnDefinition<TableRows[T]>[]
     { name: "album_id", type: "string", nullable: false },
     { name: "artist_ids", type: "string_list", nullable: false },
     { name: "song_url", type: "string", nullable: true },
+    { name: "extracted_at", type: "timestamp_millis_utc", nullable: true },
   ],
   albums: [
     { name: "album_id", type: "string", nullable: false },

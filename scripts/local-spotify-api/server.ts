@@ -4,7 +4,8 @@
  * authorization code), `GET /v1/playlists/{id}` and `GET /v1/playlists/{id}/items` with offset
  * paging and `next` links, Bearer token checks, and fault injection (429 with or without
  * Retry-After, QUOTA_EXCEEDED, 5xx, expired tokens, slow answers, 404, 403, dropped
- * connections). Error bodies follow Spotify's shapes.
+ * connections, answers cut mid-body, and a playlist edited between two requests). Error bodies
+ * follow Spotify's shapes.
  *
  * Standalone: `node_modules/.bin/tsx scripts/local-spotify-api/server.ts [--port N]
  * [--latency-ms N]` serves the recorded playlists and prints its URLs.
@@ -63,7 +64,14 @@ export type LocalFault =
   | { kind: "slow"; delayMs: number }
   | { kind: "not-found" }
   | { kind: "forbidden"; message?: string }
-  | { kind: "drop-connection" };
+  | { kind: "drop-connection" }
+  /** The status line, headers (with the full Content-Length) and half the body; then the socket closes. */
+  | { kind: "cut-body" }
+  /**
+   * Someone edits the playlist just before this request is answered: its entries become
+   * `entries` (with a new snapshot id), and the request is answered from the edited playlist.
+   */
+  | { kind: "edit-playlist"; entries: readonly unknown[] };
 
 /** One request the server received. */
 export interface RecordedRequest {
@@ -211,14 +219,14 @@ export async function startLocalSpotifyApi(
     if (market !== null) record.market = market;
     requests.push(record);
     const body = await readBody(req);
-    const finish = (
-      status: number,
-      payload: unknown,
-      headers: Record<string, string> = {},
-    ): void => {
+    let cutBody = false;
+    const respond = (status: number, text: string, headers: Record<string, string> = {}): void => {
       record.status = status;
-      sendJson(res, status, payload, headers);
+      if (cutBody) sendCut(res, status, text, headers);
+      else sendRaw(res, status, text, headers);
     };
+    const finish = (status: number, payload: unknown, headers: Record<string, string> = {}): void =>
+      respond(status, JSON.stringify(payload), headers);
 
     const itemsMatch = /^\/v1\/playlists\/([^/]+)\/items\/?$/.exec(url.pathname);
     const playlistMatch = /^\/v1\/playlists\/([^/]+)\/?$/.exec(url.pathname);
@@ -246,6 +254,20 @@ export async function startLocalSpotifyApi(
           record.status = -1;
           req.socket.destroy();
           return;
+        case "cut-body":
+          cutBody = true;
+          break;
+        case "edit-playlist": {
+          const current = playlists.get(record.playlistId ?? "");
+          if (current) {
+            setPlaylist(record.playlistId ?? "", {
+              ...current,
+              entries: fault.entries,
+              snapshotId: undefined,
+            });
+          }
+          break;
+        }
         case "rate-limit": {
           const headers: Record<string, string> =
             fault.retryAfterSeconds === undefined
@@ -307,9 +329,7 @@ export async function startLocalSpotifyApi(
             error: { status: 400, message: `Invalid limit or offset (limit 1-${maxPageLimit})` },
           });
         }
-        record.status = 200;
-        sendRaw(
-          res,
+        respond(
           200,
           itemsPageBody(
             record.playlistId ?? "",
@@ -605,6 +625,22 @@ function sendRaw(
     ...headers,
   });
   res.end(body);
+}
+
+/** Sends the head with the full length and half the body, then closes the connection. */
+function sendCut(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  headers: Record<string, string>,
+): void {
+  const bytes = Buffer.from(body);
+  res.writeHead(status, {
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": String(bytes.length),
+    ...headers,
+  });
+  res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => res.destroy());
 }
 
 function sleep(ms: number): Promise<void> {

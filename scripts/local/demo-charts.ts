@@ -2,7 +2,9 @@
  * The demo data set: several daily charts derived from the real Top 50 capture. Day 1 is the
  * capture's top 40; each later day swaps a few neighbours, drops two songs from the lower half
  * and brings in two from the capture's remaining entries (or back from earlier days), so "days
- * on chart", "peak position" and "new entries" have answers. Deterministic (seeded).
+ * on chart", "peak position" and "new entries" have answers. From day 3 on, the chart ends with
+ * a song credited to no artist id, the case that fails `artist_ids[1]` on Athena. Deterministic
+ * (seeded).
  */
 
 /** How many days the demo extracts. */
@@ -11,6 +13,27 @@ export const DEMO_DAYS = 7;
 export const DEMO_CHART_SIZE = 40;
 /** The first demo day: the capture's date. Extract runs "as of" 16:00 UTC each day. */
 export const DEMO_FIRST_DAY = "2024-04-22";
+
+/** The 0-based day from which the chart ends with {@link uncreditedSong}. */
+export const UNCREDITED_FROM_DAY = 2;
+/** The id of the demo's song with no artist ids (this project's, not Spotify's). */
+export const UNCREDITED_SONG_ID = "0LocalDemoNoArtistIds0";
+
+/**
+ * A song that credits no artist (`artists: []`, which Spotify sends for some tracks), made from
+ * `template` with its own id and name; the album and its credits stay the template's.
+ */
+export function uncreditedSong<T extends { track: object }>(template: T): T {
+  return {
+    ...template,
+    track: {
+      ...template.track,
+      id: UNCREDITED_SONG_ID,
+      name: "Uncredited (local demo song with no artist ids)",
+      artists: [],
+    },
+  };
+}
 
 /** The instant the demo's extract runs for day `index` (0-based). */
 export function demoExtractionTime(index: number): Date {
@@ -30,7 +53,7 @@ function seededRandom(seed: number): () => number {
 }
 
 /** Each day's chart (entries in position order), built from the capture's entries. */
-export function demoCharts<T>(
+export function demoCharts<T extends { track: object }>(
   entries: readonly T[],
   days = DEMO_DAYS,
   chartSize = DEMO_CHART_SIZE,
@@ -58,5 +81,6 @@ export function demoCharts<T>(
     waiting = [...waiting, ...dropped];
     charts.push(chart);
   }
-  return charts;
+  const uncredited = uncreditedSong(entries[0]!);
+  return charts.map((day, index) => (index >= UNCREDITED_FROM_DAY ? [...day, uncredited] : day));
 }

@@ -129,7 +129,8 @@ export async function startSpotifySource(
     kind: "local",
     api,
     days,
-    charts: demoCharts(capture.entries, days),
+    // The recorded Top 50 entries carry their payload under `track` (re-keyed when served).
+    charts: demoCharts(capture.entries as { track: object }[], days),
     playlistId: TOP50_GLOBAL_ID,
   };
 }

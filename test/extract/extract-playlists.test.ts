@@ -44,6 +44,10 @@ function fakeReader(
         total: undefined,
       };
     },
+    async getPlaylistSnapshotId(playlistId) {
+      if (!playlists[playlistId]) throw new Error(`no playlist ${playlistId}`);
+      return "snap";
+    },
     async getPlaylistItemsPage(playlistId, offset, limit): Promise<PlaylistItemsPage> {
       const entries = playlists[playlistId];
       if (!entries) throw new Error(`no playlist ${playlistId}`);
@@ -144,7 +148,7 @@ describe("extractPlaylists", () => {
     expect(source.calls.map((c) => c.offset)).toEqual([0, 5, 10]);
   });
 
-  it("fails a playlist whose later page reports another total (changed while read), writing nothing", async () => {
+  it("reads a playlist whose later page reports another total again once, then fails it, writing nothing", async () => {
     // Prepare
     const source = fakeReader({ p: entries(12) }, { totals: { "p@10": 13 } });
     const { objects, store } = memoryStore();
@@ -161,8 +165,12 @@ describe("extractPlaylists", () => {
       expect.objectContaining({ playlistId: "p", kind: "changed-while-reading" }),
     ]);
     expect(result.failed[0]?.reason).toContain(
+      "changed while being read, and again on the second read",
+    );
+    expect(result.failed[0]?.reason).toContain(
       "page at offset 10 reports total 13, the first page 12",
     );
+    expect(source.calls.map((c) => c.offset)).toEqual([0, 5, 10, 0, 5, 10]);
   });
 
   it("stops issuing pages after a failure and reports it; other playlists still run", async () => {
@@ -215,6 +223,7 @@ describe("extractPlaylists", () => {
     const source = fakeReader({ p: entries(20) });
     const reader: PlaylistReader = {
       getPlaylist: source.reader.getPlaylist,
+      getPlaylistSnapshotId: source.reader.getPlaylistSnapshotId,
       async getPlaylistItemsPage(id, offset, limit) {
         const page = await source.reader.getPlaylistItemsPage(id, offset, limit);
         remaining = 0; // the first page used up the time

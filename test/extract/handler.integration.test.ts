@@ -14,6 +14,7 @@ import {
   ITEMS_2026_SHAPE_ID,
   TOP50_GLOBAL_ID,
   TOP50_GLOBAL_PAGED_ID,
+  cycleEntries,
   loadRecording,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
@@ -455,6 +456,212 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(logRecords(output.lines)).toContainEqual(
       expect.objectContaining({ level: "ERROR", message: "Extract could not run" }),
     );
+  });
+
+  describe("hostile or broken answers", () => {
+    const EDITED_ID = "localEditedWhileRead";
+    const top50Entries = () => loadRecording("top50-global-2024-04-22").entries;
+    const idsOf = (items: unknown[]) =>
+      items.map((entry) => {
+        const record = entry as { item?: { id: string }; track?: { id: string } };
+        return (record.item ?? record.track)!.id;
+      });
+    /** 120 real entries (3 pages); the edit drops the 3rd and appends another: same total. */
+    const original = () => cycleEntries(top50Entries(), 120);
+    const edited = () => {
+      const entries = original();
+      entries.splice(2, 1);
+      entries.push(top50Entries()[49]);
+      return entries;
+    };
+
+    beforeEach(() => {
+      api.setPlaylist(EDITED_ID, {
+        name: "Edited while read",
+        entries: original(),
+        payloadKey: "item",
+      });
+      process.env.PLAYLIST_IDS = EDITED_ID;
+    });
+    afterEach(() => api.removePlaylist(EDITED_ID));
+
+    it("reads a playlist edited between two pages (same total) again and writes only the edited one", async () => {
+      // Prepare: the edit lands just before the page at offset 50 is answered.
+      api.injectFaults({
+        endpoint: "items",
+        playlistId: EDITED_ID,
+        offset: 50,
+        fault: { kind: "edit-playlist", entries: edited() },
+      });
+
+      // Act
+      const summary = await run();
+      const { json } = await readJsonObject(emulator.s3, bucket, rawKeyFor(EDITED_ID, NOW));
+
+      // Assess
+      const snapshot = json as { playlist: { snapshot_id: string }; items: unknown[] };
+      expect(summary.written.map((w) => w.playlistId)).toEqual([EDITED_ID]);
+      expect(idsOf(snapshot.items)).toEqual(idsOf(edited()));
+      expect(idsOf(snapshot.items)).not.toEqual(idsOf(original()));
+      expect(snapshot.playlist.snapshot_id).toBe(api.getPlaylist(EDITED_ID)?.snapshotId);
+      expect(itemsRequests(EDITED_ID).filter((r) => r.offset === 0)).toHaveLength(2);
+      expect(logRecords(output.lines)).toContainEqual(
+        expect.objectContaining({
+          level: "WARN",
+          message: "Playlist changed while being read; reading it again from the start",
+          playlistId: EDITED_ID,
+        }),
+      );
+    });
+
+    it("fails a playlist edited during both reads, writing nothing", async () => {
+      // Prepare
+      api.injectFaults({
+        endpoint: "items",
+        playlistId: EDITED_ID,
+        offset: 50,
+        times: 2,
+        fault: { kind: "edit-playlist", entries: edited() },
+      });
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        `Playlist ${EDITED_ID} changed while being read, and again on the second read`,
+      );
+      expect(error.message).toContain("before the pages and");
+      expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+      expect(logRecords(output.lines)).toContainEqual(
+        expect.objectContaining({ level: "ERROR", problem: "changed-while-reading" }),
+      );
+    });
+
+    it("refuses a total over Spotify's 10,000 cap before reading a single page", async () => {
+      // Prepare
+      api.setPlaylist(EDITED_ID, {
+        name: "Absurd total",
+        entries: top50Entries(),
+        reportedTotal: 5_000_000,
+      });
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        `reports total 5000000, but Spotify caps playlists at 10000 entries`,
+      );
+      expect(itemsRequests(EDITED_ID)).toHaveLength(0);
+      expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+      expect(logRecords(output.lines)).toContainEqual(
+        expect.objectContaining({ level: "ERROR", problem: "absurd-total" }),
+      );
+    });
+
+    it.each([
+      ["a string", "not an entry", 'is a string ("not an entry")'],
+      ["a number", 42, "is a number (42)"],
+    ])("refuses an entry that is %s, writing nothing", async (_what, bad, said) => {
+      // Prepare: a real first page, then a second page holding the bad entry.
+      api.setPlaylist(EDITED_ID, {
+        name: "Malformed entry",
+        entries: [...top50Entries(), top50Entries()[0], bad],
+      });
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(`Entry at position 52 of playlist ${EDITED_ID} ${said}`);
+      expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+      expect(logRecords(output.lines)).toContainEqual(
+        expect.objectContaining({ level: "ERROR", problem: "malformed-entry" }),
+      );
+    });
+
+    it("retries an answer cut mid-body and writes the whole playlist", async () => {
+      // Prepare
+      api.injectFaults({
+        endpoint: "items",
+        playlistId: EDITED_ID,
+        offset: 50,
+        fault: { kind: "cut-body" },
+      });
+
+      // Act
+      const summary = await run();
+
+      // Assess
+      expect(summary.written).toEqual([expect.objectContaining({ entries: 120 })]);
+      expect(itemsRequests(EDITED_ID).map((r) => r.fault ?? "ok")).toContain("cut-body");
+      expect(emfMetrics(output.lines)).toMatchObject({ SpotifyRetriesNetwork: 1 });
+    });
+
+    it("reports an answer that stays cut mid-body as cut, not as an unreachable Spotify", async () => {
+      // Prepare
+      process.env.SPOTIFY_MAX_RETRIES = "1";
+      api.injectFaults({
+        endpoint: "items",
+        playlistId: EDITED_ID,
+        offset: 50,
+        times: Infinity,
+        fault: { kind: "cut-body" },
+      });
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        `Spotify's answer to items of playlist ${EDITED_ID} (offset 50) was cut off mid-body: ` +
+          "status 200 came, then the connection broke before the body was complete",
+      );
+      expect(error.message).not.toMatch(/could not reach|check the function's network access/i);
+      expect(await listKeys(emulator.s3, bucket)).toEqual([]);
+      expect(logRecords(output.lines)).toContainEqual(
+        expect.objectContaining({ level: "ERROR", problem: "connection-lost" }),
+      );
+    });
+
+    it("reports a connection closed before any answer as such", async () => {
+      // Prepare
+      process.env.SPOTIFY_MAX_RETRIES = "1";
+      api.injectFaults({
+        endpoint: "items",
+        playlistId: EDITED_ID,
+        offset: 0,
+        times: Infinity,
+        fault: { kind: "drop-connection" },
+      });
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        `The connection to Spotify for items of playlist ${EDITED_ID} (offset 0) was closed before any answer came (ECONNRESET, 2 attempts)`,
+      );
+      expect(error.message).not.toMatch(/could not reach|check the function's network access/i);
+    });
+
+    it("still says it could not reach Spotify when nothing listens", async () => {
+      // Prepare: a port nothing listens on (the local API's, once stopped).
+      const closed = await startLocalSpotifyApi();
+      await closed.stop();
+      process.env.SPOTIFY_API_BASE_URL = closed.apiBaseUrl;
+      process.env.SPOTIFY_MAX_RETRIES = "0";
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        `Could not reach Spotify for playlist ${EDITED_ID} (ECONNREFUSED`,
+      );
+      expect(error.message).toContain("NAT, DNS");
+    });
   });
 
   describe("with a refresh token in Secrets Manager", () => {

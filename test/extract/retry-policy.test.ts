@@ -202,11 +202,33 @@ describe("decideRetry", () => {
     // Act
     const serverError = decideRetry(status(503), early, CONFIG, options);
     const timeout = decideRetry({ kind: "timeout", timeoutMs: 100 }, early, CONFIG, options);
-    const reset = decideRetry({ kind: "network", code: "ECONNRESET" }, early, CONFIG, options);
+    const reset = decideRetry(
+      { kind: "network", code: "ECONNRESET", phase: "no-answer" },
+      early,
+      CONFIG,
+      options,
+    );
     const exhausted = [
       decideRetry(status(500), spent, CONFIG, options),
       decideRetry({ kind: "timeout", timeoutMs: 100 }, spent, CONFIG, options),
-      decideRetry({ kind: "network", code: "ECONNRESET" }, spent, CONFIG, options),
+      decideRetry(
+        { kind: "network", code: "ECONNRESET", phase: "no-answer" },
+        spent,
+        CONFIG,
+        options,
+      ),
+      decideRetry(
+        { kind: "network", code: "ERR_BAD_RESPONSE", phase: "mid-body", status: 200 },
+        spent,
+        CONFIG,
+        options,
+      ),
+      decideRetry(
+        { kind: "network", code: "ECONNREFUSED", phase: "connect" },
+        spent,
+        CONFIG,
+        options,
+      ),
     ];
 
     // Assess
@@ -221,6 +243,8 @@ describe("decideRetry", () => {
     expect(exhausted.map((d) => d.action === "give-up" && d.problem.kind)).toEqual([
       "server-error",
       "timeout",
+      "connection-lost",
+      "connection-lost",
       "network",
     ]);
   });
@@ -287,7 +311,7 @@ describe("sendWithRetries", () => {
     // Prepare
     const runtime = fakeRuntime({ random: () => 0.5 });
     const request = scripted(
-      [status(500), status(502), { kind: "network", code: "ECONNRESET" }],
+      [status(500), status(502), { kind: "network", code: "ECONNRESET", phase: "no-answer" }],
       "ok",
     );
 

@@ -2,7 +2,12 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { listNamedQueries, namedQuery, statementOf } from "../../scripts/lib/named-queries";
-import { demoCharts, demoExtractionTime, DEMO_DAYS } from "../../scripts/local/demo-charts";
+import {
+  demoCharts,
+  demoExtractionTime,
+  DEMO_DAYS,
+  UNCREDITED_SONG_ID,
+} from "../../scripts/local/demo-charts";
 import { openLakeCatalog, type LakeCatalog } from "../../scripts/local/lake-catalog";
 import {
   deadLetteredKeys,
@@ -106,14 +111,23 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
     }
   });
 
-  it("answers latest_chart with the last day's chart in order", async () => {
+  it("answers latest_chart with the last day's chart in order, a song without artist ids included", async () => {
     const rows = await catalog.query(statementOf(namedQuery("latest_chart")));
     const last = charts[DEMO_DAYS - 1]!;
     expect(
       rows.map((row) => [row.snapshot_date, row.position, row.song_id, row.lead_artist_name]),
     ).toEqual(
-      last.map((track, i) => [dayOf(DEMO_DAYS - 1), i + 1, track.id, track.artists[0]!.name]),
+      last.map((track, i) => [
+        dayOf(DEMO_DAYS - 1),
+        i + 1,
+        track.id,
+        track.artists[0]?.name ?? null,
+      ]),
     );
+    expect(rows.find((row) => row.song_id === UNCREDITED_SONG_ID)).toMatchObject({
+      position: last.length,
+      lead_artist_name: null,
+    });
   });
 
   it("answers new_entries_since_previous_snapshot with the songs the last day brought in", async () => {

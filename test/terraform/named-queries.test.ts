@@ -19,25 +19,30 @@ function sql(name: string): string {
   return readFileSync(path.join(QUERIES_DIR, `${name}.sql`), "utf8");
 }
 
-// Playlist p1: three snapshot days, the last one extracted twice (the same rows again);
-// playlist p2: one day. Artist ids a1..a4.
-const SONGS: [string, number, string, string[], string][] = [
-  ["p1", 1, "s1", ["a1", "a2"], "2026-11-20"],
-  ["p1", 2, "s2", ["a2"], "2026-11-20"],
-  ["p1", 3, "s3", ["a3"], "2026-11-20"],
-  ["p1", 1, "s2", ["a2"], "2026-11-21"],
-  ["p1", 2, "s1", ["a1", "a2"], "2026-11-21"],
-  ["p1", 3, "s4", ["a4"], "2026-11-21"],
-  ["p1", 1, "s2", ["a2"], "2026-11-21"],
-  ["p1", 2, "s1", ["a1", "a2"], "2026-11-21"],
-  ["p1", 3, "s4", ["a4"], "2026-11-21"],
-  ["p2", 1, "s5", ["a1"], "2026-11-21"],
+// [playlist, position, song, artist ids, snapshot day, extracted_at (null: a file that does not say)].
+// Playlist p1: two days; the second extracted twice with different charts (08:00 and 16:00): the
+// later snapshot is that day's chart. p2: one day, with a song that credits no artist id.
+// p3: one day from a file without extracted_at. Artist a5 is only on p1's earlier 11-21 snapshot.
+const SONGS: [string, number, string, string[], string, string | null][] = [
+  ["p1", 1, "s1", ["a1", "a2"], "2026-11-20", "2026-11-20T16:00:00Z"],
+  ["p1", 2, "s2", ["a2"], "2026-11-20", "2026-11-20T16:00:00Z"],
+  ["p1", 3, "s3", ["a3"], "2026-11-20", "2026-11-20T16:00:00Z"],
+  ["p1", 1, "s3", ["a3"], "2026-11-21", "2026-11-21T08:00:00Z"],
+  ["p1", 2, "s1", ["a1", "a2"], "2026-11-21", "2026-11-21T08:00:00Z"],
+  ["p1", 3, "s0", ["a5"], "2026-11-21", "2026-11-21T08:00:00Z"],
+  ["p1", 1, "s2", ["a2"], "2026-11-21", "2026-11-21T16:00:00Z"],
+  ["p1", 2, "s1", ["a1", "a2"], "2026-11-21", "2026-11-21T16:00:00Z"],
+  ["p1", 3, "s4", ["a4"], "2026-11-21", "2026-11-21T16:00:00Z"],
+  ["p2", 1, "s5", ["a1"], "2026-11-21", "2026-11-21T16:00:00Z"],
+  ["p2", 2, "s6", [], "2026-11-21", "2026-11-21T16:00:00Z"],
+  ["p3", 1, "s7", ["a3"], "2026-11-21", null],
 ];
 const ARTISTS: [string, string][] = [
   ["a1", "Artist One"],
   ["a2", "Artist Two"],
   ["a3", "Artist Three"],
   ["a4", "Artist Four"],
+  ["a5", "Artist Five"],
 ];
 
 let connection: DuckDBConnection;
@@ -50,15 +55,19 @@ beforeAll(async () => {
     playlist_id VARCHAR, position INTEGER, song_id VARCHAR, song_name VARCHAR,
     duration_ms INTEGER, explicit BOOLEAN, popularity INTEGER, isrc VARCHAR,
     added_at TIMESTAMP, album_id VARCHAR, artist_ids VARCHAR[], song_url VARCHAR,
-    snapshot_date VARCHAR)`);
+    extracted_at TIMESTAMP, snapshot_date VARCHAR)`);
   await connection.run(
     "CREATE TABLE artists (artist_id VARCHAR, artist_name VARCHAR, artist_url VARCHAR, snapshot_date VARCHAR)",
   );
-  for (const [playlist, position, song, artists, day] of SONGS) {
-    const list = `[${artists.map((a) => `'${a}'`).join(", ")}]`;
+  for (const [playlist, position, song, artists, day, extractedAt] of SONGS) {
+    // DuckDB types `[]` as INTEGER[]: the cast keeps the empty list a VARCHAR[] like the others.
+    const list = `CAST([${artists.map((a) => `'${a}'`).join(", ")}] AS VARCHAR[])`;
+    const extracted = extractedAt
+      ? `TIMESTAMP '${extractedAt.slice(0, 19).replace("T", " ")}'`
+      : "NULL";
     await connection.run(
       `INSERT INTO songs VALUES ('${playlist}', ${position}, '${song}', 'Song ${song}', 180000, false,
-        NULL, NULL, NULL, 'al-${song}', ${list}, NULL, '${day}')`,
+        NULL, NULL, NULL, 'al-${song}', ${list}, NULL, ${extracted}, '${day}')`,
     );
     for (const artist of artists) {
       const name = ARTISTS.find(([id]) => id === artist)![1];
@@ -119,11 +128,11 @@ describe("queries/", () => {
 });
 
 describe("named queries on DuckDB", () => {
-  it("latest_chart: each playlist's latest day in position order, one row per position", async () => {
+  it("latest_chart: each playlist's latest day, that day's latest snapshot only, one row per position", async () => {
     // Act
     const rows = await run("latest_chart");
 
-    // Assess
+    // Assess: p1's 08:00 snapshot of 2026-11-21 (s3, s1, s0) is not the day's chart.
     expect(
       rows.map((r) => [r.playlist_id, r.snapshot_date, r.position, r.song_id, r.lead_artist_name]),
     ).toEqual([
@@ -131,6 +140,8 @@ describe("named queries on DuckDB", () => {
       ["p1", "2026-11-21", 2, "s1", "Artist One"],
       ["p1", "2026-11-21", 3, "s4", "Artist Four"],
       ["p2", "2026-11-21", 1, "s5", "Artist One"],
+      ["p2", "2026-11-21", 2, "s6", null],
+      ["p3", "2026-11-21", 1, "s7", "Artist Three"],
     ]);
   });
 
@@ -138,7 +149,7 @@ describe("named queries on DuckDB", () => {
     // Act
     const rows = await run("top_artists_by_days_on_chart");
 
-    // Assess
+    // Assess: a5 was only on a snapshot that a later one the same day replaced.
     expect(
       rows.map((r) => [
         r.artist_id,
@@ -150,7 +161,7 @@ describe("named queries on DuckDB", () => {
     ).toEqual([
       ["a1", "Artist One", 2, 2, 1],
       ["a2", "Artist Two", 2, 2, 1],
-      ["a3", "Artist Three", 1, 1, 3],
+      ["a3", "Artist Three", 2, 2, 1],
       ["a4", "Artist Four", 1, 1, 3],
     ]);
   });
@@ -159,7 +170,7 @@ describe("named queries on DuckDB", () => {
     // Act
     const rows = await run("new_entries_since_previous_snapshot");
 
-    // Assess
+    // Assess: s0 was new only on the replaced 08:00 snapshot.
     expect(rows).toEqual([
       {
         snapshot_date: "2026-11-21",
@@ -177,22 +188,25 @@ describe("named queries on DuckDB", () => {
     // Act
     const rows = await run("song_peak_position_and_days_on_chart");
 
-    // Assess
+    // Assess: s3's position 1 on the replaced snapshot is no peak; s6 has no lead artist.
     expect(
       rows.map((r) => [
         r.playlist_id,
         r.song_id,
+        r.lead_artist_name,
         r.peak_position,
         r.days_on_chart,
         r.first_day,
         r.last_day,
       ]),
     ).toEqual([
-      ["p1", "s1", 1, 2, "2026-11-20", "2026-11-21"],
-      ["p1", "s2", 1, 2, "2026-11-20", "2026-11-21"],
-      ["p1", "s3", 3, 1, "2026-11-20", "2026-11-20"],
-      ["p1", "s4", 3, 1, "2026-11-21", "2026-11-21"],
-      ["p2", "s5", 1, 1, "2026-11-21", "2026-11-21"],
+      ["p1", "s1", "Artist One", 1, 2, "2026-11-20", "2026-11-21"],
+      ["p1", "s2", "Artist Two", 1, 2, "2026-11-20", "2026-11-21"],
+      ["p1", "s3", "Artist Three", 3, 1, "2026-11-20", "2026-11-20"],
+      ["p1", "s4", "Artist Four", 3, 1, "2026-11-21", "2026-11-21"],
+      ["p2", "s5", "Artist One", 1, 1, "2026-11-21", "2026-11-21"],
+      ["p2", "s6", null, 2, 1, "2026-11-21", "2026-11-21"],
+      ["p3", "s7", "Artist Three", 1, 1, "2026-11-21", "2026-11-21"],
     ]);
   });
 });

@@ -47,6 +47,7 @@ describe("normalizeSnapshot on the real Top 50 capture", () => {
       album_id: "1Mo4aZ8pdj6L1jx8zSwJnt",
       artist_ids: ["06HL4z0CvFAxyc27GXpf02", "246dkjvS1zLTtiykXe5h60"],
       song_url: "https://open.spotify.com/track/2OzhQlSqBEmt7hmkYxfT6m",
+      extracted_at: null, // a playlist object does not say when it was read
     });
   });
 
@@ -106,6 +107,7 @@ describe("normalizeSnapshot on the 2026 items page", () => {
     expect(result.tables.songs[0]).toMatchObject({
       playlist_id: "21THa8j9TaSGuXYNBU5tsC",
       position: 1,
+      extracted_at: null,
     });
     expect(result.skipped).toEqual({ null: 0, local: 0, episode: 0, no_payload: 1 });
     expect(result.tables.playlists[0]).toMatchObject({
@@ -195,15 +197,23 @@ describe("normalizeSnapshot edge cases", () => {
     expect(result.tables.artists.map((a) => a.artist_name)).toEqual(names);
   });
 
-  it("takes the snapshot date from extracted_at (UTC) and null popularity and isrc when absent", () => {
+  it("takes the snapshot date from extracted_at (UTC), stamps it on every song, and null popularity and isrc when absent", () => {
     const result = normalizeSnapshot(
-      rawSnapshot([entry(track({ popularity: undefined, isrc: undefined }))], {
-        extractedAt: "2026-11-22T23:30:00-02:00",
-      }),
+      rawSnapshot(
+        [entry(track({ popularity: undefined, isrc: undefined })), null, entry(track())],
+        {
+          extractedAt: "2026-11-22T23:30:00.123-02:00",
+        },
+      ),
       source,
     );
+    const extractedAt = new Date("2026-11-23T01:30:00.123Z");
     expect(result.snapshotDate).toBe("2026-11-23");
-    expect(result.tables.playlists[0]!.extracted_at).toEqual(new Date("2026-11-23T01:30:00Z"));
+    expect(result.tables.playlists[0]!.extracted_at).toEqual(extractedAt);
+    expect(result.tables.songs.map((song) => [song.position, song.extracted_at])).toEqual([
+      [1, extractedAt],
+      [3, extractedAt],
+    ]);
     expect(result.tables.songs[0]).toMatchObject({ popularity: null, isrc: null });
   });
 

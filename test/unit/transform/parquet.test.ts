@@ -34,6 +34,7 @@ describe("encodeTable", () => {
       album_id: "VARCHAR",
       artist_ids: "VARCHAR[]",
       song_url: "VARCHAR",
+      extracted_at: "TIMESTAMP WITH TIME ZONE",
     });
     expect(albums.types).toMatchObject({
       release_date: "DATE",
