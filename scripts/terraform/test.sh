@@ -24,6 +24,11 @@ terraform fmt -check -recursive -diff terraform
 failed=()
 for dir in terraform terraform/modules/*; do
   echo "== $dir"
+  if ! compgen -G "$dir/tests/*.tftest.hcl" >/dev/null; then
+    echo "$dir has no tests/*.tftest.hcl suite" >&2
+    failed+=("$dir (no tests)")
+    continue
+  fi
   if ! log=$(terraform -chdir="$dir" init -backend=false -input=false -no-color 2>&1); then
     printf '%s\n' "$log" >&2
     failed+=("$dir (init)")

@@ -38,11 +38,12 @@ data "aws_iam_policy_document" "function" {
     ]
   }
 
-  # transformed_data/: a snapshot whose table writes partly failed removes the tables it wrote.
+  # to_process/: the raw object leaves after its move. transformed_data/: an attempt whose table
+  # writes partly failed removes the versions it wrote (by version id, never another delivery's).
   statement {
     sid     = "RemoveTransformedSnapshots"
     effect  = "Allow"
-    actions = ["s3:DeleteObject"]
+    actions = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
     resources = [
       "${local.bucket_objects}${var.raw_to_process_prefix}*",
       "${local.bucket_objects}${var.transformed_prefix}*",

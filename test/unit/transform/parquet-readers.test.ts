@@ -42,6 +42,7 @@ function syntheticTables(count: number): SnapshotTables {
       album_id: `al${i % 500}`,
       artist_ids: artistIds(i),
       song_url: nullEvery(i, 9, `https://open.spotify.com/track/s${i}`),
+      extracted_at: nullEvery(i, 8, new Date(day + 16 * 3_600_000 + i)),
     })),
     albums: Array.from({ length: count }, (_, i) => ({
       album_id: `al${i}`,

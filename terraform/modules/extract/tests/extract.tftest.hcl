@@ -1,0 +1,137 @@
+# terraform test: the extract function, its secret, its daily schedule with retries and a
+# dead-letter queue, and its on-failure destination.
+
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+override_resource {
+  target = aws_sqs_queue.scheduler_dead_letter
+  values = {
+    arn = "arn:aws:sqs:eu-west-1:123456789012:spotify-etl-extract-schedule-dlq"
+    id  = "https://sqs.eu-west-1.amazonaws.com/123456789012/spotify-etl-extract-schedule-dlq"
+    url = "https://sqs.eu-west-1.amazonaws.com/123456789012/spotify-etl-extract-schedule-dlq"
+  }
+}
+
+variables {
+  name_prefix           = "spotify-etl"
+  function_name         = "spotify-etl-extract"
+  zip_path              = "../../tests/fixtures/function.zip"
+  environment_variables = { DATA_BUCKET = "spotify-etl-dev-123456789012-eu-west-1", PLAYLIST_IDS = "3cEYpjA9oz9GiPac4AsH4n" }
+  data_bucket_name      = "spotify-etl-dev-123456789012-eu-west-1"
+  data_bucket_arn       = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
+  raw_to_process_prefix = "raw_data/to_process/"
+}
+
+run "schedules_daily_with_retries_and_a_dead_letter_queue" {
+  command = apply
+
+  assert {
+    condition     = aws_scheduler_schedule.this.schedule_expression == "cron(0 16 * * ? *)" && aws_scheduler_schedule.this.state == "ENABLED"
+    error_message = "The extract runs daily at 16:00 UTC by default."
+  }
+
+  assert {
+    condition     = one(one(aws_scheduler_schedule.this.target).retry_policy).maximum_retry_attempts == 3
+    error_message = "The scheduler retries delivery."
+  }
+
+  assert {
+    condition     = one(one(aws_scheduler_schedule.this.target).dead_letter_config).arn == aws_sqs_queue.scheduler_dead_letter.arn
+    error_message = "Undelivered invocations go to the scheduler's dead-letter queue."
+  }
+
+  assert {
+    condition     = one(one(aws_lambda_function_event_invoke_config.this.destination_config).on_failure).destination == aws_sqs_queue.scheduler_dead_letter.arn && aws_lambda_function_event_invoke_config.this.maximum_retry_attempts == 0
+    error_message = "A failed run is not retried by Lambda and lands in the dead-letter queue."
+  }
+
+  assert {
+    condition     = aws_sqs_queue.scheduler_dead_letter.sqs_managed_sse_enabled
+    error_message = "The dead-letter queue must be encrypted."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in data.aws_iam_policy_document.scheduler_dead_letter.statement :
+      s.effect == "Deny" && anytrue([for c in s.condition : c.variable == "aws:SecureTransport"])
+    ])
+    error_message = "The dead-letter queue refuses requests without TLS."
+  }
+}
+
+run "policy_writes_only_to_process_and_its_own_secret_and_queue" {
+  command = apply
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.function.statement : [for a in s.actions : !strcontains(a, "*")]
+    ]))
+    error_message = "No action may hold a wildcard."
+  }
+
+  assert {
+    condition = toset(flatten([for s in data.aws_iam_policy_document.function.statement : s.resources])) == toset([
+      "${var.data_bucket_arn}/raw_data/to_process/*",
+      aws_secretsmanager_secret.spotify.arn,
+      aws_sqs_queue.scheduler_dead_letter.arn,
+    ])
+    error_message = "The extract may touch raw_data/to_process/, its secret and its dead-letter queue only."
+  }
+
+  assert {
+    condition = toset(flatten([for s in data.aws_iam_policy_document.scheduler.statement : s.actions])) == toset([
+      "lambda:InvokeFunction", "sqs:SendMessage",
+    ])
+    error_message = "The scheduler may invoke the function and dead-letter, nothing else."
+  }
+}
+
+run "refuses_an_environment_that_names_the_secret" {
+  command = plan
+  variables { environment_variables = { SPOTIFY_SECRET_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x" } }
+  expect_failures = [var.environment_variables]
+}
+
+run "refuses_a_prefix_without_slash" {
+  command = plan
+  variables { raw_to_process_prefix = "raw_data/to_process" }
+  expect_failures = [var.raw_to_process_prefix]
+}
+
+run "refuses_a_recovery_window_secrets_manager_refuses" {
+  command = plan
+  variables { secret_recovery_window_days = 3 }
+  expect_failures = [var.secret_recovery_window_days]
+}
+
+run "refuses_a_schedule_that_is_neither_cron_nor_rate" {
+  command = plan
+  variables { schedule_expression = "daily" }
+  expect_failures = [var.schedule_expression]
+}
+
+run "refuses_more_scheduler_retries_than_allowed" {
+  command = plan
+  variables { schedule_maximum_retry_attempts = 186 }
+  expect_failures = [var.schedule_maximum_retry_attempts]
+}
+
+run "refuses_a_scheduler_event_age_over_a_day" {
+  command = plan
+  variables { schedule_maximum_event_age_seconds = 86401 }
+  expect_failures = [var.schedule_maximum_event_age_seconds]
+}
+
+run "refuses_more_than_two_async_retries" {
+  command = plan
+  variables { async_retry_attempts = 3 }
+  expect_failures = [var.async_retry_attempts]
+}
+
+run "refuses_an_async_event_age_over_six_hours" {
+  command = plan
+  variables { async_maximum_event_age_seconds = 21601 }
+  expect_failures = [var.async_maximum_event_age_seconds]
+}

@@ -1,0 +1,95 @@
+# terraform test: every alarm notifies the encrypted SNS topic; the alarms watch what the
+# functions and queues emit.
+
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+variables {
+  name_prefix                      = "spotify-etl"
+  extract_function_name            = "spotify-etl-extract"
+  transform_function_name          = "spotify-etl-transform"
+  transform_timeout_seconds        = 60
+  metrics_namespace                = "SpotifyEtl"
+  extract_service_name             = "spotify-etl-extract"
+  transform_service_name           = "spotify-etl-transform"
+  queue_name                       = "spotify-etl-ingest"
+  dead_letter_queue_name           = "spotify-etl-ingest-dlq"
+  max_receive_count                = 5
+  scheduler_dead_letter_queue_name = "spotify-etl-extract-schedule-dlq"
+  crawler_name                     = "spotify-etl"
+}
+
+run "every_alarm_notifies_the_encrypted_topic" {
+  command = apply
+
+  assert {
+    condition = alltrue([
+      for a in aws_cloudwatch_metric_alarm.this :
+      a.alarm_actions == toset([aws_sns_topic.alarms.arn]) && a.ok_actions == toset([aws_sns_topic.alarms.arn])
+    ]) && length(aws_cloudwatch_metric_alarm.this) == 9
+    error_message = "Every alarm must notify the alarm topic, on alarm and on recovery."
+  }
+
+  assert {
+    condition     = aws_sns_topic.alarms.kms_master_key_id == aws_kms_key.alarms[0].arn && aws_kms_key.alarms[0].enable_key_rotation
+    error_message = "The topic must be encrypted with a rotated customer key CloudWatch may use."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_event_target.crawler_failed.arn == aws_sns_topic.alarms.arn
+    error_message = "Failed crawler runs must notify the topic too."
+  }
+
+  assert {
+    condition     = toset([for a in aws_cloudwatch_metric_alarm.this : a.alarm_name]) == toset([for k in keys(local.alarms) : "spotify-etl-${k}"])
+    error_message = "Alarms are named <name_prefix>-<key> (docs/RUNBOOK.md)."
+  }
+}
+
+run "watches_both_functions_and_both_dead_letter_queues" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["extract-errors"].dimensions.FunctionName == var.extract_function_name &&
+      aws_cloudwatch_metric_alarm.this["transform-errors"].dimensions.FunctionName == var.transform_function_name &&
+      aws_cloudwatch_metric_alarm.this["dlq-not-empty"].dimensions.QueueName == var.dead_letter_queue_name &&
+      aws_cloudwatch_metric_alarm.this["scheduler-dlq-not-empty"].dimensions.QueueName == var.scheduler_dead_letter_queue_name
+    )
+    error_message = "Errors of both functions and both dead-letter queues must be watched."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["no-tracks-extracted"].namespace == "SpotifyEtl" &&
+      aws_cloudwatch_metric_alarm.this["no-tracks-extracted"].dimensions.service == "spotify-etl-extract" && length(aws_cloudwatch_metric_alarm.this["no-tracks-extracted"].dimensions) == 1 &&
+      aws_cloudwatch_metric_alarm.this["no-tracks-extracted"].treat_missing_data == "breaching" &&
+      aws_cloudwatch_metric_alarm.this["no-tracks-extracted"].period == 86400
+    )
+    error_message = "No TracksExtracted in 24 hours must alarm, with the service dimension Powertools emits."
+  }
+
+  assert {
+    condition     = aws_cloudwatch_metric_alarm.this["transform-duration-near-timeout"].threshold == 48000
+    error_message = "The duration alarm fires at 80% of the transform timeout."
+  }
+}
+
+run "refuses_a_duration_ratio_of_one" {
+  command = plan
+  variables { duration_alarm_ratio = 1 }
+  expect_failures = [var.duration_alarm_ratio]
+}
+
+run "refuses_an_oldest_message_threshold_under_a_minute" {
+  command = plan
+  variables { oldest_message_age_threshold_seconds = 30 }
+  expect_failures = [var.oldest_message_age_threshold_seconds]
+}
+
+run "refuses_an_alarm_email_without_domain" {
+  command = plan
+  variables { alarm_email = "oncall" }
+  expect_failures = [var.alarm_email]
+}

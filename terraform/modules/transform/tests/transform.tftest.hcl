@@ -1,0 +1,114 @@
+# terraform test: the transform function, fed by the ingest queue with partial batch responses,
+# and its least-privilege policy.
+
+mock_provider "aws" {
+  source = "../../tests/mocks"
+}
+
+variables {
+  function_name                   = "spotify-etl-transform"
+  zip_path                        = "../../tests/fixtures/function.zip"
+  timeout_seconds                 = 60
+  environment_variables           = { DATA_BUCKET = "spotify-etl-dev-123456789012-eu-west-1" }
+  data_bucket_name                = "spotify-etl-dev-123456789012-eu-west-1"
+  data_bucket_arn                 = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
+  raw_prefix                      = "raw_data/"
+  raw_to_process_prefix           = "raw_data/to_process/"
+  raw_processed_prefix            = "raw_data/processed/"
+  transformed_prefix              = "transformed_data/"
+  queue_arn                       = "arn:aws:sqs:eu-west-1:123456789012:spotify-etl-ingest"
+  glue_crawler_name               = "spotify-etl"
+  batch_size                      = 10
+  maximum_batching_window_seconds = 5
+  maximum_concurrency             = 2
+}
+
+run "consumes_the_queue_with_partial_batch_responses_and_a_concurrency_cap" {
+  command = apply
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.event_source_arn == var.queue_arn && aws_lambda_event_source_mapping.this.function_response_types == toset(["ReportBatchItemFailures"])
+    error_message = "The mapping must read the ingest queue and report failed records only."
+  }
+
+  assert {
+    condition     = one(aws_lambda_event_source_mapping.this.scaling_config).maximum_concurrency == 2 && aws_lambda_event_source_mapping.this.batch_size == 10
+    error_message = "Batch size and maximum concurrency must be the configured ones."
+  }
+}
+
+run "policy_has_no_wildcard_action_and_stays_in_its_prefixes_and_queue" {
+  command = apply
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.function.statement : [for a in s.actions : !strcontains(a, "*")]
+    ]))
+    error_message = "No action may hold a wildcard."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.function.statement : [
+        for r in s.resources : r == var.data_bucket_arn || anytrue([
+          for prefix in [var.raw_prefix, var.raw_to_process_prefix, var.raw_processed_prefix, var.transformed_prefix] :
+          r == "${var.data_bucket_arn}/${prefix}*"
+        ])
+      ] if anytrue([for a in s.actions : startswith(a, "s3:")])
+    ]))
+    error_message = "S3 access must be scoped to the bucket's raw and transformed prefixes."
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.function.statement : s.resources == toset([var.queue_arn])
+      if anytrue([for a in s.actions : startswith(a, "sqs:")])
+    ])
+    error_message = "Queue access must be scoped to the ingest queue."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.function.statement : s.actions if anytrue([for r in s.resources : r == "${var.data_bucket_arn}/${var.transformed_prefix}*"])
+    ])) == toset(["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"])
+    error_message = "On transformed_data/ the function writes and removes its own versions, nothing else."
+  }
+
+  assert {
+    condition     = contains(flatten([for s in data.aws_iam_policy_document.function.statement : s.actions]), "sqs:ChangeMessageVisibility")
+    error_message = "Permanent failures are made visible at once: sqs:ChangeMessageVisibility is needed."
+  }
+}
+
+run "refuses_a_queue_that_is_not_an_sqs_arn" {
+  command = plan
+  variables { queue_arn = "spotify-etl-ingest" }
+  expect_failures = [var.queue_arn]
+}
+
+run "refuses_a_batch_over_ten_thousand" {
+  command = plan
+  variables { batch_size = 10001 }
+  expect_failures = [var.batch_size]
+}
+
+run "refuses_a_batching_window_over_five_minutes" {
+  command = plan
+  variables { maximum_batching_window_seconds = 301 }
+  expect_failures = [var.maximum_batching_window_seconds]
+}
+
+run "refuses_a_batch_over_ten_without_a_batching_window" {
+  command = plan
+  variables {
+    batch_size                      = 100
+    maximum_batching_window_seconds = 0
+  }
+  expect_failures = [var.maximum_batching_window_seconds]
+}
+
+run "refuses_a_maximum_concurrency_under_two" {
+  command = plan
+  variables { maximum_concurrency = 1 }
+  expect_failures = [var.maximum_concurrency]
+}
