@@ -27,7 +27,7 @@ function namesIn(names: object): string[] {
 
 /** The entries of the `alarms = { ... }` map in the monitoring module: their keys. */
 function alarmKeys(): string[] {
-  const block = /^  alarms = \{\n([\s\S]*?)^  \}/m.exec(monitoring)?.[1] ?? "";
+  const block = /^ {2}alarms = \{\n([\s\S]*?)^ {2}\}/m.exec(monitoring)?.[1] ?? "";
   return [...block.matchAll(/^ {4}([a-z0-9-]+) = (?:merge\(|\{)/gm)].map((m) => m[1]!);
 }
 
