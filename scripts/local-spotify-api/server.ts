@@ -83,6 +83,8 @@ export interface RecordedRequest {
   limit?: number;
   /** The `market` query parameter, if sent. */
   market?: string;
+  /** The `fields` query parameter, if sent (the server answers with every field regardless). */
+  fields?: string;
   grantType?: string;
   status: number;
   /** The fault applied, if any. */
@@ -217,6 +219,8 @@ export async function startLocalSpotifyApi(
     };
     const market = url.searchParams.get("market");
     if (market !== null) record.market = market;
+    const fields = url.searchParams.get("fields");
+    if (fields !== null) record.fields = fields;
     requests.push(record);
     const body = await readBody(req);
     let cutBody = false;

@@ -174,6 +174,44 @@ describe("local Spotify API", () => {
     });
   });
 
+  it("cuts an answer mid-body: full Content-Length, half the bytes, then a closed socket", async () => {
+    // Prepare
+    api.injectFaults({ endpoint: "items", fault: { kind: "cut-body" } });
+
+    // Act
+    const response = await get(
+      `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_ID}/items?limit=50&offset=0`,
+    );
+    const body = response.text();
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get("content-length"))).toBeGreaterThan(1000);
+    await expect(body).rejects.toThrow();
+  });
+
+  it("edits a playlist just before answering, with a new snapshot id", async () => {
+    // Prepare
+    api.setPlaylist("edited1", { name: "Edited", entries: [{ track: { id: "a" } }] });
+    const before = api.getPlaylist("edited1")?.snapshotId;
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: "edited1",
+      fault: { kind: "edit-playlist", entries: [{ track: { id: "b" } }] },
+    });
+
+    // Act
+    const page = (await (
+      await get(`${api.apiBaseUrl}/playlists/edited1/items?limit=50&offset=0`)
+    ).json()) as { items: unknown[] };
+
+    // Assess
+    expect(page.items).toEqual([{ track: { id: "b" } }]);
+    expect(api.getPlaylist("edited1")?.snapshotId).not.toBe(before);
+    expect(api.getPlaylist("edited1")?.name).toBe("Edited");
+    api.removePlaylist("edited1");
+  });
+
   it("lets setPlaylist replace what a playlist holds, with a new snapshot id", async () => {
     // Prepare
     const before = api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId;

@@ -47,6 +47,20 @@ describe("SpotifyClient", () => {
       ...overrides,
     });
 
+  it("reads only the snapshot id with fields=snapshot_id", async () => {
+    // Prepare
+    const spotify = client();
+
+    // Act
+    const snapshotId = await spotify.getPlaylistSnapshotId(TOP50_GLOBAL_ID);
+
+    // Assess
+    expect(snapshotId).toBe(api.getPlaylist(TOP50_GLOBAL_ID)?.snapshotId);
+    expect(api.requests.filter((r) => r.endpoint === "playlist")).toEqual([
+      expect.objectContaining({ fields: "snapshot_id", status: 200 }),
+    ]);
+  });
+
   it("reads playlist metadata in either shape (items or tracks)", async () => {
     // Prepare
     const spotify = client();
