@@ -287,7 +287,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       /^Extract failed for 1 of 3 playlists \(0000000000000000000404\); 2 written\./,
     );
     expect(error.message).toContain(`playlist ${MISSING_ID}: Spotify answered 404 Not Found`);
-    expect(error.message).toContain("November 27, 2024");
+    expect(error.message).toContain("Check the playlist id");
+    expect(error.message).not.toContain("November 27, 2024");
     expect((error as Error & { failedPlaylistIds: string[] }).failedPlaylistIds).toEqual([
       MISSING_ID,
     ]);
@@ -307,6 +308,21 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       playlistId: MISSING_ID,
       problem: "not-found",
     });
+  });
+
+  it("points a 404 for an editorial playlist id to chart files", async () => {
+    // Prepare: an editorial id the local API does not serve, as Spotify hides them from new apps
+    const editorialId = "37i9dQZEVXbLiRSasKsNU9";
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [editorialId] }));
+
+    // Assess
+    expect(error.message).toContain(`playlist ${editorialId}: Spotify answered 404 Not Found`);
+    expect(error.message).toContain("November 27, 2024");
+    expect(error.message).toContain("charts.spotify.com");
+    expect(error.message).toContain("`make import-charts`");
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
   });
 
   it("explains the Premium-lapse 403", async () => {
@@ -343,6 +359,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       'Spotify answered 403 Forbidden for items of playlist 37i9dQZEVXbMDoHDwVN2tF (offset 0) ("Forbidden")',
     );
     expect(error.message).toContain("owned by, or collaborated on by, the user who authorized it");
+    expect(error.message).toContain("Users Management; at most 5 users in development mode");
   });
 
   it("times out a slow request, retries it, and gives up when it stays slow", async () => {
