@@ -15,7 +15,9 @@ import { readExtractConfig, type ExtractConfig } from "./config";
 import { extractMetricNames } from "./metric-names";
 import {
   EnvironmentCredentialSource,
+  RefreshTokenAgeGauge,
   SecretsManagerCredentialSource,
+  keepRotatedRefreshToken,
   type CredentialSource,
 } from "./credentials";
 import { extractPlaylists, type ExtractRunResult } from "./extract-playlists";
@@ -32,6 +34,7 @@ const secretsManager = new SecretsManagerClient({});
 const tokenCache = new AccessTokenCache();
 const secretSources = new Map<string, SecretsManagerCredentialSource>();
 const environmentSource = new EnvironmentCredentialSource();
+const tokenAge = new RefreshTokenAgeGauge();
 
 /** What a successful invocation returns (also logged). */
 export interface ExtractSummary {
@@ -68,12 +71,14 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
     const stats = new SpotifyRequestStats();
     const runProblems: string[] = [];
     let result: ExtractRunResult | undefined;
+    let refreshTokenAgeDays: number | undefined;
     let secrets: () => readonly string[] = () => [];
     const log = redactingLogger(logger, () => secrets());
     try {
       const config = readExtractConfig(process.env, event);
       const source = credentialSourceFor(config);
       const credentials = await source.load();
+      refreshTokenAgeDays = tokenAge.measure(credentials, now(), log);
       const remainingMs = deadlineBudget(context, config.deadlineMarginMs);
       const client: SpotifyClient = new SpotifyClient({
         credentials,
@@ -84,25 +89,12 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
         tokenCache,
         stats,
         runtime: { remainingMs },
-        onRefreshTokenRotated: async (refreshToken) => {
-          try {
-            if (await source.storeRotatedRefreshToken(refreshToken)) {
-              logger.info("Stored the rotated Spotify refresh token in the secret", {
-                secret: config.secretArn,
-              });
-            } else {
-              logger.warn(
-                "Spotify rotated the refresh token; SPOTIFY_REFRESH_TOKEN cannot be changed from " +
-                  "inside the function, so the new token is kept in memory only. Update the variable " +
-                  "(or use SPOTIFY_SECRET_ARN) before the next cold start.",
-              );
-            }
-          } catch (error) {
-            const message = (error as Error).message;
-            runProblems.push(message);
-            log.error("Could not store the rotated refresh token", { reason: message });
-          }
-        },
+        onRefreshTokenRotated: keepRotatedRefreshToken(
+          source,
+          log,
+          (problem) => runProblems.push(problem),
+          config.secretArn,
+        ),
       });
       secrets = () => client.secretValues();
       log.info("Extract started", {
@@ -133,7 +125,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       log.error("Extract could not run", { reason: (error as Error).message });
       throw error;
     } finally {
-      publishMetrics(result, stats);
+      publishMetrics(result, stats, refreshTokenAgeDays);
     }
 
     const failed = result.failed;
@@ -187,7 +179,11 @@ function deadlineBudget(context: LambdaContextLike | undefined, marginMs: number
 }
 
 /** Every extract metric, zeros included (the "no tracks extracted" alarm needs a zero). */
-function publishMetrics(result: ExtractRunResult | undefined, stats: SpotifyRequestStats): void {
+function publishMetrics(
+  result: ExtractRunResult | undefined,
+  stats: SpotifyRequestStats,
+  refreshTokenAgeDays: number | undefined,
+): void {
   const tracks = result?.written.reduce((sum, w) => sum + w.tracks, 0) ?? 0;
   const names = extractMetricNames;
   metrics.addMetric(names.playlistsExtracted, MetricUnit.Count, result?.written.length ?? 0);
@@ -199,5 +195,10 @@ function publishMetrics(result: ExtractRunResult | undefined, stats: SpotifyRequ
   metrics.addMetric(names.spotifyRetriesNetwork, MetricUnit.Count, stats.retriesNetwork);
   metrics.addMetric(names.spotifyRetries401, MetricUnit.Count, stats.retries401);
   metrics.addMetric(names.retryAfterWaitMs, MetricUnit.Milliseconds, stats.retryAfterWaitMs);
+  // Only runs that use a refresh token with a known login time: the alarm's Maximum then
+  // ignores client-credentials runs instead of seeing zeros.
+  if (refreshTokenAgeDays !== undefined) {
+    metrics.addMetric(names.refreshTokenAgeDays, MetricUnit.NoUnit, refreshTokenAgeDays);
+  }
   metrics.publishStoredMetrics();
 }

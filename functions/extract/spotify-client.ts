@@ -47,6 +47,8 @@ export interface SpotifyCredentials {
   clientId: string;
   clientSecret: string;
   refreshToken?: string;
+  /** When the login that issued `refreshToken` happened (the secret's `authorized_at`). */
+  authorizedAt?: Date;
 }
 
 /** Counters behind the extract's Spotify metrics. */

@@ -181,7 +181,9 @@ function describeTokenRejection(failure: Problem["failure"], spotifySaid: string
   if (oauthError === "invalid_grant") {
     return (
       `Spotify's accounts service rejected the refresh token (invalid_grant${spotifySaid}): it ` +
-      `was revoked, expired, or replaced by a rotated one that was not stored. Run ` +
+      `expired, was revoked, or was replaced by a rotated one that was not stored. Since July ` +
+      `2026 Spotify expires every refresh token six months after the login that issued it, ` +
+      `however often it is used (the RefreshTokenAgeDays metric counts the days). Run ` +
       `\`make spotify-login\` again to get a new refresh token.`
     );
   }

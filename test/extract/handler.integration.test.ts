@@ -165,6 +165,16 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     });
   });
 
+  it("emits no RefreshTokenAgeDays with client credentials", async () => {
+    // Act
+    await run({ playlistIds: [TOP50_GLOBAL_ID] });
+
+    // Assess
+    const metrics = emfMetrics(output.lines);
+    expect(metrics).toMatchObject({ PlaylistsExtracted: 1 });
+    expect(metrics).not.toHaveProperty("RefreshTokenAgeDays");
+  });
+
   it("honours a short Retry-After, then succeeds", async () => {
     // Prepare
     api.injectFaults({
@@ -709,6 +719,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
         refresh_token: initialRefreshToken,
+        authorized_at: "2026-10-01T09:30:00.000Z",
         note: "kept",
       };
       secretsManager
@@ -743,6 +754,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       expect(written).toMatchObject({
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
+        authorized_at: "2026-10-01T09:30:00.000Z",
         note: "kept",
       });
       expect(written.refresh_token).not.toBe(initialRefreshToken);
@@ -759,6 +771,87 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       const everything = [...output.lines, error.message, secondRun.message].join("\n");
       expect(logRecords(output.lines).length).toBeGreaterThan(5);
       for (const secret of secrets) expect(everything).not.toContain(secret);
+    });
+
+    const userSecret = (extra: Record<string, unknown>) => ({
+      SecretString: JSON.stringify({
+        client_id: rotatingApi.clientId,
+        client_secret: rotatingApi.clientSecret,
+        refresh_token: initialRefreshTokenFor(rotatingApi),
+        ...extra,
+      }),
+    });
+    const initialRefreshTokenFor = (target: LocalSpotifyApi): string => {
+      const token = `user-refresh-token-${target.issuedTokens.length}-${Date.now()}`;
+      target.addRefreshToken(token);
+      return token;
+    };
+    const useSecret = (arn: string) => {
+      process.env = {
+        ...process.env,
+        SPOTIFY_SECRET_ARN: arn,
+        SPOTIFY_API_BASE_URL: rotatingApi.apiBaseUrl,
+        SPOTIFY_ACCOUNTS_BASE_URL: rotatingApi.accountsBaseUrl,
+        PLAYLIST_IDS: TOP50_GLOBAL_ID,
+      };
+    };
+
+    it("emits RefreshTokenAgeDays from the secret's authorized_at on a refresh-token run", async () => {
+      // Prepare: the login was 150 days and 12 hours before the run
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves(userSecret({ authorized_at: "2026-06-25T04:00:03.123Z" }));
+      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      useSecret(`${SECRET_ARN}-aged`);
+
+      // Act
+      const summary = await run();
+
+      // Assess
+      expect(summary.written).toHaveLength(1);
+      expect(emfMetrics(output.lines)).toMatchObject({
+        RefreshTokenAgeDays: 150.5,
+        PlaylistsExtracted: 1,
+      });
+    });
+
+    it("runs without authorized_at, with one warning per cold start and no age metric", async () => {
+      // Prepare
+      secretsManager.on(GetSecretValueCommand).resolves(userSecret({}));
+      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      useSecret(`${SECRET_ARN}-no-login-time`);
+
+      // Act
+      await run();
+      await run();
+
+      // Assess
+      const warnings = logRecords(output.lines).filter((r) =>
+        String(r.message).includes("has no authorized_at"),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ level: "WARN" });
+      expect(emfMetrics(output.lines)).toMatchObject({ PlaylistsExtracted: 2 });
+      expect(emfMetrics(output.lines)).not.toHaveProperty("RefreshTokenAgeDays");
+    });
+
+    it("refuses an authorized_at in the future, naming the key", async () => {
+      // Prepare
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves(userSecret({ authorized_at: "2027-01-01T00:00:00Z" }));
+      useSecret(`${SECRET_ARN}-future`);
+      const requestsBefore = rotatingApi.requests.length;
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        "authorized_at (2027-01-01T00:00:00.000Z) lies in the future",
+      );
+      expect(rotatingApi.requests.length).toBe(requestsBefore); // nothing asked of Spotify
+      expect(await listKeys(emulator.s3, bucket)).toEqual([]);
     });
 
     it("explains a refresh token Spotify no longer accepts", async () => {
@@ -783,7 +876,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess
       expect(error.message).toContain("rejected the refresh token (invalid_grant");
-      expect(error.message).toContain("make spotify-login");
+      expect(error.message).toContain("six months after the login that issued it");
+      expect(error.message).toContain("Run `make spotify-login` again");
       expect(error.message).not.toContain("revoked-refresh-token-0000");
       expect(output.lines.join("")).not.toContain("revoked-refresh-token-0000");
     });
