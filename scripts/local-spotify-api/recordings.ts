@@ -4,7 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { LocalPlaylist } from "./server";
+import type { LocalPlaylist } from "./types";
 
 /** Folder of the recording files. */
 export const RECORDINGS_DIR = path.join(import.meta.dirname, "recorded");

@@ -10,11 +10,8 @@ import {
   loadRecording,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
-import {
-  PREMIUM_REQUIRED_MESSAGE,
-  startLocalSpotifyApi,
-  type LocalSpotifyApi,
-} from "../../scripts/local-spotify-api/server";
+import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
