@@ -12,9 +12,10 @@ export const RECORDINGS_DIR = path.join(import.meta.dirname, "recorded");
 /** The real "Top 50 - Global" playlist id (captured 2024-04-22, 50 entries, payload under `track`). */
 export const TOP50_GLOBAL_ID = "37i9dQZEVXbMDoHDwVN2tF";
 /**
- * A local multi-page playlist: the 50 real Top 50 entries repeated in order up to 120 entries
- * (3 pages: 50, 50 and 20), served in the 2026 shape (payload under `item`). The repetition is
- * this project's, not Spotify's: positions 51-120 repeat real entries 1-50 and 1-20.
+ * A local multi-page playlist: the 50 real Top 50 entries repeated in order up to 220 entries
+ * (the playlist object's embedded page of 100, then items pages of 50, 50 and 20), served in
+ * the 2026 shape (payload under `item`). The repetition is this project's, not Spotify's:
+ * positions 51-220 repeat the real entries 1-50 in order.
  */
 export const TOP50_GLOBAL_PAGED_ID = "localTop50GlobalPaged";
 /** The playlist of the real 2026-shape page: `total` 58 reported, 2 entries served. */
@@ -92,8 +93,8 @@ export function recordedPlaylists(): Record<string, LocalPlaylist> {
   const page2026 = loadRecording("items-2026-shape");
   return {
     [TOP50_GLOBAL_ID]: top50GlobalPlaylist("track"),
-    [TOP50_GLOBAL_PAGED_ID]: repeatedTop50Playlist(120, {
-      name: "Top 50 - Global (local 3-page copy)",
+    [TOP50_GLOBAL_PAGED_ID]: repeatedTop50Playlist(220, {
+      name: "Top 50 - Global (local multi-page copy)",
       payloadKey: "item",
     }),
     [ITEMS_2026_SHAPE_ID]: {

@@ -9,6 +9,7 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
+import { PLAYLIST_FIELDS } from "../../functions/extract/spotify-client";
 import { rawKeyFor } from "../../functions/shared/s3-layout";
 import {
   ITEMS_2026_SHAPE_ID,
@@ -108,8 +109,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       {
         playlistId: TOP50_GLOBAL_PAGED_ID,
         key: pagedKey,
-        entries: 120,
-        tracks: 120,
+        entries: 220,
+        tracks: 220,
         bytes: expect.any(Number),
       },
       {
@@ -134,13 +135,13 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(snapshot.market).toBeNull();
     expect(snapshot.playlist).toEqual({
       id: TOP50_GLOBAL_PAGED_ID,
-      name: "Top 50 - Global (local 3-page copy)",
+      name: "Top 50 - Global (local multi-page copy)",
       snapshot_id: api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId,
       owner_id: "local-owner",
-      total: 120,
+      total: 220,
     });
     const expectedIds = Array.from(
-      { length: 120 },
+      { length: 220 },
       (_, i) => (top50.entries[i % 50] as { track: { id: string } }).track.id,
     );
     expect(snapshot.items.map((entry) => entry.item.id)).toEqual(expectedIds);
@@ -148,16 +149,30 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect((single.json as { items: unknown[] }).items).toEqual(top50.entries);
     expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).map((r) => [r.offset, r.limit])).toEqual(
       expect.arrayContaining([
-        [0, 50],
-        [50, 50],
         [100, 50],
+        [150, 50],
+        [200, 50],
       ]),
     );
+    // The first 100 entries came embedded in the playlist object: no entry is read twice.
     expect(itemsRequests(TOP50_GLOBAL_PAGED_ID)).toHaveLength(3);
+    expect(
+      api.requests
+        .filter((r) => r.playlistId === TOP50_GLOBAL_PAGED_ID)
+        .reduce((sum, r) => sum + (r.entriesServed ?? 0), 0),
+    ).toBe(220);
+    expect(
+      api.requests.filter(
+        (r) => r.playlistId === TOP50_GLOBAL_PAGED_ID && r.endpoint === "playlist",
+      ),
+    ).toEqual([
+      expect.objectContaining({ fields: PLAYLIST_FIELDS, entriesServed: 100 }),
+      expect.objectContaining({ fields: "snapshot_id", entriesServed: 0 }),
+    ]);
     expect(emfMetrics(output.lines)).toMatchObject({
       PlaylistsExtracted: 2,
       PlaylistsFailed: 0,
-      TracksExtracted: 170,
+      TracksExtracted: 270,
       SpotifyRetries429: 0,
     });
   });
@@ -177,7 +192,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 50,
+      offset: 150,
       fault: { kind: "rate-limit", retryAfterSeconds: 1 },
     });
 
@@ -201,7 +216,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 50,
+      offset: 150,
       fault: { kind: "rate-limit", retryAfterSeconds: 3600 },
     });
 
@@ -213,7 +228,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(error.message).toContain(TOP50_GLOBAL_PAGED_ID);
     expect(error.message).toMatch(/asked to wait 3600 s \(Retry-After\), more than the 5 s cap/);
     expect(await listKeys(emulator.s3, bucket)).toEqual([]);
-    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).filter((r) => r.offset === 50)).toHaveLength(1);
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).filter((r) => r.offset === 150)).toHaveLength(1);
     expect(emfMetrics(output.lines)).toMatchObject({
       PlaylistsFailed: 1,
       SpotifyRetries429: 0,
@@ -245,7 +260,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 100,
+      offset: 200,
       fault: { kind: "server-error", status: 500 },
     });
 
@@ -266,7 +281,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 50,
+      offset: 150,
       fault: { kind: "expired-token" },
     });
 
@@ -305,7 +320,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(emfMetrics(output.lines)).toMatchObject({
       PlaylistsExtracted: 2,
       PlaylistsFailed: 1,
-      TracksExtracted: 170,
+      TracksExtracted: 270,
     });
     const failureLog = logRecords(output.lines).find(
       (r) => r.message === "Playlist extract failed",
@@ -377,7 +392,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       {
         endpoint: "items",
         playlistId: TOP50_GLOBAL_PAGED_ID,
-        offset: 50,
+        offset: 150,
         fault: { kind: "slow", delayMs: 1000 },
       },
       {
@@ -429,7 +444,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
     // Assess
     expect(error.message).toContain(
-      `Read 2 entries at offset 0 of playlist ${ITEMS_2026_SHAPE_ID}, expected 50 (total 58). Nothing written`,
+      `Read 2 entries at offset 0 of playlist ${ITEMS_2026_SHAPE_ID}, expected 58 (total 58). Nothing written`,
     );
     expect(await listKeys(emulator.s3, bucket)).toEqual([]);
   });
@@ -490,7 +505,10 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
         const record = entry as { item?: { id: string }; track?: { id: string } };
         return (record.item ?? record.track)!.id;
       });
-    /** 120 real entries (3 pages); the edit drops the 3rd and appends another: same total. */
+    /**
+     * 120 real entries (the embedded page of 100, then one items page of 20); the edit drops
+     * the 3rd and appends another: same total.
+     */
     const original = () => cycleEntries(top50Entries(), 120);
     const edited = () => {
       const entries = original();
@@ -510,11 +528,11 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     afterEach(() => api.removePlaylist(EDITED_ID));
 
     it("reads a playlist edited between two pages (same total) again and writes only the edited one", async () => {
-      // Prepare: the edit lands just before the page at offset 50 is answered.
+      // Prepare: the edit lands just before the page at offset 100 is answered.
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         fault: { kind: "edit-playlist", entries: edited() },
       });
 
@@ -528,7 +546,9 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       expect(idsOf(snapshot.items)).toEqual(idsOf(edited()));
       expect(idsOf(snapshot.items)).not.toEqual(idsOf(original()));
       expect(snapshot.playlist.snapshot_id).toBe(api.getPlaylist(EDITED_ID)?.snapshotId);
-      expect(itemsRequests(EDITED_ID).filter((r) => r.offset === 0)).toHaveLength(2);
+      expect(
+        api.requests.filter((r) => r.playlistId === EDITED_ID && r.fields === PLAYLIST_FIELDS),
+      ).toHaveLength(2);
       expect(logRecords(output.lines)).toContainEqual(
         expect.objectContaining({
           level: "WARN",
@@ -543,7 +563,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         times: 2,
         fault: { kind: "edit-playlist", entries: edited() },
       });
@@ -610,7 +630,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         fault: { kind: "cut-body" },
       });
 
@@ -629,7 +649,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         times: Infinity,
         fault: { kind: "cut-body" },
       });
@@ -639,7 +659,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess
       expect(error.message).toContain(
-        `Spotify's answer to items of playlist ${EDITED_ID} (offset 50) was cut off mid-body: ` +
+        `Spotify's answer to items of playlist ${EDITED_ID} (offset 100) was cut off mid-body: ` +
           "status 200 came, then the connection broke before the body was complete",
       );
       expect(error.message).not.toMatch(/could not reach|check the function's network access/i);
@@ -653,9 +673,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       // Prepare
       process.env.SPOTIFY_MAX_RETRIES = "1";
       api.injectFaults({
-        endpoint: "items",
+        endpoint: "playlist",
         playlistId: EDITED_ID,
-        offset: 0,
         times: Infinity,
         fault: { kind: "drop-connection" },
       });
@@ -665,7 +684,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess
       expect(error.message).toContain(
-        `The connection to Spotify for items of playlist ${EDITED_ID} (offset 0) was closed before any answer came (ECONNRESET, 2 attempts)`,
+        `The connection to Spotify for playlist ${EDITED_ID} was closed before any answer came (ECONNRESET, 2 attempts)`,
       );
       expect(error.message).not.toMatch(/could not reach|check the function's network access/i);
     });
