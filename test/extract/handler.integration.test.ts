@@ -12,6 +12,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { PLAYLIST_FIELDS } from "../../functions/extract/spotify-client";
 import { rawKeyFor } from "../../functions/shared/s3-layout";
 import {
+  ITEMS_2026_DEVMODE_ID,
   ITEMS_2026_SHAPE_ID,
   TOP50_GLOBAL_ID,
   TOP50_GLOBAL_PAGED_ID,
@@ -175,6 +176,28 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       TracksExtracted: 270,
       SpotifyRetries429: 0,
     });
+  });
+
+  it("snapshots a 2026 development-mode playlist in one Web API request, entries unchanged", async () => {
+    // Prepare
+    const fixture = loadRecording("items-2026-devmode");
+
+    // Act
+    const summary = await run({ playlistIds: [ITEMS_2026_DEVMODE_ID] });
+    const { json } = await readJsonObject(
+      emulator.s3,
+      bucket,
+      rawKeyFor(ITEMS_2026_DEVMODE_ID, NOW),
+    );
+
+    // Assess
+    expect(summary.written).toEqual([
+      expect.objectContaining({ playlistId: ITEMS_2026_DEVMODE_ID, entries: 50, tracks: 50 }),
+    ]);
+    expect((json as { items: unknown[] }).items).toEqual(fixture.entries);
+    expect(api.requests.filter((r) => r.endpoint !== "token")).toEqual([
+      expect.objectContaining({ endpoint: "playlist", fields: PLAYLIST_FIELDS, entriesServed: 50 }),
+    ]);
   });
 
   it("emits no RefreshTokenAgeDays with client credentials", async () => {

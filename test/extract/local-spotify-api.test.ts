@@ -10,6 +10,7 @@ import {
   loadRecording,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
+import { DEV_MODE_DROPPED_FIELDS, devModePage } from "../support/dev-mode-shape";
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
 
@@ -37,6 +38,32 @@ describe("recordings", () => {
     expect(top50.page).toEqual(pageFields);
     expect(JSON.stringify(shape2026.entries)).toBe(JSON.stringify(page2026.items));
     expect(shape2026.page.total).toBe(58);
+  });
+});
+
+describe("the 2026 development-mode fixture", () => {
+  it("is the Top 50 capture as a development-mode app receives it, and nothing else", () => {
+    // Prepare
+    const capture = JSON.parse(
+      readFileSync(path.join(FIXTURES, "top50-global-2024-04-22.playlist.json"), "utf8"),
+    )[0];
+    const text = readFileSync(path.join(FIXTURES, "items-2026-devmode.page.json"), "utf8");
+
+    // Act
+    const fixture = JSON.parse(text) as {
+      href: string;
+      limit: number;
+      items: { item: { external_ids: { isrc: string } } }[];
+    };
+
+    // Assess
+    expect(fixture).toEqual(devModePage(capture.tracks.items));
+    for (const field of DEV_MODE_DROPPED_FIELDS) expect(text).not.toContain(`"${field}"`);
+    expect(fixture.href).toMatch(/\/playlists\/[A-Za-z0-9]+\/items\?offset=0&limit=50$/);
+    expect(fixture.limit).toBe(50);
+    expect(
+      fixture.items.every((e) => /^[A-Z]{2}[A-Z0-9]{10}$/.test(e.item.external_ids.isrc)),
+    ).toBe(true);
   });
 });
 
