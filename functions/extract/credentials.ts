@@ -9,6 +9,7 @@
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
 import { PutSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as z from "../shared/zod";
+import { CredentialsError } from "./errors";
 import type { SpotifyCredentials } from "./spotify-client";
 
 /** Seconds Powertools keeps the secret value before reading it again (`SPOTIFY_SECRET_CACHE_SECONDS`). */
@@ -24,14 +25,6 @@ export interface CredentialSource {
    * it can only be kept in memory (environment variables cannot be changed from inside).
    */
   storeRotatedRefreshToken(refreshToken: string): Promise<boolean>;
-}
-
-/** A credentials problem: the message says which keys or variables are wrong. */
-export class CredentialsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CredentialsError";
-  }
 }
 
 /**

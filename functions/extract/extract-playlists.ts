@@ -14,7 +14,7 @@ import {
   type PlaylistItemsPage,
   type PlaylistMetadata,
 } from "./spotify-client";
-import { SpotifyApiError } from "./spotify-errors";
+import { ExtractError, PlaylistExtractError } from "./errors";
 
 /** Reads playlists (the {@link SpotifyClient} in production). */
 export interface PlaylistReader {
@@ -78,6 +78,8 @@ export interface PlaylistFailed {
   reason: string;
   /** The problem's kind when Spotify's answer caused it (`not-found`, `quota-exceeded`...). */
   kind: string;
+  /** Whether the next run may succeed without anyone acting (see {@link ExtractError}). */
+  retryable: boolean;
 }
 
 export type PlaylistOutcome = PlaylistWritten | PlaylistFailed;
@@ -87,17 +89,6 @@ export interface ExtractRunResult {
   outcomes: PlaylistOutcome[];
   written: PlaylistWritten[];
   failed: PlaylistFailed[];
-}
-
-/** A playlist that cannot be snapshotted, with the reason (no secret in it). */
-export class PlaylistExtractError extends Error {
-  constructor(
-    message: string,
-    readonly kind: string,
-  ) {
-    super(message);
-    this.name = "PlaylistExtractError";
-  }
 }
 
 const PLAYLIST_ID = /^[A-Za-z0-9]{1,64}$/;
@@ -138,6 +129,7 @@ export async function extractPlaylists(
         status: "failed",
         playlistId: reference,
         kind: "invalid-id",
+        retryable: false,
         reason:
           `${JSON.stringify(reference)} is not a Spotify playlist id, spotify:playlist: URI or ` +
           `open.spotify.com/playlist/ link.`,
@@ -152,6 +144,7 @@ export async function extractPlaylists(
         status: "failed",
         playlistId,
         kind: "deadline",
+        retryable: true,
         reason:
           "Not started: no time left before the Lambda deadline (minus EXTRACT_DEADLINE_MARGIN_MS).",
       });
@@ -172,6 +165,7 @@ export async function extractPlaylists(
       options.logger.error("Playlist extract failed", {
         playlistId: outcome.playlistId,
         problem: outcome.kind,
+        retryable: outcome.retryable,
         reason: outcome.reason,
       });
     }
@@ -219,10 +213,9 @@ async function extractOne(playlistId: string, options: ExtractOptions): Promise<
     return {
       status: "failed",
       playlistId,
-      kind:
-        error instanceof SpotifyApiError || error instanceof PlaylistExtractError
-          ? error.kind
-          : "error",
+      kind: error instanceof ExtractError && "kind" in error ? String(error.kind) : "error",
+      // An error of no known kind (a malformed answer, a bug) needs a look before a rerun.
+      retryable: error instanceof ExtractError ? error.retryable : false,
       reason: (error as Error).message,
     };
   }

@@ -3,8 +3,9 @@
  * (`extract-playlists.ts`), emits the metrics, and fails the invocation with one error naming
  * every failed playlist and why, so the Errors alarm fires.
  *
- * AWS clients, the token cache and the credential sources live at module scope: created once
- * per cold start and reused by warm invocations.
+ * AWS clients, the token cache and the credential sources live at module scope: created on
+ * the first invocation (so they see the environment of the invocation, not of the import) and
+ * reused by warm invocations.
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -12,6 +13,7 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context } from "aws-lambda";
 import { createObservability } from "../shared/powertools";
 import { readExtractConfig, type ExtractConfig } from "./config";
+import { ExtractFailedError } from "./errors";
 import { extractMetricNames } from "./metric-names";
 import {
   EnvironmentCredentialSource,
@@ -29,8 +31,8 @@ import { AccessTokenCache, SpotifyClient, SpotifyRequestStats } from "./spotify-
 export const SERVICE_NAME = "spotify-etl-extract";
 
 const { logger, metrics } = createObservability(SERVICE_NAME);
-const s3 = new S3Client({});
-const secretsManager = new SecretsManagerClient({});
+let s3: S3Client | undefined;
+let secretsManager: SecretsManagerClient | undefined;
 const tokenCache = new AccessTokenCache();
 const secretSources = new Map<string, SecretsManagerCredentialSource>();
 const environmentSource = new EnvironmentCredentialSource();
@@ -39,17 +41,6 @@ const tokenAge = new RefreshTokenAgeGauge();
 /** What a successful invocation returns (also logged). */
 export interface ExtractSummary {
   written: { playlistId: string; key: string; entries: number; tracks: number; bytes: number }[];
-}
-
-/** The invocation failed for at least one playlist (or could not store a rotated token). */
-export class ExtractFailedError extends Error {
-  constructor(
-    message: string,
-    readonly failedPlaylistIds: string[],
-  ) {
-    super(message);
-    this.name = "ExtractFailedError";
-  }
 }
 
 /** Options for {@link createHandler}; the defaults are the Lambda's. */
@@ -107,7 +98,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       });
       result = await extractPlaylists(config.playlistIds, {
         reader: client,
-        store: s3SnapshotStore(s3, config.bucket),
+        store: s3SnapshotStore((s3 ??= new S3Client({})), config.bucket),
         now,
         remainingMs,
         logger: log,
@@ -142,6 +133,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       throw new ExtractFailedError(
         redactSecrets([head, ...lines].join("\n"), secrets()),
         failed.map((f) => f.playlistId),
+        runProblems.length === 0 && failed.every((f) => f.retryable),
       );
     }
     return {
@@ -165,7 +157,7 @@ function credentialSourceFor(config: ExtractConfig): CredentialSource {
   if (!source) {
     source = new SecretsManagerCredentialSource({
       secretId: config.secretArn,
-      client: secretsManager,
+      client: (secretsManager ??= new SecretsManagerClient({})),
       cacheSeconds: config.secretCacheSeconds,
     });
     secretSources.set(config.secretArn, source);

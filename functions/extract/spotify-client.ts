@@ -24,7 +24,7 @@ import {
   type RetryPolicyConfig,
   type RetryRuntime,
 } from "./retry-policy";
-import { SpotifyApiError, type SpotifyEndpoint } from "./spotify-errors";
+import { SpotifyApiError, type SpotifyEndpoint } from "./errors";
 
 /** Spotify's production Web API. */
 export const DEFAULT_API_BASE_URL = "https://api.spotify.com/v1";

@@ -9,6 +9,8 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
+import { ExtractFailedError } from "../../functions/extract/errors";
+import { createHandler } from "../../functions/extract/handler";
 import { PLAYLIST_FIELDS } from "../../functions/extract/spotify-client";
 import { rawKeyFor } from "../../functions/shared/s3-layout";
 import {
@@ -33,8 +35,6 @@ import {
   type CapturedOutput,
 } from "./helpers";
 
-type HandlerModule = typeof import("../../functions/extract/handler");
-
 const NOW = new Date("2026-11-22T16:00:03.123Z");
 const MISSING_ID = "0000000000000000000404";
 const SECRET_ARN =
@@ -43,7 +43,6 @@ const SECRET_ARN =
 describe("extract handler (local Spotify API + fauxqs)", () => {
   let emulator: Emulator;
   let api: LocalSpotifyApi;
-  let handlerModule: HandlerModule;
   let output: CapturedOutput;
   let bucket: string;
   let bucketCounter = 0;
@@ -53,11 +52,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
   beforeAll(async () => {
     emulator = await startEmulator();
     api = await startLocalSpotifyApi({ playlists: recordedPlaylists() });
-    process.env.POWERTOOLS_LOG_LEVEL = "DEBUG";
     savedEnv = { ...process.env };
     output = captureOutput();
-    // After startEmulator: the handler's S3 client must see AWS_ENDPOINT_URL.
-    handlerModule = await import("../../functions/extract/handler");
   });
 
   afterAll(async () => {
@@ -88,7 +84,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
   });
 
   const run = (event: unknown = {}, context?: { getRemainingTimeInMillis(): number }) =>
-    handlerModule.createHandler({ now: () => NOW })(event, context);
+    createHandler({ now: () => NOW })(event, context);
 
   const itemsRequests = (playlistId: string) =>
     api.requests.filter((r) => r.endpoint === "items" && r.playlistId === playlistId);
@@ -334,9 +330,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(error.message).toContain(`playlist ${MISSING_ID}: Spotify answered 404 Not Found`);
     expect(error.message).toContain("Check the playlist id");
     expect(error.message).not.toContain("November 27, 2024");
-    expect((error as Error & { failedPlaylistIds: string[] }).failedPlaylistIds).toEqual([
-      MISSING_ID,
-    ]);
+    expect(error).toBeInstanceOf(ExtractFailedError);
+    expect(error).toMatchObject({ failedPlaylistIds: [MISSING_ID], retryable: false });
     expect(await listKeys(emulator.s3, bucket)).toEqual(
       [rawKeyFor(TOP50_GLOBAL_ID, NOW), rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)].sort(),
     );
@@ -352,6 +347,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       level: "ERROR",
       playlistId: MISSING_ID,
       problem: "not-found",
+      retryable: false,
     });
   });
 
@@ -437,6 +433,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(error.message).toContain(
       "timed out (2 attempts, the last one after 150 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
     );
+    expect(error).toMatchObject({ name: "ExtractFailedError", retryable: true });
     expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
     expect(emfMetrics(output.lines)).toMatchObject({
       SpotifyRetriesNetwork: 2,

@@ -8,7 +8,7 @@ import {
   SpotifyRequestStats,
   TOKEN_RENEW_BEFORE_MS,
 } from "../../functions/extract/spotify-client";
-import { SpotifyApiError } from "../../functions/extract/spotify-errors";
+import { SpotifyApiError } from "../../functions/extract/errors";
 import {
   TOP50_GLOBAL_ID,
   TOP50_GLOBAL_PAGED_ID,

@@ -1,7 +1,8 @@
 /**
- * Errors the Spotify client raises, with messages that say what an answer usually means under
- * Spotify's 2024-2026 rules and what to do about it. Messages hold ids, statuses and Spotify's
- * own error text; never a credential, token or header.
+ * The extract's errors, each with `retryable` (whether the next run can succeed without a
+ * change by someone), and the messages for Spotify's answers: what an answer usually means
+ * under Spotify's 2024-2026 rules and what to do about it. Messages hold ids, statuses, keys,
+ * variable names and Spotify's own error text; never a credential, token or header.
  */
 import {
   PREMIUM_REQUIRED_MESSAGE,
@@ -31,16 +32,86 @@ export interface RequestContext {
   retryAfterCapMs: number;
 }
 
+/** Base of the extract's own errors: `retryable` says whether the next run may succeed as is. */
+export class ExtractError extends Error {
+  override name = "ExtractError";
+  /** True for a transient fault (5xx, network, an edit while reading); false: someone must act. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** Problem kinds of Spotify's answers that the next run may not meet again. */
+const TRANSIENT_PROBLEMS: ReadonlySet<ProblemKind> = new Set([
+  "server-error",
+  "timeout",
+  "network",
+  "connection-lost",
+  "rate-limited",
+  "retry-after-too-long",
+  "deadline",
+]);
+
+/** Playlist problem kinds that the next run may not meet again. */
+const TRANSIENT_PLAYLIST_PROBLEMS: ReadonlySet<string> = new Set([
+  "changed-while-reading",
+  "count-mismatch",
+  "write-failed",
+  "deadline",
+]);
+
+/** A credentials problem: the message says which keys or variables are wrong. */
+export class CredentialsError extends ExtractError {
+  override name = "CredentialsError";
+  constructor(message: string) {
+    super(message, { retryable: false });
+  }
+}
+
+/** A configuration problem; the message lists every one. */
+export class ExtractConfigError extends ExtractError {
+  override name = "ExtractConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Extract configuration is invalid: ${problems.join("; ")}`, { retryable: false });
+  }
+}
+
+/** A playlist that cannot be snapshotted, with the reason (no secret in it). */
+export class PlaylistExtractError extends ExtractError {
+  override name = "PlaylistExtractError";
+  constructor(
+    message: string,
+    readonly kind: string,
+  ) {
+    super(message, { retryable: TRANSIENT_PLAYLIST_PROBLEMS.has(kind) });
+  }
+}
+
+/** The invocation failed for at least one playlist (or could not store a rotated token). */
+export class ExtractFailedError extends ExtractError {
+  override name = "ExtractFailedError";
+  constructor(
+    message: string,
+    readonly failedPlaylistIds: string[],
+    retryable: boolean,
+  ) {
+    super(message, { retryable });
+  }
+}
+
 /** A Spotify request that failed for good (after the retry policy gave up). */
-export class SpotifyApiError extends Error {
+export class SpotifyApiError extends ExtractError {
+  override name = "SpotifyApiError";
   readonly kind: ProblemKind;
   readonly status: number | undefined;
   readonly endpoint: SpotifyEndpoint;
   readonly playlistId: string | undefined;
 
   constructor(problem: Problem, context: RequestContext) {
-    super(describeProblem(problem, context));
-    this.name = "SpotifyApiError";
+    super(describeProblem(problem, context), { retryable: TRANSIENT_PROBLEMS.has(problem.kind) });
     this.kind = problem.kind;
     this.status = problem.failure?.kind === "status" ? problem.failure.status : undefined;
     this.endpoint = context.endpoint;
