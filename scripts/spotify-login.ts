@@ -3,7 +3,9 @@
  * their user's own playlists (Spotify's development-mode rules since February 2026). It
  * listens on a loopback redirect `http://127.0.0.1:PORT/callback` (Spotify no longer accepts
  * `localhost`), prints the authorize URL, exchanges the code it receives for tokens, and
- * prints the refresh token or stores it in the Secrets Manager secret (`--secret-arn`).
+ * prints the refresh token and the login time or stores them in the Secrets Manager secret
+ * (`--secret-arn`) as `refresh_token` and `authorized_at`: Spotify expires the token six
+ * months after this login.
  *
  *   make spotify-login ARGS="--secret-arn arn:aws:secretsmanager:..."   (reads client_id/secret from it)
  *   SPOTIFY_CLIENT_ID=... SPOTIFY_CLIENT_SECRET=... make spotify-login    (prints the token)
@@ -11,8 +13,9 @@
  * `--client-id`/`--client-secret` flags work too, but a secret on a command line lands in shell
  * history and `ps`: prefer the secret or the variables.
  *
- * Register the redirect URI (default `http://127.0.0.1:8888/callback`) in the app's settings
- * on the Spotify developer dashboard first.
+ * Register the redirect URI in the app's settings on the Spotify developer dashboard first:
+ * `http://127.0.0.1/callback` without a port (Spotify then accepts any loopback port), or the
+ * exact `http://127.0.0.1:8888/callback` of the default port.
  */
 import {
   GetSecretValueCommand,
