@@ -7,7 +7,7 @@
  * Error messages here name keys and variables, never values.
  */
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
-import { PutSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import * as z from "../shared/zod";
 import { CredentialsError } from "./errors";
 import type { SpotifyCredentials } from "./spotify-client";
@@ -228,6 +228,33 @@ export class SecretsManagerCredentialSource implements CredentialSource {
     if (typeof value === "string") return value;
     if (value instanceof Uint8Array) return Buffer.from(value).toString("utf8");
     throw new CredentialsError(`The Spotify secret ${this.options.secretId} has no value.`);
+  }
+}
+
+/**
+ * The credential source for a configuration, kept across warm invocations: one Secrets
+ * Manager source per secret (each with its cache and rotation memory), or the environment.
+ * The Secrets Manager client is made on first use.
+ */
+export class CredentialSources {
+  private readonly secrets = new Map<string, SecretsManagerCredentialSource>();
+  private readonly environment = new EnvironmentCredentialSource();
+  private client: SecretsManagerClient | undefined;
+
+  /** The secret's source when `secretArn` is set, the environment's otherwise. */
+  for(secretArn: string | undefined, cacheSeconds: number): CredentialSource {
+    if (!secretArn) return this.environment;
+    let source = this.secrets.get(secretArn);
+    if (!source) {
+      this.client ??= new SecretsManagerClient({});
+      source = new SecretsManagerCredentialSource({
+        secretId: secretArn,
+        client: this.client,
+        cacheSeconds,
+      });
+      this.secrets.set(secretArn, source);
+    }
+    return source;
   }
 }
 

@@ -9,19 +9,12 @@
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context } from "aws-lambda";
 import { createObservability } from "../shared/powertools";
-import { readExtractConfig, type ExtractConfig } from "./config";
+import { readExtractConfig } from "./config";
 import { ExtractFailedError } from "./errors";
 import { extractMetricNames } from "./metric-names";
-import {
-  EnvironmentCredentialSource,
-  RefreshTokenAgeGauge,
-  SecretsManagerCredentialSource,
-  keepRotatedRefreshToken,
-  type CredentialSource,
-} from "./credentials";
+import { CredentialSources, RefreshTokenAgeGauge, keepRotatedRefreshToken } from "./credentials";
 import { extractPlaylists, type ExtractRunResult } from "./extract-playlists";
 import { redactingLogger, redactSecrets } from "./redact";
 import { s3SnapshotStore } from "./s3-snapshot-store";
@@ -32,10 +25,8 @@ export const SERVICE_NAME = "spotify-etl-extract";
 
 const { logger, metrics } = createObservability(SERVICE_NAME);
 let s3: S3Client | undefined;
-let secretsManager: SecretsManagerClient | undefined;
 const tokenCache = new AccessTokenCache();
-const secretSources = new Map<string, SecretsManagerCredentialSource>();
-const environmentSource = new EnvironmentCredentialSource();
+const credentialSources = new CredentialSources();
 const tokenAge = new RefreshTokenAgeGauge();
 
 /** What a successful invocation returns (also logged). */
@@ -67,7 +58,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
     const log = redactingLogger(logger, () => secrets());
     try {
       const config = readExtractConfig(process.env, event);
-      const source = credentialSourceFor(config);
+      const source = credentialSources.for(config.secretArn, config.secretCacheSeconds);
       const credentials = await source.load();
       refreshTokenAgeDays = tokenAge.measure(credentials, now(), log);
       const remainingMs = deadlineBudget(context, config.deadlineMarginMs);
@@ -150,20 +141,6 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
 
 /** The Lambda handler (`dist/extract.zip`, export `handler`). */
 export const handler = createHandler();
-
-function credentialSourceFor(config: ExtractConfig): CredentialSource {
-  if (!config.secretArn) return environmentSource;
-  let source = secretSources.get(config.secretArn);
-  if (!source) {
-    source = new SecretsManagerCredentialSource({
-      secretId: config.secretArn,
-      client: (secretsManager ??= new SecretsManagerClient({})),
-      cacheSeconds: config.secretCacheSeconds,
-    });
-    secretSources.set(config.secretArn, source);
-  }
-  return source;
-}
 
 function deadlineBudget(context: LambdaContextLike | undefined, marginMs: number): () => number {
   if (!context || typeof context.getRemainingTimeInMillis !== "function") return () => Infinity;
