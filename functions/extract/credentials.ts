@@ -27,13 +27,6 @@ export interface CredentialSource {
   storeRotatedRefreshToken(refreshToken: string): Promise<boolean>;
 }
 
-/**
- * Spotify expires a refresh token this many days after the login that issued it (since July
- * 2026, for every app, extended quota mode included), however often it is used. Six months,
- * counted as the shortest six calendar months.
- */
-export const REFRESH_TOKEN_LIFETIME_DAYS = 181;
-
 /** An `authorized_at` this far ahead of the clock is refused (clock skew allowance). */
 const AUTHORIZED_AT_MAX_SKEW_MS = 5 * 60_000;
 
