@@ -91,6 +91,10 @@ module "data_lake" {
   raw_processed_prefix               = local.raw_processed_prefix
   raw_processed_transition_days      = var.raw_processed_transition_days
   raw_processed_expiration_days      = var.raw_processed_expiration_days
+  raw_prefix                         = local.raw_prefix
+  transformed_prefix                 = local.transformed_prefix
+  raw_data_expiration_days           = var.raw_data_expiration_days
+  transformed_data_expiration_days   = var.transformed_data_expiration_days
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
 }
 

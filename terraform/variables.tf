@@ -82,6 +82,18 @@ variable "raw_processed_expiration_days" {
   default     = null
 }
 
+variable "raw_data_expiration_days" {
+  description = "Retention: days after which every object under raw_data/ is deleted (Spotify's Developer Terms ask apps not to keep Spotify content indefinitely); null keeps them (docs/DEPLOY.md, \"Retention\")."
+  type        = number
+  default     = null
+}
+
+variable "transformed_data_expiration_days" {
+  description = "Retention: days after which every Parquet file under transformed_data/ is deleted; null keeps them (docs/DEPLOY.md, \"Retention\")."
+  type        = number
+  default     = null
+}
+
 variable "noncurrent_version_expiration_days" {
   description = "Days a replaced or deleted object version is kept."
   type        = number
