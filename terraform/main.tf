@@ -170,6 +170,7 @@ module "transform" {
   batch_size                      = local.batch_size
   maximum_batching_window_seconds = local.maximum_batching_window_seconds
   maximum_concurrency             = local.maximum_concurrency
+  event_source_enabled            = var.transform_event_source_enabled
   kms_key_arn                     = var.kms_key_arn
   log_retention_days              = var.log_retention_days
 }

@@ -251,6 +251,12 @@ variable "schedule_enabled" {
   default     = true
 }
 
+variable "transform_event_source_enabled" {
+  description = "Whether the ingest queue's event source mapping delivers messages to the transform; false pauses processing (messages wait in the queue). The moto apply test sets false: moto would run the function in Docker."
+  type        = bool
+  default     = true
+}
+
 variable "crawler_schedule_expression" {
   description = "Glue cron() expression (UTC) of the crawler's safety-net run after the daily extract; null runs it only when the transform starts it."
   type        = string
