@@ -17,6 +17,14 @@ export class TransformError extends Error {
   }
 }
 
+/** The function's environment is wrong; the message lists every problem. Final until fixed. */
+export class TransformConfigError extends TransformError {
+  override name = "TransformConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`Transform configuration is invalid: ${problems.join("; ")}`, { retryable: false });
+  }
+}
+
 /** A raw object that cannot be transformed as it is (wrong key, missing, too large); final. */
 export class UnprocessableObjectError extends TransformError {
   override name = "UnprocessableObjectError";

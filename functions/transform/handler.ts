@@ -32,10 +32,11 @@ import {
   UnreadableMessageError,
 } from "./errors";
 import { releaseNow } from "./fast-dead-letter";
-import { maxRawObjectBytes, rawBytesBudgetFor, tooLargeMessage } from "./raw-bytes-budget";
+import { rawBytesBudgetFor, tooLargeMessage } from "./raw-bytes-budget";
 import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "./s3-lake-store";
 import { assertTransformableKey, transformRawObject } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
+import { readTransformConfig } from "./config";
 
 const { logger, metrics } = createObservability("spotify-etl-transform");
 const s3 = new S3Client(LAKE_S3_CLIENT_CONFIG);
@@ -50,10 +51,7 @@ const rawBytesBudget = rawBytesBudgetFor(heapLimitBytes);
 /** Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
-  const bucket = process.env.DATA_BUCKET;
-  if (!bucket)
-    throw new Error("DATA_BUCKET is not set: the transform needs the data lake bucket name");
-  const maxRawBytes = maxRawObjectBytes(process.env, heapLimitBytes);
+  const { bucket, maxRawBytes, glueCrawlerName } = readTransformConfig(process.env, heapLimitBytes);
   const store = new S3LakeStore(s3, bucket);
   let snapshotsTransformed = 0;
   const permanentFailures: SQSRecord[] = [];
@@ -165,7 +163,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   } finally {
     if (permanentFailures.length > 0) await releasePermanentFailures(permanentFailures);
     metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, failed);
-    if (snapshotsTransformed > 0) await startCrawler();
+    if (snapshotsTransformed > 0) await startCrawler(glueCrawlerName);
     metrics.publishStoredMetrics();
   }
 };
@@ -193,8 +191,7 @@ async function releasePermanentFailures(records: SQSRecord[]): Promise<void> {
 }
 
 /** Starts the Glue crawler after new data landed. A crawler problem never fails the records. */
-async function startCrawler(): Promise<void> {
-  const crawler = process.env.GLUE_CRAWLER_NAME;
+async function startCrawler(crawler: string | undefined): Promise<void> {
   if (!crawler) return;
   try {
     if ((await startGlueCrawler(crawler)) === "started") {
