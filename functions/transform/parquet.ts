@@ -73,6 +73,9 @@ const TABLE_SCHEMAS = Object.fromEntries(
   LAKE_TABLE_NAMES.map((table) => [table, schemaFor(TABLE_COLUMNS[table])]),
 ) as Record<LakeTableName, SchemaElement[]>;
 
+const toBigInt = (value: unknown) =>
+  typeof value === "number" ? BigInt(value) : (value as bigint | null | undefined);
+
 /**
  * The Parquet file for one table's rows. An empty table still gets a valid, typed file.
  * @throws {Error} when a row lacks a value in a column that is not nullable.
@@ -83,7 +86,11 @@ export function encodeTable<T extends LakeTableName>(table: T, rows: LakeTables[
   const buffer = parquetWriteBuffer({
     columnData: columns.map((column) => ({
       name: column.name,
-      data: records.map((row) => row[column.name]),
+      data:
+        column.type === "int64"
+          ? // The writer takes INT64 values as bigint only; rows keep plain numbers.
+            records.map((row) => toBigInt(row[column.name]))
+          : records.map((row) => row[column.name]),
       nullable: column.nullable,
       ...(column.type in ENCODINGS && { encoding: ENCODINGS[column.type] }),
     })),
