@@ -1,6 +1,7 @@
 /**
  * `npm run transform-files -- --out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER...`
- * Converts raw Spotify JSON files you already have into the data lake's Parquet layout.
+ * Converts raw Spotify JSON files and Spotify Charts CSV exports you already have into the data
+ * lake's Parquet layout.
  */
 import { parseArgs } from "node:util";
 import { expandInputs, transformFiles } from "./lib/transform-files";
@@ -31,9 +32,11 @@ for (const result of results) {
       .filter(([, count]) => count > 0)
       .map(([reason, count]) => `${reason} ${count}`)
       .join(", ");
+    const rowsText = tables.chart_positions
+      ? `${tables.chart_positions.length} chart positions`
+      : `${tables.songs?.length} songs, ${tables.albums?.length} albums, ${tables.artists?.length} artists`;
     console.log(
-      `ok   ${result.file} -> snapshot_date=${snapshotDate}: ${tables.songs.length} songs, ${tables.albums.length} albums, ` +
-        `${tables.artists.length} artists${skippedText ? `; skipped ${skippedText}` : ""}`,
+      `ok   ${result.file} -> snapshot_date=${snapshotDate}: ${rowsText}${skippedText ? `; skipped ${skippedText}` : ""}`,
     );
   } else {
     console.error(`FAIL ${result.file}: ${result.error}`);

@@ -22,7 +22,7 @@ import {
   type NotifiedObject,
   type S3NotificationMessage,
 } from "../shared/s3-event";
-import { TABLE_NAMES } from "../shared/s3-layout";
+import { LAKE_TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
 import { startGlueCrawler } from "./glue-crawler";
 import {
@@ -85,12 +85,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const { summary } = outcome;
     snapshotsTransformed += 1;
     metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
-    for (const table of TABLE_NAMES) {
-      metrics.addMetric(
-        transformMetricNames.rowsWritten[table],
-        MetricUnit.Count,
-        summary.rows[table],
-      );
+    for (const table of LAKE_TABLE_NAMES) {
+      const rows = summary.rows[table];
+      // Only the tables this object wrote: a chart export writes chart_positions alone.
+      if (rows !== undefined)
+        metrics.addMetric(transformMetricNames.rowsWritten[table], MetricUnit.Count, rows);
     }
     for (const reason of SKIP_REASONS) {
       metrics.addMetric(

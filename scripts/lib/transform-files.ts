@@ -1,23 +1,26 @@
 /**
  * Runs the transform's core on local files (raw snapshots, items pages, playlist objects, the
- * Python tutorials' dumps) and writes the same `transformed_data/...` layout under a folder.
+ * Python tutorials' dumps, Spotify Charts CSV exports) and writes the same
+ * `transformed_data/...` layout under a folder.
  */
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { getHeapStatistics } from "node:v8";
-import { snapshotNameFor, TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
 import {
-  cutMarketLists,
-  normalizeSnapshot,
-  parseSnapshotText,
-  type NormalizedSnapshot,
-} from "../../functions/transform/normalize-snapshot";
+  LAKE_TABLE_NAMES,
+  RAW_SUFFIXES,
+  snapshotNameFor,
+  transformedKeyFor,
+} from "../../functions/shared/s3-layout";
 import { encodeTable } from "../../functions/transform/parquet";
 import {
   MAX_RAW_OBJECT_BYTES_ENV,
   maxRawObjectBytes,
 } from "../../functions/transform/raw-bytes-budget";
-import { decodeRawText } from "../../functions/transform/raw-text";
+import {
+  tablesOfRawObject,
+  type RawObjectTables,
+} from "../../functions/transform/transform-raw-object";
 
 /** Options of {@link transformFiles}. */
 export interface TransformFilesOptions {
@@ -35,15 +38,19 @@ export interface TransformFilesOptions {
 
 /** What happened to one input file. */
 export type FileResult =
-  | { file: string; ok: true; snapshot: NormalizedSnapshot; outputs: string[] }
+  | { file: string; ok: true; snapshot: RawObjectTables; outputs: string[] }
   | { file: string; ok: false; error: string };
 
-/** Expands folders to the `.json` files directly inside them, keeping the given order. */
+/**
+ * Expands folders to the `.json` and `.csv` files directly inside them, keeping the given order.
+ */
 export async function expandInputs(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     if ((await stat(input)).isDirectory()) {
-      const names = (await readdir(input)).filter((name) => name.endsWith(".json")).sort();
+      const names = (await readdir(input))
+        .filter((name) => RAW_SUFFIXES.some((suffix) => name.endsWith(suffix)))
+        .sort();
       files.push(...names.map((name) => path.join(input, name)));
     } else {
       files.push(input);
@@ -85,17 +92,22 @@ export async function transformFiles(
       const lastModified = options.snapshotDate
         ? new Date(`${options.snapshotDate}T00:00:00Z`)
         : mtime;
-      const text = decodeRawText(await readFile(file), "the file");
-      const document = parseSnapshotText(cutMarketLists(text), "the file");
-      const snapshot = normalizeSnapshot(document, { key: file, lastModified });
+      // A chart export's date is in its name; --date is only for JSON files that do not say.
+      const snapshot = (await tablesOfRawObject(
+        file,
+        async () => ({ body: await readFile(file), lastModified }),
+        { name: "the file" },
+      ))!;
       const outputs: string[] = [];
-      for (const table of TABLE_NAMES) {
+      for (const table of LAKE_TABLE_NAMES) {
+        const rows = snapshot.tables[table];
+        if (rows === undefined) continue;
         const output = path.join(
           options.outDir,
           transformedKeyFor(table, snapshot.snapshotDate, file),
         );
         await mkdir(path.dirname(output), { recursive: true });
-        await writeFile(output, encodeTable(table, snapshot.tables[table]));
+        await writeFile(output, encodeTable(table, rows));
         outputs.push(output);
       }
       results.push({ file, ok: true, snapshot, outputs });
