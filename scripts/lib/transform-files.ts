@@ -1,11 +1,20 @@
 /**
  * Runs the transform's core on local files (raw snapshots, items pages, playlist objects, the
  * Python tutorials' dumps) and writes the same `transformed_data/...` layout under a folder.
+ * Files are converted in worker threads when the caller names a worker script (the CLI does),
+ * else one after another in this thread.
  */
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { getHeapStatistics } from "node:v8";
-import { snapshotNameFor, TABLE_NAMES, transformedKeyFor } from "../../functions/shared/s3-layout";
+import { parentPort, Worker } from "node:worker_threads";
+import {
+  snapshotNameFor,
+  TABLE_NAMES,
+  transformedKeyFor,
+  type TableName,
+} from "../../functions/shared/s3-layout";
 import {
   cutMarketLists,
   normalizeSnapshot,
@@ -28,15 +37,36 @@ export interface TransformFilesOptions {
   /**
    * Files larger than this fail alone, before they are read: V8's out-of-memory error would end
    * the process, and the files after it would never run. Default: MAX_RAW_OBJECT_BYTES when
-   * set, else what this process's heap fits, as in the handler.
+   * set, else what the converting thread's heap fits, as in the handler.
    */
   maxRawBytes?: number;
+  /**
+   * A script that calls {@link serveTransformWorker} when it runs in a worker thread: files are
+   * then converted in `threads` workers (default: one per core) instead of in this thread.
+   */
+  workerScript?: URL;
+  threads?: number;
+}
+
+/** What a converted file held, for the report (the rows themselves stay in the thread that wrote them). */
+export interface FileSummary {
+  snapshotDate: string;
+  rows: Record<TableName, number>;
+  skipped: NormalizedSnapshot["skipped"];
 }
 
 /** What happened to one input file. */
 export type FileResult =
-  | { file: string; ok: true; snapshot: NormalizedSnapshot; outputs: string[] }
+  | { file: string; ok: true; summary: FileSummary; outputs: string[] }
   | { file: string; ok: false; error: string };
+
+/** What one file's conversion needs; structured-clonable, so it crosses to a worker. */
+interface FileJob {
+  file: string;
+  outDir: string;
+  snapshotDate: string | undefined;
+  maxRawBytes: number | undefined;
+}
 
 /** Expands folders to the `.json` files directly inside them, keeping the given order. */
 export async function expandInputs(inputs: string[]): Promise<string[]> {
@@ -52,7 +82,11 @@ export async function expandInputs(inputs: string[]): Promise<string[]> {
   return files;
 }
 
-/** Transforms each file on its own; a bad file is reported and the others still run. */
+/**
+ * Transforms each file on its own; a bad file is reported and the others still run. Results
+ * come in the order of `files`.
+ * @throws {Error} When `snapshotDate` is not `YYYY-MM-DD`, or a worker cannot be started.
+ */
 export async function transformFiles(
   files: string[],
   options: TransformFilesOptions,
@@ -60,48 +94,132 @@ export async function transformFiles(
   if (options.snapshotDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.snapshotDate)) {
     throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(options.snapshotDate)}`);
   }
-  const maxRawBytes =
-    options.maxRawBytes ?? maxRawObjectBytes(process.env, getHeapStatistics().heap_size_limit);
-  const results: FileResult[] = [];
-  const nameOwners = new Map<string, string>();
-  for (const file of files) {
-    try {
-      // Output files are named after the input's file name: two inputs with one name would
-      // overwrite each other's tables.
-      const owner = nameOwners.get(snapshotNameFor(file));
-      if (owner)
-        throw new Error(
-          `has the same file name as ${owner}; its tables would overwrite that file's`,
-        );
-      nameOwners.set(snapshotNameFor(file), file);
-      const { size, mtime } = await stat(file);
-      if (size > maxRawBytes) {
-        throw new Error(
-          `is ${(size / 2 ** 20).toFixed(1)} MiB, more than the ${(maxRawBytes / 2 ** 20).toFixed(1)} MiB ` +
-            `this process can transform (${MAX_RAW_OBJECT_BYTES_ENV}=${maxRawBytes}); give node a larger heap ` +
-            `(NODE_OPTIONS=--max-old-space-size=MB) and set ${MAX_RAW_OBJECT_BYTES_ENV} to match`,
-        );
-      }
-      const lastModified = options.snapshotDate
-        ? new Date(`${options.snapshotDate}T00:00:00Z`)
-        : mtime;
-      const text = decodeRawText(await readFile(file), "the file");
-      const document = parseSnapshotText(cutMarketLists(text), "the file");
-      const snapshot = normalizeSnapshot(document, { key: file, lastModified });
-      const outputs: string[] = [];
-      for (const table of TABLE_NAMES) {
-        const output = path.join(
-          options.outDir,
-          transformedKeyFor(table, snapshot.snapshotDate, file),
-        );
-        await mkdir(path.dirname(output), { recursive: true });
-        await writeFile(output, encodeTable(table, snapshot.tables[table]));
-        outputs.push(output);
-      }
-      results.push({ file, ok: true, snapshot, outputs });
-    } catch (error) {
-      results.push({ file, ok: false, error: (error as Error).message });
-    }
+  const results: (FileResult | undefined)[] = refuseSharedNames(files);
+  const pending = files.flatMap((file, index) => (results[index] ? [] : [index]));
+  const jobFor = (index: number): FileJob => ({
+    file: files[index]!,
+    outDir: options.outDir,
+    snapshotDate: options.snapshotDate,
+    maxRawBytes: options.maxRawBytes,
+  });
+  if (options.workerScript && pending.length > 1) {
+    const threads = Math.min(options.threads ?? availableParallelism(), pending.length);
+    await runInWorkers(options.workerScript, threads, pending, jobFor, results);
+  } else {
+    for (const index of pending) results[index] = await transformFile(jobFor(index));
   }
-  return results;
+  return results as FileResult[];
+}
+
+/**
+ * Output files are named after the input's file name: two inputs with one name would overwrite
+ * each other's tables, so every file after the first of a name fails.
+ */
+function refuseSharedNames(files: string[]): (FileResult | undefined)[] {
+  const nameOwners = new Map<string, string>();
+  return files.map((file) => {
+    const owner = nameOwners.get(snapshotNameFor(file));
+    if (owner === undefined) {
+      nameOwners.set(snapshotNameFor(file), file);
+      return undefined;
+    }
+    const error = `has the same file name as ${owner}; its tables would overwrite that file's`;
+    return { file, ok: false, error };
+  });
+}
+
+async function transformFile(job: FileJob): Promise<FileResult> {
+  const { file } = job;
+  try {
+    const maxRawBytes =
+      job.maxRawBytes ?? maxRawObjectBytes(process.env, getHeapStatistics().heap_size_limit);
+    const { size, mtime } = await stat(file);
+    if (size > maxRawBytes) {
+      throw new Error(
+        `is ${(size / 2 ** 20).toFixed(1)} MiB, more than the ${(maxRawBytes / 2 ** 20).toFixed(1)} MiB ` +
+          `this process can transform (${MAX_RAW_OBJECT_BYTES_ENV}=${maxRawBytes}); give node a larger heap ` +
+          `(NODE_OPTIONS=--max-old-space-size=MB) and set ${MAX_RAW_OBJECT_BYTES_ENV} to match`,
+      );
+    }
+    const lastModified = job.snapshotDate ? new Date(`${job.snapshotDate}T00:00:00Z`) : mtime;
+    const text = decodeRawText(await readFile(file), "the file");
+    const document = parseSnapshotText(cutMarketLists(text), "the file");
+    const snapshot = normalizeSnapshot(document, { key: file, lastModified });
+    const outputs: string[] = [];
+    for (const table of TABLE_NAMES) {
+      const output = path.join(job.outDir, transformedKeyFor(table, snapshot.snapshotDate, file));
+      await mkdir(path.dirname(output), { recursive: true });
+      await writeFile(output, encodeTable(table, snapshot.tables[table]));
+      outputs.push(output);
+    }
+    const rows = Object.fromEntries(
+      TABLE_NAMES.map((table) => [table, snapshot.tables[table].length]),
+    ) as Record<TableName, number>;
+    const summary = { snapshotDate: snapshot.snapshotDate, rows, skipped: snapshot.skipped };
+    return { file, ok: true, summary, outputs };
+  } catch (error) {
+    return { file, ok: false, error: (error as Error).message };
+  }
+}
+
+/**
+ * Hands the files to `threads` workers, the next file to whichever finishes first. A worker
+ * that dies (V8 out of memory on a file under the cap, say) fails its file alone; a new worker
+ * takes the rest.
+ */
+async function runInWorkers(
+  script: URL,
+  threads: number,
+  pending: number[],
+  jobFor: (index: number) => FileJob,
+  results: (FileResult | undefined)[],
+): Promise<void> {
+  let next = 0;
+  const startWorker = (): Promise<void> =>
+    new Promise((resolve, reject) => {
+      let current: number | undefined;
+      const worker = new Worker(script);
+      const feed = () => {
+        if (next >= pending.length) {
+          current = undefined;
+          void worker.terminate();
+          return;
+        }
+        current = pending[next++]!;
+        worker.postMessage(jobFor(current));
+      };
+      worker.on("message", (result: FileResult) => {
+        results[current!] = result;
+        feed();
+      });
+      worker.on("error", (error) => {
+        if (current === undefined) return reject(error);
+        results[current] = {
+          file: jobFor(current).file,
+          ok: false,
+          error: `ended the worker converting it: ${error.message}`,
+        };
+        current = undefined;
+      });
+      worker.on("exit", () => {
+        if (current !== undefined) {
+          results[current] = {
+            file: jobFor(current).file,
+            ok: false,
+            error: "ended the worker converting it",
+          };
+        }
+        if (next < pending.length) startWorker().then(resolve, reject);
+        else resolve();
+      });
+      feed();
+    });
+  await Promise.all(Array.from({ length: threads }, startWorker));
+}
+
+/** Converts the files a {@link transformFiles} caller posts to this worker thread, one at a time. */
+export function serveTransformWorker(): void {
+  parentPort!.on("message", (job: FileJob) => {
+    void transformFile(job).then((result) => parentPort!.postMessage(result));
+  });
 }
