@@ -42,7 +42,7 @@ export interface TransformFilesOptions {
   maxRawBytes?: number;
   /**
    * A script that calls {@link serveTransformWorker} when it runs in a worker thread: files are
-   * then converted in `threads` workers (default: one per core) instead of in this thread.
+   * then converted in `threads` threads (default: one per core), this one and workers.
    */
   workerScript?: URL;
   threads?: number;
@@ -59,6 +59,12 @@ export interface FileSummary {
 export type FileResult =
   | { file: string; ok: true; summary: FileSummary; outputs: string[] }
   | { file: string; ok: false; error: string };
+
+/**
+ * A worker's young generation: V8's default for a large heap (semi-spaces of 16 MB) is most
+ * of a worker's resident memory; a snapshot's garbage is short-lived and fits in less.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 24 };
 
 /** What one file's conversion needs; structured-clonable, so it crosses to a worker. */
 interface FileJob {
@@ -163,9 +169,10 @@ async function transformFile(job: FileJob): Promise<FileResult> {
 }
 
 /**
- * Hands the files to `threads` workers, the next file to whichever finishes first. A worker
- * that dies (V8 out of memory on a file under the cap, say) fails its file alone; a new worker
- * takes the rest.
+ * Converts the files in `threads` lanes: this thread and `threads - 1` workers, the next file
+ * to whichever lane is free first (this thread works too: a worker is a whole V8 isolate, tens
+ * of MB). A worker that dies (V8 out of memory on a file under the cap, say) fails its file
+ * alone; a new worker takes the rest.
  */
 async function runInWorkers(
   script: URL,
@@ -175,46 +182,43 @@ async function runInWorkers(
   results: (FileResult | undefined)[],
 ): Promise<void> {
   let next = 0;
-  const startWorker = (): Promise<void> =>
+  const take = () => (next < pending.length ? pending[next++] : undefined);
+  const ownLane = async () => {
+    for (let index = take(); index !== undefined; index = take()) {
+      results[index] = await transformFile(jobFor(index));
+    }
+  };
+  const workerLane = (): Promise<void> =>
     new Promise((resolve, reject) => {
+      const worker = new Worker(script, { resourceLimits: WORKER_LIMITS });
       let current: number | undefined;
-      const worker = new Worker(script);
       const feed = () => {
-        if (next >= pending.length) {
-          current = undefined;
-          void worker.terminate();
-          return;
-        }
-        current = pending[next++]!;
-        worker.postMessage(jobFor(current));
+        current = take();
+        if (current === undefined) void worker.terminate();
+        else worker.postMessage(jobFor(current));
+      };
+      const failCurrent = (why: string) => {
+        if (current === undefined) return;
+        results[current] = { file: jobFor(current).file, ok: false, error: why };
+        current = undefined;
       };
       worker.on("message", (result: FileResult) => {
         results[current!] = result;
         feed();
       });
       worker.on("error", (error) => {
-        if (current === undefined) return reject(error);
-        results[current] = {
-          file: jobFor(current).file,
-          ok: false,
-          error: `ended the worker converting it: ${error.message}`,
-        };
-        current = undefined;
+        if (current === undefined) reject(error);
+        failCurrent(`ended the worker converting it: ${error.message}`);
       });
       worker.on("exit", () => {
-        if (current !== undefined) {
-          results[current] = {
-            file: jobFor(current).file,
-            ok: false,
-            error: "ended the worker converting it",
-          };
-        }
-        if (next < pending.length) startWorker().then(resolve, reject);
+        failCurrent("ended the worker converting it");
+        if (next < pending.length) workerLane().then(resolve, reject);
         else resolve();
       });
       feed();
     });
-  await Promise.all(Array.from({ length: threads }, startWorker));
+  const workers = Array.from({ length: threads - 1 }, workerLane);
+  await Promise.all([ownLane(), ...workers]);
 }
 
 /** Converts the files a {@link transformFiles} caller posts to this worker thread, one at a time. */
