@@ -3,7 +3,9 @@
  * their user's own playlists (Spotify's development-mode rules since February 2026). It
  * listens on a loopback redirect `http://127.0.0.1:PORT/callback` (Spotify no longer accepts
  * `localhost`), prints the authorize URL, exchanges the code it receives for tokens, and
- * prints the refresh token or stores it in the Secrets Manager secret (`--secret-arn`).
+ * prints the refresh token and the login time or stores them in the Secrets Manager secret
+ * (`--secret-arn`) as `refresh_token` and `authorized_at`: Spotify expires the token six
+ * months after this login.
  *
  *   make spotify-login ARGS="--secret-arn arn:aws:secretsmanager:..."   (reads client_id/secret from it)
  *   SPOTIFY_CLIENT_ID=... SPOTIFY_CLIENT_SECRET=... make spotify-login    (prints the token)
@@ -11,8 +13,9 @@
  * `--client-id`/`--client-secret` flags work too, but a secret on a command line lands in shell
  * history and `ps`: prefer the secret or the variables.
  *
- * Register the redirect URI (default `http://127.0.0.1:8888/callback`) in the app's settings
- * on the Spotify developer dashboard first.
+ * Register the redirect URI in the app's settings on the Spotify developer dashboard first:
+ * `http://127.0.0.1/callback` without a port (Spotify then accepts any loopback port), or the
+ * exact `http://127.0.0.1:8888/callback` of the default port.
  */
 import {
   GetSecretValueCommand,
@@ -43,7 +46,10 @@ export interface SpotifyLoginOptions {
   clientId: string;
   clientSecret: string;
   accountsBaseUrl?: string;
-  /** Loopback port for the redirect (0: any free port; the URI must then be registered with it). */
+  /**
+   * Loopback port for the redirect (0: any free port). Spotify accepts any port when the app
+   * registers the loopback URI without one (`http://127.0.0.1/callback`).
+   */
   port?: number;
   scopes?: string[];
   /** Store the refresh token into this secret (merging into its JSON) instead of printing it. */
@@ -55,13 +61,21 @@ export interface SpotifyLoginOptions {
   print?: (line: string) => void;
   /** Called with the authorize URL once the callback server listens. */
   onAuthorizeUrl?: (url: string) => void;
+  /** The clock `authorized_at` is read from (the real one by default). */
+  now?: () => Date;
 }
+
+const EXPIRY_NOTE =
+  "Spotify expires this refresh token six months after this login, however often it is used; " +
+  "the RefreshTokenAgeDays alarm fires from day 150: run `make spotify-login` again before then.";
 
 /** What a login produced. */
 export interface SpotifyLoginResult {
   refreshToken: string;
   scope: string;
   redirectUri: string;
+  /** ISO 8601 time of the login (stored as the secret's `authorized_at`). */
+  authorizedAt: string;
   /** True when the token went into the secret. */
   stored: boolean;
 }
@@ -94,7 +108,8 @@ export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<Spo
       show_dialog: "true",
     }).toString();
     print(
-      `Redirect URI (register it in the app's settings on developer.spotify.com): ${redirectUri}`,
+      `Redirect URI: ${redirectUri}. Register http://127.0.0.1/callback (no port: Spotify then ` +
+        `accepts any loopback port) or this exact URI in the app's settings on developer.spotify.com.`,
     );
     print(`Open this URL in a browser, signed in as the user whose playlists the extract reads:`);
     print(authorizeUrl.toString());
@@ -113,23 +128,29 @@ export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<Spo
     });
     const code = await Promise.race([codePromise, timeout]);
     const tokens = await exchangeCode(accountsBaseUrl, options, code, redirectUri);
+    // The login time, not the first use: Spotify counts the six months from here.
+    const authorizedAt = (options.now?.() ?? new Date()).toISOString();
 
     if (options.secretArn) {
       await storeRefreshToken(
         options.secretsManager ?? new SecretsManagerClient({}),
         options.secretArn,
         tokens.refreshToken,
+        authorizedAt,
       );
       print(`Stored the refresh token in ${options.secretArn} (scope: ${tokens.scope || "none"}).`);
       print("The extract now acts for this user (refresh-token mode).");
-      return { ...tokens, redirectUri, stored: true };
+      print(EXPIRY_NOTE);
+      return { ...tokens, redirectUri, authorizedAt, stored: true };
     }
     print(`Refresh token (scope: ${tokens.scope || "none"}); keep it secret:`);
     print(tokens.refreshToken);
     print(
-      'Put it in the Spotify secret as "refresh_token" (or run again with --secret-arn), or set SPOTIFY_REFRESH_TOKEN for local runs.',
+      `Put it in the Spotify secret as "refresh_token", with "authorized_at": "${authorizedAt}" ` +
+        "(or run again with --secret-arn), or set SPOTIFY_REFRESH_TOKEN for local runs.",
     );
-    return { ...tokens, redirectUri, stored: false };
+    print(EXPIRY_NOTE);
+    return { ...tokens, redirectUri, authorizedAt, stored: false };
   } finally {
     if (timer) clearTimeout(timer);
     server.closeAllConnections();
@@ -211,11 +232,15 @@ async function exchangeCode(
   };
 }
 
-/** Merges `refresh_token` into the secret's JSON (other keys kept) and writes a new version. */
+/**
+ * Merges `refresh_token` and `authorized_at` into the secret's JSON (other keys kept) and
+ * writes a new version.
+ */
 async function storeRefreshToken(
   client: SecretsManagerClient,
   secretArn: string,
   refreshToken: string,
+  authorizedAt: string,
 ): Promise<void> {
   const current = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
   let record: Record<string, unknown> = {};
@@ -229,6 +254,7 @@ async function storeRefreshToken(
     }
   }
   record.refresh_token = refreshToken;
+  record.authorized_at = authorizedAt;
   await client.send(
     new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(record) }),
   );

@@ -1,6 +1,7 @@
 /**
  * `npm run transform-files -- --out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER...`
- * Converts raw Spotify JSON files you already have into the data lake's Parquet layout, one
+ * Converts raw Spotify JSON files and Spotify Charts CSV exports you already have into the data
+ * lake's Parquet layout, one
  * worker thread per core. `make build` bundles it into dist/transform-files.mjs, which the
  * make and npm targets run with plain node (no TypeScript loader to start on every run).
  */
@@ -37,9 +38,13 @@ async function main(): Promise<void> {
         .filter(([, count]) => count > 0)
         .map(([reason, count]) => `${reason} ${count}`)
         .join(", ");
+      const rowsText =
+        rows.chart_positions !== undefined
+          ? `${rows.chart_positions} chart positions`
+          : `${rows.songs} songs, ${rows.albums} albums, ${rows.artists} artists`;
       console.log(
-        `ok   ${result.file} -> snapshot_date=${snapshotDate}: ${rows.songs} songs, ${rows.albums} albums, ` +
-          `${rows.artists} artists${skippedText ? `; skipped ${skippedText}` : ""}`,
+        `ok   ${result.file} -> snapshot_date=${snapshotDate}: ${rowsText}` +
+          (skippedText ? `; skipped ${skippedText}` : ""),
       );
     } else {
       console.error(`FAIL ${result.file}: ${result.error}`);

@@ -91,6 +91,10 @@ module "data_lake" {
   raw_processed_prefix               = local.raw_processed_prefix
   raw_processed_transition_days      = var.raw_processed_transition_days
   raw_processed_expiration_days      = var.raw_processed_expiration_days
+  raw_prefix                         = local.raw_prefix
+  transformed_prefix                 = local.transformed_prefix
+  raw_data_expiration_days           = var.raw_data_expiration_days
+  transformed_data_expiration_days   = var.transformed_data_expiration_days
   noncurrent_version_expiration_days = var.noncurrent_version_expiration_days
 }
 
@@ -166,6 +170,7 @@ module "transform" {
   batch_size                      = local.batch_size
   maximum_batching_window_seconds = local.maximum_batching_window_seconds
   maximum_concurrency             = local.maximum_concurrency
+  event_source_enabled            = var.transform_event_source_enabled
   kms_key_arn                     = var.kms_key_arn
   log_retention_days              = var.log_retention_days
 }

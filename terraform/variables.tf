@@ -82,6 +82,18 @@ variable "raw_processed_expiration_days" {
   default     = null
 }
 
+variable "raw_data_expiration_days" {
+  description = "Retention: days after which every object under raw_data/ is deleted (Spotify's Developer Terms ask apps not to keep Spotify content indefinitely); null keeps them (docs/DEPLOY.md, \"Retention\")."
+  type        = number
+  default     = null
+}
+
+variable "transformed_data_expiration_days" {
+  description = "Retention: days after which every Parquet file under transformed_data/ is deleted; null keeps them (docs/DEPLOY.md, \"Retention\")."
+  type        = number
+  default     = null
+}
+
 variable "noncurrent_version_expiration_days" {
   description = "Days a replaced or deleted object version is kept."
   type        = number
@@ -235,6 +247,12 @@ variable "schedule_timezone" {
 
 variable "schedule_enabled" {
   description = "Whether the daily extract schedule runs."
+  type        = bool
+  default     = true
+}
+
+variable "transform_event_source_enabled" {
+  description = "Whether the ingest queue's event source mapping delivers messages to the transform; false pauses processing (messages wait in the queue). The moto apply test sets false: moto would run the function in Docker."
   type        = bool
   default     = true
 }

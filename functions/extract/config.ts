@@ -3,6 +3,7 @@
  * configuration"; the optional tuning variables are documented in docs/SPOTIFY.md). Every
  * problem is reported at once, naming the variable.
  */
+import { ExtractConfigError } from "./errors";
 import { DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from "./retry-policy";
 import { DEFAULT_ACCOUNTS_BASE_URL, DEFAULT_API_BASE_URL } from "./spotify-client";
 import { DEFAULT_SECRET_CACHE_SECONDS } from "./credentials";
@@ -35,14 +36,6 @@ export interface ExtractConfig {
 export interface ExtractEvent {
   playlistIds?: unknown;
   [key: string]: unknown;
-}
-
-/** A configuration problem; the message lists every one. */
-export class ExtractConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`Extract configuration is invalid: ${problems.join("; ")}`);
-    this.name = "ExtractConfigError";
-  }
 }
 
 /** `PLAYLIST_IDS`: comma-separated, blanks ignored. */

@@ -7,7 +7,9 @@
  * Error messages here name keys and variables, never values.
  */
 import { SecretsProvider } from "@aws-lambda-powertools/parameters/secrets";
-import { PutSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import * as z from "../shared/zod";
+import { CredentialsError } from "./errors";
 import type { SpotifyCredentials } from "./spotify-client";
 
 /** Seconds Powertools keeps the secret value before reading it again (`SPOTIFY_SECRET_CACHE_SECONDS`). */
@@ -25,17 +27,27 @@ export interface CredentialSource {
   storeRotatedRefreshToken(refreshToken: string): Promise<boolean>;
 }
 
-/** A credentials problem: the message says which keys or variables are wrong. */
-export class CredentialsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CredentialsError";
-  }
-}
+/** An `authorized_at` this far ahead of the clock is refused (clock skew allowance). */
+const AUTHORIZED_AT_MAX_SKEW_MS = 5 * 60_000;
+
+const trimmedString = z.pipe(
+  z.string(),
+  z.transform((value: string) => value.trim()),
+);
+
+const secretSchema = z.looseObject({
+  client_id: z.optional(z.unknown()),
+  client_secret: z.optional(z.unknown()),
+  refresh_token: z.nullish(trimmedString),
+  authorized_at: z.nullish(z.iso.datetime({ offset: true })),
+});
 
 /**
  * Reads and checks the secret's JSON: `client_id` and `client_secret` are required,
- * `refresh_token` optional. Other keys are kept by {@link SecretsManagerCredentialSource}.
+ * `refresh_token` and `authorized_at` (ISO 8601 time of the `make spotify-login` that issued
+ * the token) optional. Other keys are kept by {@link SecretsManagerCredentialSource}.
+ *
+ * @throws CredentialsError when the JSON or a key is malformed (naming the key, never a value).
  */
 export function parseSecretJson(text: string, secretName: string): SpotifyCredentials {
   let value: unknown;
@@ -58,21 +70,43 @@ export function parseSecretJson(text: string, secretName: string): SpotifyCreden
       `The Spotify secret ${secretName} lacks ${missing.join(" and ")} (non-empty strings).`,
     );
   }
-  if (
-    record.refresh_token !== undefined &&
-    record.refresh_token !== null &&
-    typeof record.refresh_token !== "string"
-  ) {
+  const parsed = secretSchema.safeParse(record);
+  if (!parsed.success) {
+    const key = parsed.error.issues[0]?.path[0];
+    const expected =
+      key === "authorized_at"
+        ? "an ISO 8601 time such as 2026-11-22T16:00:03.123Z (`make spotify-login` writes it)"
+        : "a string";
     throw new CredentialsError(
-      `The Spotify secret ${secretName} has a refresh_token that is not a string.`,
+      `The Spotify secret ${secretName} has ${key === "authorized_at" ? "an" : "a"} ${String(key)} that is not ${expected}.`,
     );
   }
-  const refreshToken = typeof record.refresh_token === "string" ? record.refresh_token.trim() : "";
+  const refreshToken = parsed.data.refresh_token ?? "";
+  const authorizedAt = parsed.data.authorized_at;
   return {
     clientId: (record.client_id as string).trim(),
     clientSecret: (record.client_secret as string).trim(),
     ...(refreshToken ? { refreshToken } : {}),
+    ...(refreshToken && authorizedAt ? { authorizedAt: new Date(authorizedAt) } : {}),
   };
+}
+
+/**
+ * Days since the login that issued the refresh token (the `RefreshTokenAgeDays` metric),
+ * two decimals.
+ *
+ * @throws CredentialsError when `authorizedAt` lies in the future (a wrong clock or a
+ *   hand-edited secret: the metric would hide the expiry).
+ */
+export function refreshTokenAgeDays(authorizedAt: Date, now: Date): number {
+  const ageMs = now.getTime() - authorizedAt.getTime();
+  if (ageMs < -AUTHORIZED_AT_MAX_SKEW_MS) {
+    throw new CredentialsError(
+      `The Spotify secret's authorized_at (${authorizedAt.toISOString()}) lies in the future; ` +
+        `run \`make spotify-login\` again to write the real login time.`,
+    );
+  }
+  return Math.max(0, Math.round((ageMs / 86_400_000) * 100) / 100);
 }
 
 /** Credentials from `SPOTIFY_CLIENT_ID`, `SPOTIFY_CLIENT_SECRET` and optional `SPOTIFY_REFRESH_TOKEN`. */
@@ -188,6 +222,105 @@ export class SecretsManagerCredentialSource implements CredentialSource {
     if (value instanceof Uint8Array) return Buffer.from(value).toString("utf8");
     throw new CredentialsError(`The Spotify secret ${this.options.secretId} has no value.`);
   }
+}
+
+/**
+ * The credential source for a configuration, kept across warm invocations: one Secrets
+ * Manager source per secret (each with its cache and rotation memory), or the environment.
+ * The Secrets Manager client is made on first use.
+ */
+export class CredentialSources {
+  private readonly secrets = new Map<string, SecretsManagerCredentialSource>();
+  private readonly environment = new EnvironmentCredentialSource();
+  private client: SecretsManagerClient | undefined;
+
+  /** The secret's source when `secretArn` is set, the environment's otherwise. */
+  for(secretArn: string | undefined, cacheSeconds: number): CredentialSource {
+    if (!secretArn) return this.environment;
+    let source = this.secrets.get(secretArn);
+    if (!source) {
+      this.client ??= new SecretsManagerClient({});
+      source = new SecretsManagerCredentialSource({
+        secretId: secretArn,
+        client: this.client,
+        cacheSeconds,
+      });
+      this.secrets.set(secretArn, source);
+    }
+    return source;
+  }
+}
+
+/** The logger methods this module uses (Powertools Logger fits). */
+export interface CredentialsLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+/**
+ * The refresh token's age for the `RefreshTokenAgeDays` metric. Kept per cold start, so a
+ * secret without `authorized_at` (a token from before `make spotify-login` wrote it) logs its
+ * warning once, not on every warm invocation.
+ */
+export class RefreshTokenAgeGauge {
+  private warned = false;
+
+  /**
+   * Days since the login, or undefined when the credentials hold no refresh token (client
+   * credentials never expire this way) or no `authorized_at` (then one warning).
+   *
+   * @throws CredentialsError when `authorized_at` lies in the future.
+   */
+  measure(
+    credentials: SpotifyCredentials,
+    now: Date,
+    logger: CredentialsLogger,
+  ): number | undefined {
+    if (!credentials.refreshToken) return undefined;
+    if (credentials.authorizedAt) return refreshTokenAgeDays(credentials.authorizedAt, now);
+    if (!this.warned) {
+      this.warned = true;
+      logger.warn(
+        "The refresh token has no authorized_at, so RefreshTokenAgeDays is not emitted and " +
+          "no alarm warns before Spotify expires the token (six months after its login). " +
+          "Run `make spotify-login` again: it stores authorized_at with the new token.",
+      );
+    }
+    return undefined;
+  }
+}
+
+/**
+ * The client's `onRefreshTokenRotated` callback: stores the rotated token through `source`
+ * and logs where it went. A failed store is logged and passed to `onProblem` (the run's
+ * snapshots still count, the invocation then fails so the alarm fires); it never throws.
+ */
+export function keepRotatedRefreshToken(
+  source: CredentialSource,
+  logger: CredentialsLogger,
+  onProblem: (message: string) => void,
+  secretName?: string,
+): (refreshToken: string) => Promise<void> {
+  return async (refreshToken) => {
+    try {
+      if (await source.storeRotatedRefreshToken(refreshToken)) {
+        logger.info("Stored the rotated Spotify refresh token in the secret", {
+          secret: secretName,
+        });
+      } else {
+        logger.warn(
+          "Spotify rotated the refresh token; SPOTIFY_REFRESH_TOKEN cannot be changed from " +
+            "inside the function, so the new token is kept in memory only. Update the variable " +
+            "(or use SPOTIFY_SECRET_ARN) before the next cold start.",
+        );
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      onProblem(message);
+      logger.error("Could not store the rotated refresh token", { reason: message });
+    }
+  };
 }
 
 /** An AWS error's name and message (AWS messages describe the failure, never the secret value). */

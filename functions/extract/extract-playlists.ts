@@ -14,7 +14,7 @@ import {
   type PlaylistItemsPage,
   type PlaylistMetadata,
 } from "./spotify-client";
-import { SpotifyApiError } from "./spotify-errors";
+import { ExtractError, PlaylistExtractError } from "./errors";
 
 /** Reads playlists (the {@link SpotifyClient} in production). */
 export interface PlaylistReader {
@@ -78,6 +78,8 @@ export interface PlaylistFailed {
   reason: string;
   /** The problem's kind when Spotify's answer caused it (`not-found`, `quota-exceeded`...). */
   kind: string;
+  /** Whether the next run may succeed without anyone acting (see {@link ExtractError}). */
+  retryable: boolean;
 }
 
 export type PlaylistOutcome = PlaylistWritten | PlaylistFailed;
@@ -87,17 +89,6 @@ export interface ExtractRunResult {
   outcomes: PlaylistOutcome[];
   written: PlaylistWritten[];
   failed: PlaylistFailed[];
-}
-
-/** A playlist that cannot be snapshotted, with the reason (no secret in it). */
-export class PlaylistExtractError extends Error {
-  constructor(
-    message: string,
-    readonly kind: string,
-  ) {
-    super(message);
-    this.name = "PlaylistExtractError";
-  }
 }
 
 const PLAYLIST_ID = /^[A-Za-z0-9]{1,64}$/;
@@ -138,6 +129,7 @@ export async function extractPlaylists(
         status: "failed",
         playlistId: reference,
         kind: "invalid-id",
+        retryable: false,
         reason:
           `${JSON.stringify(reference)} is not a Spotify playlist id, spotify:playlist: URI or ` +
           `open.spotify.com/playlist/ link.`,
@@ -152,6 +144,7 @@ export async function extractPlaylists(
         status: "failed",
         playlistId,
         kind: "deadline",
+        retryable: true,
         reason:
           "Not started: no time left before the Lambda deadline (minus EXTRACT_DEADLINE_MARGIN_MS).",
       });
@@ -172,6 +165,7 @@ export async function extractPlaylists(
       options.logger.error("Playlist extract failed", {
         playlistId: outcome.playlistId,
         problem: outcome.kind,
+        retryable: outcome.retryable,
         reason: outcome.reason,
       });
     }
@@ -219,10 +213,9 @@ async function extractOne(playlistId: string, options: ExtractOptions): Promise<
     return {
       status: "failed",
       playlistId,
-      kind:
-        error instanceof SpotifyApiError || error instanceof PlaylistExtractError
-          ? error.kind
-          : "error",
+      kind: error instanceof ExtractError && "kind" in error ? String(error.kind) : "error",
+      // An error of no known kind (a malformed answer, a bug) needs a look before a rerun.
+      retryable: error instanceof ExtractError ? error.retryable : false,
       reason: (error as Error).message,
     };
   }
@@ -261,34 +254,43 @@ async function readWholePlaylist(
 }
 
 /**
- * Metadata first, then the first items page, then the remaining pages (offsets known from
- * `total`) with at most `pageConcurrency` in flight, then the `snapshot_id` again. The metadata
- * is not fetched alongside the first page: an edit between the two answers would then go
- * unseen (a first page from before it, a snapshot id from after it).
+ * The playlist object first: metadata and, in the 2026 shape, the first page of entries in the
+ * same answer. Without an embedded page, the first items page next (one after the other: an
+ * edit between two answers fetched together would go unseen). Then the remaining pages
+ * (offsets known from `total`) with at most `pageConcurrency` in flight, then the
+ * `snapshot_id` again, unless one answer held the whole playlist.
  */
 async function readPlaylistOnce(
   playlistId: string,
   options: ExtractOptions,
 ): Promise<{ metadata: PlaylistMetadata; total: number; entries: unknown[] }> {
   const limit = Math.min(options.pageLimit ?? MAX_ITEMS_PAGE_LIMIT, MAX_ITEMS_PAGE_LIMIT);
-  const metadata = await options.reader.getPlaylist(playlistId);
+  const { firstPage: embedded, ...metadata } = await options.reader.getPlaylist(playlistId);
   if (metadata.total !== undefined)
     refuseAbsurdTotal(playlistId, metadata.total, "playlist object");
-  const first = await options.reader.getPlaylistItemsPage(playlistId, 0, limit);
+  const first = embedded ?? (await options.reader.getPlaylistItemsPage(playlistId, 0, limit));
   const total = first.total;
-  refuseAbsurdTotal(playlistId, total, "first items page");
+  refuseAbsurdTotal(playlistId, total, embedded ? "playlist object" : "first items page");
 
-  if (metadata.total !== undefined && metadata.total !== total) {
+  if (!embedded && metadata.total !== undefined && metadata.total !== total) {
     throw new PlaylistExtractError(
       `Playlist ${playlistId} changed while being read: the playlist object says ${metadata.total} ` +
         `entries, its items page ${total}. Nothing written.`,
       CHANGED,
     );
   }
-  const pageSize = first.limit && first.limit > 0 ? Math.min(first.limit, limit) : limit;
-  const pages: unknown[][] = [checkedPage(playlistId, first, 0, pageSize, total)];
+  // The embedded page has its own size (Spotify: 100); items pages are at most `limit`.
+  const itemsPageSize = (page: PlaylistItemsPage) =>
+    page.limit && page.limit > 0 ? Math.min(page.limit, limit) : limit;
+  const firstSize = embedded
+    ? embedded.limit && embedded.limit > 0
+      ? embedded.limit
+      : Math.max(embedded.items.length, 1)
+    : itemsPageSize(first);
+  const pageSize = embedded ? limit : firstSize;
+  const pages: unknown[][] = [checkedPage(playlistId, first, 0, firstSize, total)];
   const offsets: number[] = [];
-  for (let offset = pageSize; offset < total; offset += pageSize) offsets.push(offset);
+  for (let offset = firstSize; offset < total; offset += pageSize) offsets.push(offset);
 
   const rest = await mapBounded(offsets, Math.max(1, options.pageConcurrency), async (offset) => {
     if (options.remainingMs() <= 0) {
@@ -310,6 +312,11 @@ async function readPlaylistOnce(
         `${total}. Nothing written: a snapshot must hold the whole playlist.`,
       "count-mismatch",
     );
+  }
+  // One answer (metadata with every entry embedded) cannot hold an edit made halfway.
+  if (embedded && offsets.length === 0) {
+    options.logger.debug("Playlist read", { playlistId, total, pages: 1 });
+    return { metadata, total, entries };
   }
   // An edit that keeps the total (one entry swapped for another) shows only in snapshot_id.
   const snapshotAfter = await options.reader.getPlaylistSnapshotId(playlistId);

@@ -3,21 +3,18 @@
  * (`extract-playlists.ts`), emits the metrics, and fails the invocation with one error naming
  * every failed playlist and why, so the Errors alarm fires.
  *
- * AWS clients, the token cache and the credential sources live at module scope: created once
- * per cold start and reused by warm invocations.
+ * AWS clients, the token cache and the credential sources live at module scope: created on
+ * the first invocation (so they see the environment of the invocation, not of the import) and
+ * reused by warm invocations.
  */
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { Context } from "aws-lambda";
 import { createObservability } from "../shared/powertools";
-import { readExtractConfig, type ExtractConfig } from "./config";
+import { readExtractConfig } from "./config";
+import { ExtractFailedError } from "./errors";
 import { extractMetricNames } from "./metric-names";
-import {
-  EnvironmentCredentialSource,
-  SecretsManagerCredentialSource,
-  type CredentialSource,
-} from "./credentials";
+import { CredentialSources, RefreshTokenAgeGauge, keepRotatedRefreshToken } from "./credentials";
 import { extractPlaylists, type ExtractRunResult } from "./extract-playlists";
 import { redactingLogger, redactSecrets } from "./redact";
 import { s3SnapshotStore } from "./s3-snapshot-store";
@@ -27,26 +24,14 @@ import { AccessTokenCache, SpotifyClient, SpotifyRequestStats } from "./spotify-
 export const SERVICE_NAME = "spotify-etl-extract";
 
 const { logger, metrics } = createObservability(SERVICE_NAME);
-const s3 = new S3Client({});
-const secretsManager = new SecretsManagerClient({});
+let s3: S3Client | undefined;
 const tokenCache = new AccessTokenCache();
-const secretSources = new Map<string, SecretsManagerCredentialSource>();
-const environmentSource = new EnvironmentCredentialSource();
+const credentialSources = new CredentialSources();
+const tokenAge = new RefreshTokenAgeGauge();
 
 /** What a successful invocation returns (also logged). */
 export interface ExtractSummary {
   written: { playlistId: string; key: string; entries: number; tracks: number; bytes: number }[];
-}
-
-/** The invocation failed for at least one playlist (or could not store a rotated token). */
-export class ExtractFailedError extends Error {
-  constructor(
-    message: string,
-    readonly failedPlaylistIds: string[],
-  ) {
-    super(message);
-    this.name = "ExtractFailedError";
-  }
 }
 
 /** Options for {@link createHandler}; the defaults are the Lambda's. */
@@ -68,12 +53,14 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
     const stats = new SpotifyRequestStats();
     const runProblems: string[] = [];
     let result: ExtractRunResult | undefined;
+    let refreshTokenAgeDays: number | undefined;
     let secrets: () => readonly string[] = () => [];
     const log = redactingLogger(logger, () => secrets());
     try {
       const config = readExtractConfig(process.env, event);
-      const source = credentialSourceFor(config);
+      const source = credentialSources.for(config.secretArn, config.secretCacheSeconds);
       const credentials = await source.load();
+      refreshTokenAgeDays = tokenAge.measure(credentials, now(), log);
       const remainingMs = deadlineBudget(context, config.deadlineMarginMs);
       const client: SpotifyClient = new SpotifyClient({
         credentials,
@@ -84,25 +71,12 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
         tokenCache,
         stats,
         runtime: { remainingMs },
-        onRefreshTokenRotated: async (refreshToken) => {
-          try {
-            if (await source.storeRotatedRefreshToken(refreshToken)) {
-              logger.info("Stored the rotated Spotify refresh token in the secret", {
-                secret: config.secretArn,
-              });
-            } else {
-              logger.warn(
-                "Spotify rotated the refresh token; SPOTIFY_REFRESH_TOKEN cannot be changed from " +
-                  "inside the function, so the new token is kept in memory only. Update the variable " +
-                  "(or use SPOTIFY_SECRET_ARN) before the next cold start.",
-              );
-            }
-          } catch (error) {
-            const message = (error as Error).message;
-            runProblems.push(message);
-            log.error("Could not store the rotated refresh token", { reason: message });
-          }
-        },
+        onRefreshTokenRotated: keepRotatedRefreshToken(
+          source,
+          log,
+          (problem) => runProblems.push(problem),
+          config.secretArn,
+        ),
       });
       secrets = () => client.secretValues();
       log.info("Extract started", {
@@ -115,7 +89,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       });
       result = await extractPlaylists(config.playlistIds, {
         reader: client,
-        store: s3SnapshotStore(s3, config.bucket),
+        store: s3SnapshotStore((s3 ??= new S3Client({})), config.bucket),
         now,
         remainingMs,
         logger: log,
@@ -133,7 +107,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       log.error("Extract could not run", { reason: (error as Error).message });
       throw error;
     } finally {
-      publishMetrics(result, stats);
+      publishMetrics(result, stats, refreshTokenAgeDays);
     }
 
     const failed = result.failed;
@@ -150,6 +124,7 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
       throw new ExtractFailedError(
         redactSecrets([head, ...lines].join("\n"), secrets()),
         failed.map((f) => f.playlistId),
+        runProblems.length === 0 && failed.every((f) => f.retryable),
       );
     }
     return {
@@ -167,27 +142,17 @@ export function createHandler(options: ExtractHandlerOptions = {}) {
 /** The Lambda handler (`dist/extract.zip`, export `handler`). */
 export const handler = createHandler();
 
-function credentialSourceFor(config: ExtractConfig): CredentialSource {
-  if (!config.secretArn) return environmentSource;
-  let source = secretSources.get(config.secretArn);
-  if (!source) {
-    source = new SecretsManagerCredentialSource({
-      secretId: config.secretArn,
-      client: secretsManager,
-      cacheSeconds: config.secretCacheSeconds,
-    });
-    secretSources.set(config.secretArn, source);
-  }
-  return source;
-}
-
 function deadlineBudget(context: LambdaContextLike | undefined, marginMs: number): () => number {
   if (!context || typeof context.getRemainingTimeInMillis !== "function") return () => Infinity;
   return () => context.getRemainingTimeInMillis() - marginMs;
 }
 
 /** Every extract metric, zeros included (the "no tracks extracted" alarm needs a zero). */
-function publishMetrics(result: ExtractRunResult | undefined, stats: SpotifyRequestStats): void {
+function publishMetrics(
+  result: ExtractRunResult | undefined,
+  stats: SpotifyRequestStats,
+  refreshTokenAgeDays: number | undefined,
+): void {
   const tracks = result?.written.reduce((sum, w) => sum + w.tracks, 0) ?? 0;
   const names = extractMetricNames;
   metrics.addMetric(names.playlistsExtracted, MetricUnit.Count, result?.written.length ?? 0);
@@ -199,5 +164,10 @@ function publishMetrics(result: ExtractRunResult | undefined, stats: SpotifyRequ
   metrics.addMetric(names.spotifyRetriesNetwork, MetricUnit.Count, stats.retriesNetwork);
   metrics.addMetric(names.spotifyRetries401, MetricUnit.Count, stats.retries401);
   metrics.addMetric(names.retryAfterWaitMs, MetricUnit.Milliseconds, stats.retryAfterWaitMs);
+  // Only runs that use a refresh token with a known login time: the alarm's Maximum then
+  // ignores client-credentials runs instead of seeing zeros.
+  if (refreshTokenAgeDays !== undefined) {
+    metrics.addMetric(names.refreshTokenAgeDays, MetricUnit.NoUnit, refreshTokenAgeDays);
+  }
   metrics.publishStoredMetrics();
 }

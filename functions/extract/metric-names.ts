@@ -9,4 +9,6 @@ export const extractMetricNames = {
   spotifyRetriesNetwork: "SpotifyRetriesNetwork",
   spotifyRetries401: "SpotifyRetries401",
   retryAfterWaitMs: "RetryAfterWaitMs",
+  /** Days since the login that issued the refresh token; only on refresh-token runs. */
+  refreshTokenAgeDays: "RefreshTokenAgeDays",
 } as const;

@@ -17,6 +17,10 @@ export interface RawSnapshot {
     /** The `total` Spotify reported; equals `items.length`. */
     total: number;
   };
+  /**
+   * The `market` the extract requested (`SPOTIFY_MARKET`), not one Spotify confirmed: with a
+   * user token Spotify applies the user's country instead.
+   */
   market: string | null;
   /** Every entry as Spotify returned it (null, local and episode entries included), in order. */
   items: unknown[];

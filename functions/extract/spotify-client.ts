@@ -24,7 +24,7 @@ import {
   type RetryPolicyConfig,
   type RetryRuntime,
 } from "./retry-policy";
-import { SpotifyApiError, type SpotifyEndpoint } from "./spotify-errors";
+import { SpotifyApiError, type SpotifyEndpoint } from "./errors";
 
 /** Spotify's production Web API. */
 export const DEFAULT_API_BASE_URL = "https://api.spotify.com/v1";
@@ -47,6 +47,8 @@ export interface SpotifyCredentials {
   clientId: string;
   clientSecret: string;
   refreshToken?: string;
+  /** When the login that issued `refreshToken` happened (the secret's `authorized_at`). */
+  authorizedAt?: Date;
 }
 
 /** Counters behind the extract's Spotify metrics. */
@@ -113,6 +115,11 @@ export interface PlaylistMetadata {
   ownerId: string | null;
   /** `items.total` (2026 shape) or `tracks.total`, when the object carries it. */
   total: number | undefined;
+  /**
+   * The first page of entries the playlist object embeds (2026 shape, under `items`), read in
+   * the same answer as the snapshot id; undefined when the answer has none.
+   */
+  firstPage?: PlaylistItemsPage;
 }
 
 /** One page of `GET /playlists/{id}/items`, entries exactly as Spotify returned them. */
@@ -153,12 +160,29 @@ const tokenResponseSchema = z.object({
   refresh_token: z.optional(nonEmptyString),
 });
 
+/**
+ * The playlist object's fields the extract asks for: metadata and the embedded first page,
+ * nothing else (no description, images, followers). The embedded page is the first page of
+ * entries, so no `/items` request repeats it (docs/adr/0031). The older shape's `tracks` gives
+ * only its count: its entries then come from `/items`, once.
+ */
+export const PLAYLIST_FIELDS =
+  "id,name,snapshot_id,owner(id),items(href,limit,next,offset,total,items),tracks(total)";
+
+const embeddedPageSchema = z.object({
+  total: z.optional(nonNegativeInt),
+  items: z.optional(z.array(z.unknown())),
+  limit: z.nullish(z.int()),
+  offset: z.nullish(z.int()),
+  next: z.nullish(z.string()),
+});
+
 const playlistSchema = z.object({
   id: z.string(),
   name: z.nullish(z.string()),
   snapshot_id: z.nullish(z.string()),
   owner: z.nullish(z.object({ id: z.nullish(z.string()) })),
-  items: z.nullish(z.object({ total: z.optional(nonNegativeInt) })),
+  items: z.nullish(embeddedPageSchema),
   tracks: z.nullish(z.object({ total: z.optional(nonNegativeInt) })),
 });
 
@@ -221,21 +245,40 @@ export class SpotifyClient {
     return this.credentials.refreshToken ? "user" : "app";
   }
 
-  /** `GET /playlists/{id}`: name, snapshot id, owner and (when present) the entry count. */
+  /**
+   * `GET /playlists/{id}?fields=...` ({@link PLAYLIST_FIELDS}): name, snapshot id, owner, the
+   * entry count and, when the answer embeds it, the first page of entries.
+   *
+   * @throws SpotifyApiError when Spotify refuses the request for good (404, 403, retries spent).
+   * @throws Error when the answer is not a playlist object.
+   */
   async getPlaylist(playlistId: string): Promise<PlaylistMetadata> {
     const what = `playlist ${playlistId}`;
     const body = await this.getJson(
       `${this.apiBaseUrl}/playlists/${encodeURIComponent(playlistId)}`,
-      this.withMarket({ additional_types: "track,episode" }),
+      this.withMarket({ fields: PLAYLIST_FIELDS, additional_types: "track,episode" }),
       { endpoint: "playlist", what, playlistId },
     );
     const parsed = parseOrThrow(playlistSchema, body, what);
+    const page = parsed.items;
+    const total = page?.total ?? parsed.tracks?.total;
     return {
       id: parsed.id,
       name: parsed.name ?? null,
       snapshotId: parsed.snapshot_id ?? null,
       ownerId: parsed.owner?.id ?? null,
-      total: parsed.items?.total ?? parsed.tracks?.total,
+      total,
+      ...(page?.items && total !== undefined
+        ? {
+            firstPage: {
+              items: page.items,
+              total,
+              limit: page.limit ?? undefined,
+              offset: page.offset ?? undefined,
+              next: page.next ?? null,
+            },
+          }
+        : {}),
     };
   }
 
@@ -269,13 +312,6 @@ export class SpotifyClient {
       }),
       { endpoint: "items", what, playlistId },
     );
-    return toItemsPage(parseOrThrow(itemsPageSchema, body, what));
-  }
-
-  /** Follows a `next` link as Spotify gave it (used to compare paging strategies). */
-  async getItemsPageByUrl(url: string, playlistId?: string): Promise<PlaylistItemsPage> {
-    const what = `items page ${new URL(url).search || url}`;
-    const body = await this.getJson(url, {}, { endpoint: "items", what, playlistId });
     return toItemsPage(parseOrThrow(itemsPageSchema, body, what));
   }
 

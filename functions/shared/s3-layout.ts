@@ -34,9 +34,18 @@ export const RAW_SUFFIXES: readonly string[] = RAW_NOTIFICATIONS.map((n) => n.su
  */
 export const SNAPSHOT_DATE_METADATA = "snapshot-date";
 
-/** The tables the transform writes, in the order it writes them. */
+/** The tables the transform writes for a playlist snapshot, in the order it writes them. */
 export const TABLE_NAMES = ["songs", "albums", "artists", "playlists"] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
+
+/** The one table a Spotify Charts CSV export writes (DESIGN.md, `chart_positions`). */
+export const CHART_TABLE_NAME = "chart_positions";
+/** Every table the transform writes: a snapshot's four and the charts' one. */
+export const LAKE_TABLE_NAMES = [...TABLE_NAMES, CHART_TABLE_NAME] as const;
+export type LakeTableName = (typeof LAKE_TABLE_NAMES)[number];
+
+/** Suffix of the Spotify Charts CSV exports users upload. */
+export const CHART_SUFFIX = ".csv";
 
 /** A record with one value per table, `valueFor` called for each. */
 export function perTable<V>(valueFor: (table: TableName) => V): Record<TableName, V> {
@@ -97,16 +106,22 @@ export function toProcessKeyFor(processedKey: string): string {
 }
 
 /**
- * The snapshot's name: the raw object's file name without `.json`. Output files are named
- * after it, so transforming the same raw object twice overwrites instead of duplicating.
+ * The snapshot's name: the raw object's file name without `.json` (or a chart export's
+ * `.csv`). Output files are named after it, so transforming the same raw object twice
+ * overwrites instead of duplicating.
  */
 export function snapshotNameFor(rawKey: string): string {
   const fileName = rawKey.slice(rawKey.lastIndexOf("/") + 1);
-  return fileName.endsWith(RAW_SUFFIX) ? fileName.slice(0, -RAW_SUFFIX.length) : fileName;
+  const suffix = RAW_SUFFIXES.find((candidate) => fileName.endsWith(candidate));
+  return suffix ? fileName.slice(0, -suffix.length) : fileName;
 }
 
 /** `transformed_data/<table>/snapshot_date=YYYY-MM-DD/<name>.parquet` for a raw key. */
-export function transformedKeyFor(table: TableName, snapshotDate: string, rawKey: string): string {
+export function transformedKeyFor(
+  table: LakeTableName,
+  snapshotDate: string,
+  rawKey: string,
+): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(snapshotDate)) {
     throw new Error(`snapshot date must be YYYY-MM-DD, got ${JSON.stringify(snapshotDate)}`);
   }

@@ -17,6 +17,14 @@ export class TransformError extends Error {
   }
 }
 
+/** The function's environment is wrong; the message lists every problem. Final until fixed. */
+export class TransformConfigError extends TransformError {
+  override name = "TransformConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`Transform configuration is invalid: ${problems.join("; ")}`, { retryable: false });
+  }
+}
+
 /** A raw object that cannot be transformed as it is (wrong key, missing, too large); final. */
 export class UnprocessableObjectError extends TransformError {
   override name = "UnprocessableObjectError";
@@ -74,3 +82,14 @@ export function isRetryable(error: unknown): boolean {
 
 /** AWS errors that the same request repeats however often it is retried. */
 const PERMANENT_SDK_ERRORS = new Set(["AccessDenied", "NoSuchBucket", "InvalidObjectState"]);
+
+/**
+ * A Spotify Charts CSV export that breaks the contract (DESIGN.md, "Chart files"): its name,
+ * its header or one of its lines; the message names the line and what was found. Final.
+ */
+export class InvalidChartFileError extends TransformError {
+  override name = "InvalidChartFileError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retryable: false, ...options });
+  }
+}

@@ -22,7 +22,7 @@ import {
   type NotifiedObject,
   type S3NotificationMessage,
 } from "../shared/s3-event";
-import { TABLE_NAMES } from "../shared/s3-layout";
+import { LAKE_TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
 import { startGlueCrawler } from "./glue-crawler";
 import {
@@ -32,10 +32,11 @@ import {
   UnreadableMessageError,
 } from "./errors";
 import { releaseNow } from "./fast-dead-letter";
-import { maxRawObjectBytes, rawBytesBudgetFor, tooLargeMessage } from "./raw-bytes-budget";
+import { rawBytesBudgetFor, tooLargeMessage } from "./raw-bytes-budget";
 import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "./s3-lake-store";
 import { assertTransformableKey, transformRawObject } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
+import { readTransformConfig } from "./config";
 
 const { logger, metrics } = createObservability("spotify-etl-transform");
 const s3 = new S3Client(LAKE_S3_CLIENT_CONFIG);
@@ -50,10 +51,7 @@ const rawBytesBudget = rawBytesBudgetFor(heapLimitBytes);
 /** Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`). */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   logger.addContext(context);
-  const bucket = process.env.DATA_BUCKET;
-  if (!bucket)
-    throw new Error("DATA_BUCKET is not set: the transform needs the data lake bucket name");
-  const maxRawBytes = maxRawObjectBytes(process.env, heapLimitBytes);
+  const { bucket, maxRawBytes, glueCrawlerName } = readTransformConfig(process.env, heapLimitBytes);
   const store = new S3LakeStore(s3, bucket);
   let snapshotsTransformed = 0;
   const permanentFailures: SQSRecord[] = [];
@@ -87,12 +85,11 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     const { summary } = outcome;
     snapshotsTransformed += 1;
     metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
-    for (const table of TABLE_NAMES) {
-      metrics.addMetric(
-        transformMetricNames.rowsWritten[table],
-        MetricUnit.Count,
-        summary.rows[table],
-      );
+    for (const table of LAKE_TABLE_NAMES) {
+      const rows = summary.rows[table];
+      // Only the tables this object wrote: a chart export writes chart_positions alone.
+      if (rows !== undefined)
+        metrics.addMetric(transformMetricNames.rowsWritten[table], MetricUnit.Count, rows);
     }
     for (const reason of SKIP_REASONS) {
       metrics.addMetric(
@@ -166,7 +163,7 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   } finally {
     if (permanentFailures.length > 0) await releasePermanentFailures(permanentFailures);
     metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, failed);
-    if (snapshotsTransformed > 0) await startCrawler();
+    if (snapshotsTransformed > 0) await startCrawler(glueCrawlerName);
     metrics.publishStoredMetrics();
   }
 };
@@ -194,8 +191,7 @@ async function releasePermanentFailures(records: SQSRecord[]): Promise<void> {
 }
 
 /** Starts the Glue crawler after new data landed. A crawler problem never fails the records. */
-async function startCrawler(): Promise<void> {
-  const crawler = process.env.GLUE_CRAWLER_NAME;
+async function startCrawler(crawler: string | undefined): Promise<void> {
   if (!crawler) return;
   try {
     if ((await startGlueCrawler(crawler)) === "started") {

@@ -1,4 +1,4 @@
-import type { TableName } from "../shared/s3-layout";
+import type { LakeTableName } from "../shared/s3-layout";
 import type { SkipReason } from "./normalize-snapshot";
 
 /** The transform's CloudWatch metric names (alarms and the dashboard use them). */
@@ -10,7 +10,8 @@ export const transformMetricNames = {
     albums: "AlbumsRowsWritten",
     artists: "ArtistsRowsWritten",
     playlists: "PlaylistsRowsWritten",
-  } satisfies Record<TableName, string>,
+    chart_positions: "ChartPositionsRowsWritten",
+  } satisfies Record<LakeTableName, string>,
   entriesSkipped: {
     null: "EntriesSkippedNull",
     local: "EntriesSkippedLocal",

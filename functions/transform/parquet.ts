@@ -7,13 +7,8 @@
  * choice here to five readers.
  */
 import { parquetWriteBuffer } from "hyparquet-writer";
-import { perTable, type TableName } from "../shared/s3-layout";
-import {
-  TABLE_COLUMNS,
-  type ColumnDefinition,
-  type ColumnType,
-  type SnapshotTables,
-} from "./tables";
+import { LAKE_TABLE_NAMES, type LakeTableName } from "../shared/s3-layout";
+import { TABLE_COLUMNS, type ColumnDefinition, type ColumnType, type LakeTables } from "./tables";
 
 type SchemaElement = NonNullable<Parameters<typeof parquetWriteBuffer>[0]["schema"]>[number];
 
@@ -26,6 +21,7 @@ function schemaElementsFor(column: AnyColumn): SchemaElement[] {
   const leaf: Record<Exclude<ColumnType, "string_list">, Omit<SchemaElement, "name">> = {
     string: { type: "BYTE_ARRAY", converted_type: "UTF8", logical_type: { type: "STRING" } },
     int32: { type: "INT32" },
+    int64: { type: "INT64" },
     boolean: { type: "BOOLEAN" },
     date: { type: "INT32", converted_type: "DATE", logical_type: { type: "DATE" } },
     timestamp_millis_utc: {
@@ -73,19 +69,28 @@ const ENCODINGS: Partial<Record<ColumnType, "PLAIN" | "RLE_DICTIONARY">> = {
 const ROW_GROUP_ROWS = 1_000_000;
 
 /** Each table's Parquet schema, built once rather than for every file. */
-const TABLE_SCHEMAS = perTable((table) => schemaFor(TABLE_COLUMNS[table]));
+const TABLE_SCHEMAS = Object.fromEntries(
+  LAKE_TABLE_NAMES.map((table) => [table, schemaFor(TABLE_COLUMNS[table])]),
+) as Record<LakeTableName, SchemaElement[]>;
+
+const toBigInt = (value: unknown) =>
+  typeof value === "number" ? BigInt(value) : (value as bigint | null | undefined);
 
 /**
  * The Parquet file for one table's rows. An empty table still gets a valid, typed file.
  * @throws {Error} when a row lacks a value in a column that is not nullable.
  */
-export function encodeTable<T extends TableName>(table: T, rows: SnapshotTables[T]): Uint8Array {
+export function encodeTable<T extends LakeTableName>(table: T, rows: LakeTables[T]): Uint8Array {
   const columns: AnyColumn[] = TABLE_COLUMNS[table];
   const records = rows as unknown as Record<string, unknown>[];
   const buffer = parquetWriteBuffer({
     columnData: columns.map((column) => ({
       name: column.name,
-      data: records.map((row) => row[column.name]),
+      data:
+        column.type === "int64"
+          ? // The writer takes INT64 values as bigint only; rows keep plain numbers.
+            records.map((row) => toBigInt(row[column.name]))
+          : records.map((row) => row[column.name]),
       nullable: column.nullable,
       ...(column.type in ENCODINGS && { encoding: ENCODINGS[column.type] }),
     })),

@@ -1,8 +1,9 @@
 /**
- * The four output tables (DESIGN.md, "Tables"): row types and the explicit column schema the
- * Parquet writer uses. `snapshot_date` is the Hive partition in the path, never a column.
+ * The output tables (DESIGN.md, "Tables"): a snapshot's four and the charts' `chart_positions`,
+ * their row types and the explicit column schema the Parquet writer uses. `snapshot_date` is
+ * the Hive partition in the path, never a column.
  */
-import type { TableName } from "../shared/s3-layout";
+import type { LakeTableName } from "../shared/s3-layout";
 
 /** One playlist entry that is a track with an id. */
 export interface SongRow {
@@ -62,9 +63,38 @@ export interface SnapshotTables {
   playlists: PlaylistRow[];
 }
 
+/** One line of a Spotify Charts CSV export. */
+export interface ChartPositionRow {
+  /** From the file name, e.g. `regional-global-daily`. */
+  chart: string;
+  /** `global` or the lower-case country code from the file name. */
+  region: string;
+  period: "daily" | "weekly";
+  rank: number;
+  /** The id in `uri` (`spotify:track:<id>`). */
+  song_id: string;
+  song_name: string;
+  /** As exported: names may contain commas, so it is not split. */
+  artist_names: string;
+  /** `source`; null when the export has no such column. */
+  label: string | null;
+  peak_rank: number | null;
+  /** Null where the export says `-1` or nothing: a new entry. */
+  previous_rank: number | null;
+  /** `days_on_chart` (daily) or `weeks_on_chart` (weekly). */
+  periods_on_chart: number | null;
+  streams: number | null;
+  source_key: string;
+}
+
+/** Every table's rows, keyed by table name. */
+export interface LakeTables extends SnapshotTables {
+  chart_positions: ChartPositionRow[];
+}
+
 /** Logical column types; `parquet.ts` maps each to its Parquet schema element. */
 export type ColumnType =
-  "string" | "int32" | "boolean" | "date" | "timestamp_millis_utc" | "string_list";
+  "string" | "int32" | "int64" | "boolean" | "date" | "timestamp_millis_utc" | "string_list";
 
 /** One column of a table. */
 export interface ColumnDefinition<Row> {
@@ -73,10 +103,10 @@ export interface ColumnDefinition<Row> {
   nullable: boolean;
 }
 
-type TableRows = { [T in TableName]: SnapshotTables[T][number] };
+type TableRows = { [T in LakeTableName]: LakeTables[T][number] };
 
 /** The explicit schema of every table, in column order. */
-export const TABLE_COLUMNS: { [T in TableName]: ColumnDefinition<TableRows[T]>[] } = {
+export const TABLE_COLUMNS: { [T in LakeTableName]: ColumnDefinition<TableRows[T]>[] } = {
   songs: [
     { name: "playlist_id", type: "string", nullable: false },
     { name: "position", type: "int32", nullable: false },
@@ -116,6 +146,21 @@ export const TABLE_COLUMNS: { [T in TableName]: ColumnDefinition<TableRows[T]>[]
     { name: "entries_read", type: "int32", nullable: false },
     { name: "songs_written", type: "int32", nullable: false },
     { name: "entries_skipped", type: "int32", nullable: false },
+    { name: "source_key", type: "string", nullable: false },
+  ],
+  chart_positions: [
+    { name: "chart", type: "string", nullable: false },
+    { name: "region", type: "string", nullable: false },
+    { name: "period", type: "string", nullable: false },
+    { name: "rank", type: "int32", nullable: false },
+    { name: "song_id", type: "string", nullable: false },
+    { name: "song_name", type: "string", nullable: false },
+    { name: "artist_names", type: "string", nullable: false },
+    { name: "label", type: "string", nullable: true },
+    { name: "peak_rank", type: "int32", nullable: true },
+    { name: "previous_rank", type: "int32", nullable: true },
+    { name: "periods_on_chart", type: "int32", nullable: true },
+    { name: "streams", type: "int64", nullable: true },
     { name: "source_key", type: "string", nullable: false },
   ],
 };

@@ -1,27 +1,31 @@
 /**
- * What happens to one raw object: read, normalise, write every table, then move the raw
- * object to `processed/`. Storage is behind {@link LakeStore}, so this runs the same against
- * S3, the emulator or a test double.
+ * What happens to one raw object: read, normalise (a snapshot) or parse (a chart export), write
+ * every table it makes, then move the raw object to `processed/`. Storage is behind
+ * {@link LakeStore}, so this runs the same against S3, the emulator or a test double; the
+ * command-line converter calls {@link tablesOfRawObject}, the same dispatch.
  */
 import {
-  TABLE_NAMES,
-  type TableName,
-  perTable,
+  CHART_SUFFIX,
+  LAKE_TABLE_NAMES,
+  type LakeTableName,
   isRawToProcessKey,
   processedKeyFor,
   transformedKeyFor,
   RAW_SUFFIXES,
   RAW_TO_PROCESS_PREFIX,
 } from "../shared/s3-layout";
+import { parseChartCsv } from "./chart-csv";
 import { TableWriteError, UnprocessableObjectError } from "./errors";
 import {
   cutMarketLists,
   normalizeSnapshot,
   parseSnapshotText,
+  SKIP_REASONS,
   type NormalizedSnapshot,
 } from "./normalize-snapshot";
 import { encodeTable } from "./parquet";
 import { decodeRawText } from "./raw-text";
+import type { LakeTables } from "./tables";
 
 /** A raw object's content and the date it stands for when its content carries none. */
 export interface RawObject {
@@ -53,12 +57,29 @@ export interface LakeStore {
   move(fromKey: string, toKey: string): Promise<void>;
 }
 
-/** What a transformed snapshot held: its rows are in the Parquet files, not kept here. */
+/** Which kind of raw file: a snapshot shape (1-3), or a Spotify Charts CSV export (4). */
+export type RawShape = NormalizedSnapshot["shape"] | "chart_csv";
+
+/**
+ * A raw object's tables: a snapshot's four, or a chart export's `chart_positions` alone (a
+ * chart file writes only that table).
+ */
+export interface RawObjectTables {
+  shape: RawShape;
+  /** `YYYY-MM-DD`, UTC: the partition the outputs go to. */
+  snapshotDate: string;
+  tables: Partial<LakeTables>;
+  /** Playlist entries skipped, by reason; all zero for a chart export. */
+  skipped: NormalizedSnapshot["skipped"];
+}
+
+/** What a transformed raw object held: its rows are in the Parquet files, not kept here. */
 export interface SnapshotSummary {
-  shape: NormalizedSnapshot["shape"];
+  shape: RawShape;
   /** `YYYY-MM-DD`, UTC: the partition the outputs went to. */
   snapshotDate: string;
-  rows: Record<TableName, number>;
+  /** Rows written, for each table this object wrote. */
+  rows: Partial<Record<LakeTableName, number>>;
   skipped: NormalizedSnapshot["skipped"];
 }
 
@@ -120,6 +141,7 @@ export function assertTransformableKey(rawKey: string): void {
  * @throws {UnprocessableObjectError} For a key {@link assertTransformableKey} refuses, an
  *   object too large to read, or one that exists neither in `to_process/` nor `processed/`.
  * @throws {InvalidSnapshotError} When the object is not UTF-8 or not a playlist.
+ * @throws {InvalidChartFileError} When a `.csv` object breaks the chart export contract.
  * @throws {TableWriteError} When a table could not be written; this attempt's other tables
  *   are removed by version, never another delivery's.
  */
@@ -139,15 +161,14 @@ export async function transformRawObject(
   }
 
   const { summary, files } = converted;
-  const outputKeys = TABLE_NAMES.map((table) =>
-    transformedKeyFor(table, summary.snapshotDate, rawKey),
-  );
+  const tables = LAKE_TABLE_NAMES.filter((table) => files[table] !== undefined);
+  const outputKeys = tables.map((table) => transformedKeyFor(table, summary.snapshotDate, rawKey));
   const writes = await Promise.allSettled(
-    TABLE_NAMES.map((table, i) => store.write(outputKeys[i]!, files[table], PARQUET_CONTENT_TYPE)),
+    tables.map((table, i) => store.write(outputKeys[i]!, files[table]!, PARQUET_CONTENT_TYPE)),
   );
   const failedIndex = writes.findIndex((write) => write.status === "rejected");
   if (failedIndex !== -1) {
-    // All four tables or none: a snapshot that ends in the DLQ must not leave songs without
+    // All of its tables or none: a snapshot that ends in the DLQ must not leave songs without
     // its playlists row for Athena to read. The raw object stays in to_process/.
     const leftBehind = await removeOwnWrites(store, outputKeys, writes);
     const cause = (writes[failedIndex] as PromiseRejectedResult).reason as unknown;
@@ -195,33 +216,77 @@ async function removeOwnWrites(
 
 /**
  * The raw object as one Parquet file per table, with a summary of what it held; undefined when
- * there is no such object. Reading, parsing and normalising end in functions of their own
- * because an async function keeps its locals until it returns: this way the raw text is garbage
- * once parsed, the document once normalised, and the rows once encoded, instead of living until
- * the writes to S3 are done.
+ * there is no such object. Encoding ends in a function of its own so that the rows are garbage
+ * once encoded, instead of living until the writes to S3 are done.
  */
 async function readAsParquet(
   rawKey: string,
   store: LakeStore,
   options: TransformOptions,
-): Promise<{ summary: SnapshotSummary; files: Record<TableName, Uint8Array> } | undefined> {
-  const snapshot = await readSnapshot(rawKey, store, options);
-  if (!snapshot) return undefined;
-  const { shape, snapshotDate, tables, skipped } = snapshot;
-  return {
-    summary: { shape, snapshotDate, skipped, rows: perTable((table) => tables[table].length) },
-    files: perTable((table) => encodeTable(table, tables[table])),
-  };
+): Promise<
+  { summary: SnapshotSummary; files: Partial<Record<LakeTableName, Uint8Array>> } | undefined
+> {
+  const read = await tablesOfRawObject(rawKey, () =>
+    store.read(rawKey, { maxBytes: options.maxRawBytes }),
+  );
+  if (!read) return undefined;
+  const { shape, snapshotDate, tables, skipped } = read;
+  const rows: Partial<Record<LakeTableName, number>> = {};
+  const files: Partial<Record<LakeTableName, Uint8Array>> = {};
+  for (const table of LAKE_TABLE_NAMES) {
+    const tableRows = tables[table];
+    if (tableRows === undefined) continue;
+    rows[table] = tableRows.length;
+    files[table] = encodeTable(table, tableRows);
+  }
+  return { summary: { shape, snapshotDate, skipped, rows }, files };
 }
 
-async function readSnapshot(
+/** Options of {@link tablesOfRawObject}. */
+export interface RawObjectSource {
+  /** What to call the file in errors; default: its key. */
+  name?: string;
+}
+
+/**
+ * The "which kind of raw file is this" dispatch, shared by the handler and the command-line
+ * converter: a `.csv` key is a Spotify Charts export, anything else a JSON snapshot. `load`
+ * reads the object when called (undefined: there is none), so that its bytes and text are
+ * garbage before the tables are built.
+ * @throws {InvalidSnapshotError} When the object is not UTF-8 or not a playlist.
+ * @throws {InvalidChartFileError} When a chart export breaks the contract ("Chart files").
+ * @throws {UnprocessableObjectError} From `load`, e.g. for an object over the size cap.
+ */
+export async function tablesOfRawObject(
   rawKey: string,
-  store: LakeStore,
-  options: TransformOptions,
-): Promise<NormalizedSnapshot | undefined> {
-  const read = await readDocument(rawKey, store, options);
+  load: () => Promise<RawObject | undefined>,
+  source: RawObjectSource = {},
+): Promise<RawObjectTables | undefined> {
+  const name = source.name ?? rawKey;
+  if (rawKey.endsWith(CHART_SUFFIX)) {
+    const text = await readText(load, name);
+    if (text === undefined) return undefined;
+    const chart = parseChartCsv(text, rawKey);
+    return {
+      shape: "chart_csv",
+      snapshotDate: chart.date,
+      tables: { chart_positions: chart.rows },
+      skipped: Object.fromEntries(
+        SKIP_REASONS.map((reason) => [reason, 0]),
+      ) as RawObjectTables["skipped"],
+    };
+  }
+  const read = await readDocument(load, name);
   if (!read) return undefined;
   return normalizeSnapshot(read.document, { key: rawKey, lastModified: read.lastModified });
+}
+
+async function readText(
+  load: () => Promise<RawObject | undefined>,
+  name: string,
+): Promise<string | undefined> {
+  const raw = await load();
+  return raw && decodeRawText(raw.body, name);
 }
 
 /**
@@ -230,14 +295,13 @@ async function readSnapshot(
  * lowers by about 40 MB in most runs (docs/BENCHMARKS.md).
  */
 async function readDocument(
-  rawKey: string,
-  store: LakeStore,
-  options: TransformOptions,
+  load: () => Promise<RawObject | undefined>,
+  name: string,
 ): Promise<{ document: unknown; lastModified: Date } | undefined> {
-  const raw = await store.read(rawKey, { maxBytes: options.maxRawBytes });
+  const raw = await load();
   if (!raw) return undefined;
   return {
-    document: parseSnapshotText(cutMarketLists(decodeRawText(raw.body, rawKey)), rawKey),
+    document: parseSnapshotText(cutMarketLists(decodeRawText(raw.body, name)), name),
     lastModified: raw.lastModified,
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Runs the transform's core on local files (raw snapshots, items pages, playlist objects, the
- * Python tutorials' dumps) and writes the same `transformed_data/...` layout under a folder.
+ * Python tutorials' dumps, Spotify Charts CSV exports) and writes the same `transformed_data/...`
+ * layout under a folder.
  * Files are converted in worker threads when the caller names a worker script (the CLI does),
  * else one after another in this thread.
  */
@@ -10,23 +11,19 @@ import path from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { parentPort, Worker } from "node:worker_threads";
 import {
+  LAKE_TABLE_NAMES,
+  RAW_SUFFIXES,
   snapshotNameFor,
-  TABLE_NAMES,
   transformedKeyFor,
-  type TableName,
+  type LakeTableName,
 } from "../../functions/shared/s3-layout";
-import {
-  cutMarketLists,
-  normalizeSnapshot,
-  parseSnapshotText,
-  type NormalizedSnapshot,
-} from "../../functions/transform/normalize-snapshot";
+import type { NormalizedSnapshot } from "../../functions/transform/normalize-snapshot";
 import { encodeTable } from "../../functions/transform/parquet";
 import {
   MAX_RAW_OBJECT_BYTES_ENV,
   maxRawObjectBytes,
 } from "../../functions/transform/raw-bytes-budget";
-import { decodeRawText } from "../../functions/transform/raw-text";
+import { tablesOfRawObject } from "../../functions/transform/transform-raw-object";
 
 /** Options of {@link transformFiles}. */
 export interface TransformFilesOptions {
@@ -51,7 +48,8 @@ export interface TransformFilesOptions {
 /** What a converted file held, for the report (the rows themselves stay in the thread that wrote them). */
 export interface FileSummary {
   snapshotDate: string;
-  rows: Record<TableName, number>;
+  /** Rows per table written: a snapshot's four tables, or a chart export's chart_positions. */
+  rows: Partial<Record<LakeTableName, number>>;
   skipped: NormalizedSnapshot["skipped"];
 }
 
@@ -74,12 +72,14 @@ interface FileJob {
   maxRawBytes: number | undefined;
 }
 
-/** Expands folders to the `.json` files directly inside them, keeping the given order. */
+/** Expands folders to the `.json` and `.csv` files directly inside them, keeping the given order. */
 export async function expandInputs(inputs: string[]): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     if ((await stat(input)).isDirectory()) {
-      const names = (await readdir(input)).filter((name) => name.endsWith(".json")).sort();
+      const names = (await readdir(input))
+        .filter((name) => RAW_SUFFIXES.some((suffix) => name.endsWith(suffix)))
+        .sort();
       files.push(...names.map((name) => path.join(input, name)));
     } else {
       files.push(input);
@@ -148,19 +148,23 @@ async function transformFile(job: FileJob): Promise<FileResult> {
       );
     }
     const lastModified = job.snapshotDate ? new Date(`${job.snapshotDate}T00:00:00Z`) : mtime;
-    const text = decodeRawText(await readFile(file), "the file");
-    const document = parseSnapshotText(cutMarketLists(text), "the file");
-    const snapshot = normalizeSnapshot(document, { key: file, lastModified });
+    // A chart export's date is in its name; --date is only for JSON files that do not say.
+    const snapshot = (await tablesOfRawObject(
+      file,
+      async () => ({ body: await readFile(file), lastModified }),
+      { name: "the file" },
+    ))!;
     const outputs: string[] = [];
-    for (const table of TABLE_NAMES) {
+    const rows: FileSummary["rows"] = {};
+    for (const table of LAKE_TABLE_NAMES) {
+      const tableRows = snapshot.tables[table];
+      if (tableRows === undefined) continue;
       const output = path.join(job.outDir, transformedKeyFor(table, snapshot.snapshotDate, file));
       await mkdir(path.dirname(output), { recursive: true });
-      await writeFile(output, encodeTable(table, snapshot.tables[table]));
+      await writeFile(output, encodeTable(table, tableRows));
       outputs.push(output);
+      rows[table] = tableRows.length;
     }
-    const rows = Object.fromEntries(
-      TABLE_NAMES.map((table) => [table, snapshot.tables[table].length]),
-    ) as Record<TableName, number>;
     const summary = { snapshotDate: snapshot.snapshotDate, rows, skipped: snapshot.skipped };
     return { file, ok: true, summary, outputs };
   } catch (error) {

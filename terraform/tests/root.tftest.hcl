@@ -33,8 +33,30 @@ run "deploys_the_pipeline_with_the_shared_settings" {
   }
 
   assert {
-    condition     = length(module.monitoring.alarm_names) == 9 && alltrue([for n in module.monitoring.alarm_names : startswith(n, "spotify-etl-")])
+    condition     = length(module.monitoring.alarm_names) == 10 && alltrue([for n in module.monitoring.alarm_names : startswith(n, "spotify-etl-")])
     error_message = "Every alarm is named <name_prefix>-<signal>."
+  }
+
+  assert {
+    condition     = module.data_lake.retention == {}
+    error_message = "By default nothing expires: raw and transformed data are kept."
+  }
+}
+
+run "retention_expires_the_layout_prefixes" {
+  command = plan
+
+  variables {
+    raw_data_expiration_days         = 90
+    transformed_data_expiration_days = 400
+  }
+
+  assert {
+    condition = module.data_lake.retention == {
+      raw-data         = { prefix = jsondecode(file("../config/s3-layout.json")).rawPrefix, days = 90 }
+      transformed-data = { prefix = jsondecode(file("../config/s3-layout.json")).transformedPrefix, days = 400 }
+    }
+    error_message = "Retention expires raw_data/ and transformed_data/ as config/s3-layout.json names them."
   }
 }
 

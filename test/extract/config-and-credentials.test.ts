@@ -10,6 +10,7 @@ import {
   EnvironmentCredentialSource,
   SecretsManagerCredentialSource,
   parseSecretJson,
+  refreshTokenAgeDays,
 } from "../../functions/extract/credentials";
 import { rejectionOf } from "./helpers";
 
@@ -126,6 +127,56 @@ describe("credentials", () => {
       /^The Spotify secret arn:secret is not JSON/,
     );
     expect(() => parseSecretJson("r-very-secret{", "arn:secret")).not.toThrow(/r-very-secret/);
+  });
+
+  it("reads authorized_at with the refresh token and refuses one that is not an ISO time", () => {
+    // Prepare
+    const secret = (extra: Record<string, unknown>) =>
+      JSON.stringify({ client_id: "id", client_secret: "s", refresh_token: " r-1 ", ...extra });
+
+    // Act
+    const withTime = parseSecretJson(secret({ authorized_at: "2026-06-01T10:00:00+02:00" }), "a");
+    const appOnly = parseSecretJson(
+      JSON.stringify({
+        client_id: "id",
+        client_secret: "s",
+        authorized_at: "2026-06-01T08:00:00Z",
+      }),
+      "a",
+    );
+    const bad = () => parseSecretJson(secret({ authorized_at: "June 1st" }), "arn:secret");
+    const badToken = () => parseSecretJson(secret({ refresh_token: 7 }), "arn:secret");
+
+    // Assess
+    expect(withTime).toEqual({
+      clientId: "id",
+      clientSecret: "s",
+      refreshToken: "r-1",
+      authorizedAt: new Date("2026-06-01T08:00:00Z"),
+    });
+    expect(appOnly).toEqual({ clientId: "id", clientSecret: "s" });
+    expect(bad).toThrow(
+      "The Spotify secret arn:secret has an authorized_at that is not an ISO 8601 time",
+    );
+    expect(bad).not.toThrow(/June 1st/);
+    expect(badToken).toThrow(
+      "The Spotify secret arn:secret has a refresh_token that is not a string.",
+    );
+  });
+
+  it("counts the refresh token's age in days and refuses a login time in the future", () => {
+    // Prepare
+    const login = new Date("2026-06-01T00:00:00Z");
+
+    // Act
+    const age = refreshTokenAgeDays(login, new Date("2026-10-29T06:00:00Z"));
+    const skewed = refreshTokenAgeDays(login, new Date("2026-05-31T23:58:00Z"));
+    const future = () => refreshTokenAgeDays(login, new Date("2026-05-31T00:00:00Z"));
+
+    // Assess
+    expect(age).toBe(150.25);
+    expect(skewed).toBe(0);
+    expect(future).toThrow("lies in the future");
   });
 
   it("reads the environment at each load and remembers a rotated refresh token", async () => {

@@ -27,25 +27,41 @@ function fakeReader(
     delays?: (offset: number) => number;
     totals?: Record<string, number>;
     failAt?: number;
+    /** Entries the playlist object embeds as its first page (2026 shape); none by default. */
+    embedded?: number;
   } = {},
 ) {
   const calls: { playlistId: string; offset: number }[] = [];
+  let snapshotChecks = 0;
   let inFlight = 0;
   let maxInFlight = 0;
   const reader: PlaylistReader = {
     async getPlaylist(playlistId): Promise<PlaylistMetadata> {
       const entries = playlists[playlistId];
       if (!entries) throw new Error(`no playlist ${playlistId}`);
+      const embedded = options.embedded;
       return {
         id: playlistId,
         name: `name ${playlistId}`,
         snapshotId: "snap",
         ownerId: "owner",
-        total: undefined,
+        total: embedded === undefined ? undefined : entries.length,
+        ...(embedded === undefined
+          ? {}
+          : {
+              firstPage: {
+                items: entries.slice(0, embedded),
+                total: entries.length,
+                limit: embedded,
+                offset: 0,
+                next: null,
+              },
+            }),
       };
     },
     async getPlaylistSnapshotId(playlistId) {
       if (!playlists[playlistId]) throw new Error(`no playlist ${playlistId}`);
+      snapshotChecks += 1;
       return "snap";
     },
     async getPlaylistItemsPage(playlistId, offset, limit): Promise<PlaylistItemsPage> {
@@ -69,7 +85,7 @@ function fakeReader(
       }
     },
   };
-  return { reader, calls, maxInFlight: () => maxInFlight };
+  return { reader, calls, maxInFlight: () => maxInFlight, snapshotChecks: () => snapshotChecks };
 }
 
 function memoryStore() {
@@ -129,6 +145,35 @@ describe("extractPlaylists", () => {
     ]);
     // The first page runs alongside the metadata; the rest are bounded by pageConcurrency.
     expect(source.maxInFlight()).toBeLessThanOrEqual(3);
+  });
+
+  it("takes the embedded first page and reads items pages only after it", async () => {
+    // Prepare: the playlist object embeds 10 entries; items pages hold 5
+    const source = fakeReader({ big: entries(23), small: entries(7) }, { embedded: 10 });
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["big", "small"], {
+      ...options(source.reader, store),
+      pageLimit: 5,
+    });
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    const big = JSON.parse(objects.get(rawKeyFor("big", NOW)) ?? "{}");
+    const small = JSON.parse(objects.get(rawKeyFor("small", NOW)) ?? "{}");
+    expect(big.items).toEqual(entries(23));
+    expect(small.items).toEqual(entries(7));
+    expect(source.calls).toEqual(
+      expect.arrayContaining([
+        { playlistId: "big", offset: 10 },
+        { playlistId: "big", offset: 15 },
+        { playlistId: "big", offset: 20 },
+      ]),
+    );
+    expect(source.calls).toHaveLength(3); // nothing for "small", nothing at offset 0
+    // "small" came whole in one answer: only "big" needs its snapshot id checked again.
+    expect(source.snapshotChecks()).toBe(1);
   });
 
   it("reads pages one at a time with pageConcurrency 1", async () => {

@@ -9,8 +9,12 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
+import { ExtractFailedError } from "../../functions/extract/errors";
+import { createHandler } from "../../functions/extract/handler";
+import { PLAYLIST_FIELDS } from "../../functions/extract/spotify-client";
 import { rawKeyFor } from "../../functions/shared/s3-layout";
 import {
+  ITEMS_2026_DEVMODE_ID,
   ITEMS_2026_SHAPE_ID,
   TOP50_GLOBAL_ID,
   TOP50_GLOBAL_PAGED_ID,
@@ -18,11 +22,8 @@ import {
   loadRecording,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
-import {
-  PREMIUM_REQUIRED_MESSAGE,
-  startLocalSpotifyApi,
-  type LocalSpotifyApi,
-} from "../../scripts/local-spotify-api/server";
+import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
 import { startEmulator, type Emulator } from "../support/emulator";
 import {
   captureOutput,
@@ -34,8 +35,6 @@ import {
   type CapturedOutput,
 } from "./helpers";
 
-type HandlerModule = typeof import("../../functions/extract/handler");
-
 const NOW = new Date("2026-11-22T16:00:03.123Z");
 const MISSING_ID = "0000000000000000000404";
 const SECRET_ARN =
@@ -44,7 +43,6 @@ const SECRET_ARN =
 describe("extract handler (local Spotify API + fauxqs)", () => {
   let emulator: Emulator;
   let api: LocalSpotifyApi;
-  let handlerModule: HandlerModule;
   let output: CapturedOutput;
   let bucket: string;
   let bucketCounter = 0;
@@ -54,11 +52,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
   beforeAll(async () => {
     emulator = await startEmulator();
     api = await startLocalSpotifyApi({ playlists: recordedPlaylists() });
-    process.env.POWERTOOLS_LOG_LEVEL = "DEBUG";
     savedEnv = { ...process.env };
     output = captureOutput();
-    // After startEmulator: the handler's S3 client must see AWS_ENDPOINT_URL.
-    handlerModule = await import("../../functions/extract/handler");
   });
 
   afterAll(async () => {
@@ -89,7 +84,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
   });
 
   const run = (event: unknown = {}, context?: { getRemainingTimeInMillis(): number }) =>
-    handlerModule.createHandler({ now: () => NOW })(event, context);
+    createHandler({ now: () => NOW })(event, context);
 
   const itemsRequests = (playlistId: string) =>
     api.requests.filter((r) => r.endpoint === "items" && r.playlistId === playlistId);
@@ -111,8 +106,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       {
         playlistId: TOP50_GLOBAL_PAGED_ID,
         key: pagedKey,
-        entries: 120,
-        tracks: 120,
+        entries: 220,
+        tracks: 220,
         bytes: expect.any(Number),
       },
       {
@@ -137,13 +132,13 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(snapshot.market).toBeNull();
     expect(snapshot.playlist).toEqual({
       id: TOP50_GLOBAL_PAGED_ID,
-      name: "Top 50 - Global (local 3-page copy)",
+      name: "Top 50 - Global (local multi-page copy)",
       snapshot_id: api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId,
       owner_id: "local-owner",
-      total: 120,
+      total: 220,
     });
     const expectedIds = Array.from(
-      { length: 120 },
+      { length: 220 },
       (_, i) => (top50.entries[i % 50] as { track: { id: string } }).track.id,
     );
     expect(snapshot.items.map((entry) => entry.item.id)).toEqual(expectedIds);
@@ -151,18 +146,64 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect((single.json as { items: unknown[] }).items).toEqual(top50.entries);
     expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).map((r) => [r.offset, r.limit])).toEqual(
       expect.arrayContaining([
-        [0, 50],
-        [50, 50],
         [100, 50],
+        [150, 50],
+        [200, 50],
       ]),
     );
+    // The first 100 entries came embedded in the playlist object: no entry is read twice.
     expect(itemsRequests(TOP50_GLOBAL_PAGED_ID)).toHaveLength(3);
+    expect(
+      api.requests
+        .filter((r) => r.playlistId === TOP50_GLOBAL_PAGED_ID)
+        .reduce((sum, r) => sum + (r.entriesServed ?? 0), 0),
+    ).toBe(220);
+    expect(
+      api.requests.filter(
+        (r) => r.playlistId === TOP50_GLOBAL_PAGED_ID && r.endpoint === "playlist",
+      ),
+    ).toEqual([
+      expect.objectContaining({ fields: PLAYLIST_FIELDS, entriesServed: 100 }),
+      expect.objectContaining({ fields: "snapshot_id", entriesServed: 0 }),
+    ]);
     expect(emfMetrics(output.lines)).toMatchObject({
       PlaylistsExtracted: 2,
       PlaylistsFailed: 0,
-      TracksExtracted: 170,
+      TracksExtracted: 270,
       SpotifyRetries429: 0,
     });
+  });
+
+  it("snapshots a 2026 development-mode playlist in one Web API request, entries unchanged", async () => {
+    // Prepare
+    const fixture = loadRecording("items-2026-devmode");
+
+    // Act
+    const summary = await run({ playlistIds: [ITEMS_2026_DEVMODE_ID] });
+    const { json } = await readJsonObject(
+      emulator.s3,
+      bucket,
+      rawKeyFor(ITEMS_2026_DEVMODE_ID, NOW),
+    );
+
+    // Assess
+    expect(summary.written).toEqual([
+      expect.objectContaining({ playlistId: ITEMS_2026_DEVMODE_ID, entries: 50, tracks: 50 }),
+    ]);
+    expect((json as { items: unknown[] }).items).toEqual(fixture.entries);
+    expect(api.requests.filter((r) => r.endpoint !== "token")).toEqual([
+      expect.objectContaining({ endpoint: "playlist", fields: PLAYLIST_FIELDS, entriesServed: 50 }),
+    ]);
+  });
+
+  it("emits no RefreshTokenAgeDays with client credentials", async () => {
+    // Act
+    await run({ playlistIds: [TOP50_GLOBAL_ID] });
+
+    // Assess
+    const metrics = emfMetrics(output.lines);
+    expect(metrics).toMatchObject({ PlaylistsExtracted: 1 });
+    expect(metrics).not.toHaveProperty("RefreshTokenAgeDays");
   });
 
   it("honours a short Retry-After, then succeeds", async () => {
@@ -170,7 +211,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 50,
+      offset: 150,
       fault: { kind: "rate-limit", retryAfterSeconds: 1 },
     });
 
@@ -194,7 +235,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 50,
+      offset: 150,
       fault: { kind: "rate-limit", retryAfterSeconds: 3600 },
     });
 
@@ -206,7 +247,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(error.message).toContain(TOP50_GLOBAL_PAGED_ID);
     expect(error.message).toMatch(/asked to wait 3600 s \(Retry-After\), more than the 5 s cap/);
     expect(await listKeys(emulator.s3, bucket)).toEqual([]);
-    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).filter((r) => r.offset === 50)).toHaveLength(1);
+    expect(itemsRequests(TOP50_GLOBAL_PAGED_ID).filter((r) => r.offset === 150)).toHaveLength(1);
     expect(emfMetrics(output.lines)).toMatchObject({
       PlaylistsFailed: 1,
       SpotifyRetries429: 0,
@@ -238,7 +279,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 100,
+      offset: 200,
       fault: { kind: "server-error", status: 500 },
     });
 
@@ -259,7 +300,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     api.injectFaults({
       endpoint: "items",
       playlistId: TOP50_GLOBAL_PAGED_ID,
-      offset: 50,
+      offset: 150,
       fault: { kind: "expired-token" },
     });
 
@@ -287,17 +328,17 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       /^Extract failed for 1 of 3 playlists \(0000000000000000000404\); 2 written\./,
     );
     expect(error.message).toContain(`playlist ${MISSING_ID}: Spotify answered 404 Not Found`);
-    expect(error.message).toContain("November 27, 2024");
-    expect((error as Error & { failedPlaylistIds: string[] }).failedPlaylistIds).toEqual([
-      MISSING_ID,
-    ]);
+    expect(error.message).toContain("Check the playlist id");
+    expect(error.message).not.toContain("November 27, 2024");
+    expect(error).toBeInstanceOf(ExtractFailedError);
+    expect(error).toMatchObject({ failedPlaylistIds: [MISSING_ID], retryable: false });
     expect(await listKeys(emulator.s3, bucket)).toEqual(
       [rawKeyFor(TOP50_GLOBAL_ID, NOW), rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)].sort(),
     );
     expect(emfMetrics(output.lines)).toMatchObject({
       PlaylistsExtracted: 2,
       PlaylistsFailed: 1,
-      TracksExtracted: 170,
+      TracksExtracted: 270,
     });
     const failureLog = logRecords(output.lines).find(
       (r) => r.message === "Playlist extract failed",
@@ -306,7 +347,23 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       level: "ERROR",
       playlistId: MISSING_ID,
       problem: "not-found",
+      retryable: false,
     });
+  });
+
+  it("points a 404 for an editorial playlist id to chart files", async () => {
+    // Prepare: an editorial id the local API does not serve, as Spotify hides them from new apps
+    const editorialId = "37i9dQZEVXbLiRSasKsNU9";
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [editorialId] }));
+
+    // Assess
+    expect(error.message).toContain(`playlist ${editorialId}: Spotify answered 404 Not Found`);
+    expect(error.message).toContain("November 27, 2024");
+    expect(error.message).toContain("charts.spotify.com");
+    expect(error.message).toContain("`make import-charts`");
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
   });
 
   it("explains the Premium-lapse 403", async () => {
@@ -343,6 +400,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       'Spotify answered 403 Forbidden for items of playlist 37i9dQZEVXbMDoHDwVN2tF (offset 0) ("Forbidden")',
     );
     expect(error.message).toContain("owned by, or collaborated on by, the user who authorized it");
+    expect(error.message).toContain("Users Management; at most 5 users in development mode");
   });
 
   it("times out a slow request, retries it, and gives up when it stays slow", async () => {
@@ -353,7 +411,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       {
         endpoint: "items",
         playlistId: TOP50_GLOBAL_PAGED_ID,
-        offset: 50,
+        offset: 150,
         fault: { kind: "slow", delayMs: 1000 },
       },
       {
@@ -375,6 +433,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     expect(error.message).toContain(
       "timed out (2 attempts, the last one after 150 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
     );
+    expect(error).toMatchObject({ name: "ExtractFailedError", retryable: true });
     expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
     expect(emfMetrics(output.lines)).toMatchObject({
       SpotifyRetriesNetwork: 2,
@@ -405,7 +464,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
     // Assess
     expect(error.message).toContain(
-      `Read 2 entries at offset 0 of playlist ${ITEMS_2026_SHAPE_ID}, expected 50 (total 58). Nothing written`,
+      `Read 2 entries at offset 0 of playlist ${ITEMS_2026_SHAPE_ID}, expected 58 (total 58). Nothing written`,
     );
     expect(await listKeys(emulator.s3, bucket)).toEqual([]);
   });
@@ -466,7 +525,10 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
         const record = entry as { item?: { id: string }; track?: { id: string } };
         return (record.item ?? record.track)!.id;
       });
-    /** 120 real entries (3 pages); the edit drops the 3rd and appends another: same total. */
+    /**
+     * 120 real entries (the embedded page of 100, then one items page of 20); the edit drops
+     * the 3rd and appends another: same total.
+     */
     const original = () => cycleEntries(top50Entries(), 120);
     const edited = () => {
       const entries = original();
@@ -486,11 +548,11 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     afterEach(() => api.removePlaylist(EDITED_ID));
 
     it("reads a playlist edited between two pages (same total) again and writes only the edited one", async () => {
-      // Prepare: the edit lands just before the page at offset 50 is answered.
+      // Prepare: the edit lands just before the page at offset 100 is answered.
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         fault: { kind: "edit-playlist", entries: edited() },
       });
 
@@ -504,7 +566,9 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       expect(idsOf(snapshot.items)).toEqual(idsOf(edited()));
       expect(idsOf(snapshot.items)).not.toEqual(idsOf(original()));
       expect(snapshot.playlist.snapshot_id).toBe(api.getPlaylist(EDITED_ID)?.snapshotId);
-      expect(itemsRequests(EDITED_ID).filter((r) => r.offset === 0)).toHaveLength(2);
+      expect(
+        api.requests.filter((r) => r.playlistId === EDITED_ID && r.fields === PLAYLIST_FIELDS),
+      ).toHaveLength(2);
       expect(logRecords(output.lines)).toContainEqual(
         expect.objectContaining({
           level: "WARN",
@@ -519,7 +583,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         times: 2,
         fault: { kind: "edit-playlist", entries: edited() },
       });
@@ -586,7 +650,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         fault: { kind: "cut-body" },
       });
 
@@ -605,7 +669,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       api.injectFaults({
         endpoint: "items",
         playlistId: EDITED_ID,
-        offset: 50,
+        offset: 100,
         times: Infinity,
         fault: { kind: "cut-body" },
       });
@@ -615,7 +679,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess
       expect(error.message).toContain(
-        `Spotify's answer to items of playlist ${EDITED_ID} (offset 50) was cut off mid-body: ` +
+        `Spotify's answer to items of playlist ${EDITED_ID} (offset 100) was cut off mid-body: ` +
           "status 200 came, then the connection broke before the body was complete",
       );
       expect(error.message).not.toMatch(/could not reach|check the function's network access/i);
@@ -629,9 +693,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       // Prepare
       process.env.SPOTIFY_MAX_RETRIES = "1";
       api.injectFaults({
-        endpoint: "items",
+        endpoint: "playlist",
         playlistId: EDITED_ID,
-        offset: 0,
         times: Infinity,
         fault: { kind: "drop-connection" },
       });
@@ -641,7 +704,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess
       expect(error.message).toContain(
-        `The connection to Spotify for items of playlist ${EDITED_ID} (offset 0) was closed before any answer came (ECONNRESET, 2 attempts)`,
+        `The connection to Spotify for playlist ${EDITED_ID} was closed before any answer came (ECONNRESET, 2 attempts)`,
       );
       expect(error.message).not.toMatch(/could not reach|check the function's network access/i);
     });
@@ -692,6 +755,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
         refresh_token: initialRefreshToken,
+        authorized_at: "2026-10-01T09:30:00.000Z",
         note: "kept",
       };
       secretsManager
@@ -726,6 +790,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       expect(written).toMatchObject({
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
+        authorized_at: "2026-10-01T09:30:00.000Z",
         note: "kept",
       });
       expect(written.refresh_token).not.toBe(initialRefreshToken);
@@ -742,6 +807,87 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       const everything = [...output.lines, error.message, secondRun.message].join("\n");
       expect(logRecords(output.lines).length).toBeGreaterThan(5);
       for (const secret of secrets) expect(everything).not.toContain(secret);
+    });
+
+    const userSecret = (extra: Record<string, unknown>) => ({
+      SecretString: JSON.stringify({
+        client_id: rotatingApi.clientId,
+        client_secret: rotatingApi.clientSecret,
+        refresh_token: initialRefreshTokenFor(rotatingApi),
+        ...extra,
+      }),
+    });
+    const initialRefreshTokenFor = (target: LocalSpotifyApi): string => {
+      const token = `user-refresh-token-${target.issuedTokens.length}-${Date.now()}`;
+      target.addRefreshToken(token);
+      return token;
+    };
+    const useSecret = (arn: string) => {
+      process.env = {
+        ...process.env,
+        SPOTIFY_SECRET_ARN: arn,
+        SPOTIFY_API_BASE_URL: rotatingApi.apiBaseUrl,
+        SPOTIFY_ACCOUNTS_BASE_URL: rotatingApi.accountsBaseUrl,
+        PLAYLIST_IDS: TOP50_GLOBAL_ID,
+      };
+    };
+
+    it("emits RefreshTokenAgeDays from the secret's authorized_at on a refresh-token run", async () => {
+      // Prepare: the login was 150 days and 12 hours before the run
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves(userSecret({ authorized_at: "2026-06-25T04:00:03.123Z" }));
+      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      useSecret(`${SECRET_ARN}-aged`);
+
+      // Act
+      const summary = await run();
+
+      // Assess
+      expect(summary.written).toHaveLength(1);
+      expect(emfMetrics(output.lines)).toMatchObject({
+        RefreshTokenAgeDays: 150.5,
+        PlaylistsExtracted: 1,
+      });
+    });
+
+    it("runs without authorized_at, with one warning per cold start and no age metric", async () => {
+      // Prepare
+      secretsManager.on(GetSecretValueCommand).resolves(userSecret({}));
+      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      useSecret(`${SECRET_ARN}-no-login-time`);
+
+      // Act
+      await run();
+      await run();
+
+      // Assess
+      const warnings = logRecords(output.lines).filter((r) =>
+        String(r.message).includes("has no authorized_at"),
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatchObject({ level: "WARN" });
+      expect(emfMetrics(output.lines)).toMatchObject({ PlaylistsExtracted: 2 });
+      expect(emfMetrics(output.lines)).not.toHaveProperty("RefreshTokenAgeDays");
+    });
+
+    it("refuses an authorized_at in the future, naming the key", async () => {
+      // Prepare
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves(userSecret({ authorized_at: "2027-01-01T00:00:00Z" }));
+      useSecret(`${SECRET_ARN}-future`);
+      const requestsBefore = rotatingApi.requests.length;
+
+      // Act
+      const error = await rejectionOf(run());
+
+      // Assess
+      expect(error.message).toContain(
+        "authorized_at (2027-01-01T00:00:00.000Z) lies in the future",
+      );
+      expect(rotatingApi.requests.length).toBe(requestsBefore); // nothing asked of Spotify
+      expect(await listKeys(emulator.s3, bucket)).toEqual([]);
     });
 
     it("explains a refresh token Spotify no longer accepts", async () => {
@@ -766,7 +912,8 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess
       expect(error.message).toContain("rejected the refresh token (invalid_grant");
-      expect(error.message).toContain("make spotify-login");
+      expect(error.message).toContain("six months after the login that issued it");
+      expect(error.message).toContain("Run `make spotify-login` again");
       expect(error.message).not.toContain("revoked-refresh-token-0000");
       expect(output.lines.join("")).not.toContain("revoked-refresh-token-0000");
     });

@@ -10,11 +10,9 @@ import {
   loadRecording,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
-import {
-  PREMIUM_REQUIRED_MESSAGE,
-  startLocalSpotifyApi,
-  type LocalSpotifyApi,
-} from "../../scripts/local-spotify-api/server";
+import { DEV_MODE_DROPPED_FIELDS, devModePage } from "../support/dev-mode-shape";
+import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 
@@ -40,6 +38,32 @@ describe("recordings", () => {
     expect(top50.page).toEqual(pageFields);
     expect(JSON.stringify(shape2026.entries)).toBe(JSON.stringify(page2026.items));
     expect(shape2026.page.total).toBe(58);
+  });
+});
+
+describe("the 2026 development-mode fixture", () => {
+  it("is the Top 50 capture as a development-mode app receives it, and nothing else", () => {
+    // Prepare
+    const capture = JSON.parse(
+      readFileSync(path.join(FIXTURES, "top50-global-2024-04-22.playlist.json"), "utf8"),
+    )[0];
+    const text = readFileSync(path.join(FIXTURES, "items-2026-devmode.page.json"), "utf8");
+
+    // Act
+    const fixture = JSON.parse(text) as {
+      href: string;
+      limit: number;
+      items: { item: { external_ids: { isrc: string } } }[];
+    };
+
+    // Assess
+    expect(fixture).toEqual(devModePage(capture.tracks.items));
+    for (const field of DEV_MODE_DROPPED_FIELDS) expect(text).not.toContain(`"${field}"`);
+    expect(fixture.href).toMatch(/\/playlists\/[A-Za-z0-9]+\/items\?offset=0&limit=50$/);
+    expect(fixture.limit).toBe(50);
+    expect(
+      fixture.items.every((e) => /^[A-Z]{2}[A-Z0-9]{10}$/.test(e.item.external_ids.isrc)),
+    ).toBe(true);
   });
 });
 
@@ -76,7 +100,7 @@ describe("local Spotify API", () => {
   it("pages with offset, limit and next links, re-keying entries to item", async () => {
     // Prepare
     const url = `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_PAGED_ID}/items?limit=50&offset=0`;
-    const expected = cycleEntries(loadRecording("top50-global-2024-04-22").entries, 120);
+    const expected = cycleEntries(loadRecording("top50-global-2024-04-22").entries, 220);
 
     // Act
     const pages: {
@@ -93,9 +117,11 @@ describe("local Spotify API", () => {
 
     // Assess
     expect(pages.map((p) => [p.offset, p.items.length, p.total])).toEqual([
-      [0, 50, 120],
-      [50, 50, 120],
-      [100, 20, 120],
+      [0, 50, 220],
+      [50, 50, 220],
+      [100, 50, 220],
+      [150, 50, 220],
+      [200, 20, 220],
     ]);
     const served = pages.flatMap((p) => p.items);
     expect(served.map((e) => Object.keys(e))).toEqual(
@@ -122,9 +148,58 @@ describe("local Spotify API", () => {
       ),
     ).toEqual([
       [50, undefined],
-      [undefined, 120],
+      [undefined, 220],
       [undefined, 58],
     ]);
+  });
+
+  it("embeds the first 100 entries in the playlist object and honours fields", async () => {
+    // Prepare
+    const base = `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_PAGED_ID}`;
+    const served = () => api.requests.at(-1)?.entriesServed;
+
+    // Act
+    const full = (await (await get(base)).json()) as {
+      items: { items: unknown[]; limit: number; next: string; href: string };
+      images?: unknown;
+    };
+    const fullServed = served();
+    const metadataOnly = await (
+      await get(`${base}?fields=id,snapshot_id,owner.id,items(total)`)
+    ).json();
+    const metadataServed = served();
+    const nested = (await (
+      await get(
+        `${base}/items?limit=2&offset=0&fields=items(added_at,item(name,album(!images,name)))`,
+      )
+    ).json()) as { items: Record<string, unknown>[] };
+    const bad = await get(`${base}?fields=items(total`);
+
+    // Assess
+    expect(full.items.items).toHaveLength(100);
+    expect(full.items.limit).toBe(100);
+    expect(full.items.href).toContain(
+      `/playlists/${TOP50_GLOBAL_PAGED_ID}/items?offset=0&limit=100`,
+    );
+    expect(full.items.next).toContain("offset=100&limit=100");
+    expect(full.images).toHaveLength(1); // the capture's other fields are served too
+    expect(fullServed).toBe(100);
+    expect(metadataOnly).toEqual({
+      id: TOP50_GLOBAL_PAGED_ID,
+      snapshot_id: api.getPlaylist(TOP50_GLOBAL_PAGED_ID)?.snapshotId,
+      owner: { id: "local-owner" },
+      items: { total: 220 },
+    });
+    expect(metadataServed).toBe(0);
+    const first = loadRecording("top50-global-2024-04-22").entries[0] as {
+      added_at: string;
+      track: { name: string; album: { name: string } };
+    };
+    expect(nested.items[0]).toEqual({
+      added_at: first.added_at,
+      item: { name: first.track.name, album: { name: first.track.album.name } },
+    });
+    expect(bad.status).toBe(400);
   });
 
   it("checks Bearer tokens and expires them on demand", async () => {

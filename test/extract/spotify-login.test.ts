@@ -10,6 +10,7 @@ import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-
 import { rejectionOf } from "./helpers";
 
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-AbCdEf";
+const LOGIN_TIME = new Date("2026-11-22T16:00:03.123Z");
 
 describe("spotify-login (authorization-code flow against the local accounts service)", () => {
   let api: LocalSpotifyApi;
@@ -66,6 +67,8 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(api.isRefreshTokenValid(result.refreshToken)).toBe(true);
     expect(printed).toContain(result.refreshToken);
     expect(printed).toContain(authorizeUrl);
+    expect(Date.parse(result.authorizedAt)).not.toBeNaN();
+    expect(printed.join("\n")).toContain(`"authorized_at": "${result.authorizedAt}"`);
   });
 
   it("ignores a callback with the wrong state and accepts the right one", async () => {
@@ -112,6 +115,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
       secretsManager: new SecretsManagerClient({}),
       print: (line) => printed.push(line),
       onAuthorizeUrl: (url) => void fetch(url),
+      now: () => LOGIN_TIME,
     });
 
     // Assess
@@ -122,6 +126,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
       client_secret: api.clientSecret,
       extra: 1,
       refresh_token: result.refreshToken,
+      authorized_at: LOGIN_TIME.toISOString(),
     });
     expect(result.stored).toBe(true);
     expect(printed.join("\n")).not.toContain(result.refreshToken);

@@ -81,6 +81,15 @@ resource "aws_s3_bucket_policy" "this" {
   depends_on = [aws_s3_bucket_public_access_block.this]
 }
 
+locals {
+  retention = {
+    for area, r in {
+      raw-data         = { prefix = var.raw_prefix, days = var.raw_data_expiration_days }
+      transformed-data = { prefix = var.transformed_prefix, days = var.transformed_data_expiration_days }
+    } : area => r if r.days != null
+  }
+}
+
 resource "aws_s3_bucket_lifecycle_configuration" "this" {
   bucket = aws_s3_bucket.this.id
 
@@ -121,6 +130,24 @@ resource "aws_s3_bucket_lifecycle_configuration" "this" {
         content {
           days = expiration.value
         }
+      }
+    }
+  }
+
+  # Retention (docs/DEPLOY.md, "Retention"): Spotify's Developer Terms ask apps not to keep
+  # Spotify content indefinitely. One rule per area with a set age; none by default (keep).
+  dynamic "rule" {
+    for_each = local.retention
+    content {
+      id     = "expire-${rule.key}"
+      status = "Enabled"
+
+      filter {
+        prefix = rule.value.prefix
+      }
+
+      expiration {
+        days = rule.value.days
       }
     }
   }

@@ -89,6 +89,48 @@ variable "raw_processed_expiration_days" {
   }
 }
 
+variable "raw_prefix" {
+  description = "Key prefix of every raw object, to process and processed (raw_data_expiration_days applies to it)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.raw_prefix, "/") && !startswith(var.raw_prefix, "/")
+    error_message = "raw_prefix must end with / and must not start with /."
+  }
+}
+
+variable "transformed_prefix" {
+  description = "Key prefix of the Parquet tables (transformed_data_expiration_days applies to it)."
+  type        = string
+
+  validation {
+    condition     = endswith(var.transformed_prefix, "/") && !startswith(var.transformed_prefix, "/")
+    error_message = "transformed_prefix must end with / and must not start with /."
+  }
+}
+
+variable "raw_data_expiration_days" {
+  description = "Days after its upload at which every raw object (snapshots and chart files, to process or processed) is deleted; null keeps them. For Spotify's Developer Terms, which ask apps not to keep Spotify content indefinitely."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.raw_data_expiration_days == null || try(var.raw_data_expiration_days >= 1 && floor(var.raw_data_expiration_days) == var.raw_data_expiration_days, false)
+    error_message = "raw_data_expiration_days must be a whole number of days, at least 1, or null (keep)."
+  }
+}
+
+variable "transformed_data_expiration_days" {
+  description = "Days after it was written at which a Parquet file of the tables is deleted; null keeps them. For Spotify's Developer Terms, which ask apps not to keep Spotify content indefinitely."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.transformed_data_expiration_days == null || try(var.transformed_data_expiration_days >= 1 && floor(var.transformed_data_expiration_days) == var.transformed_data_expiration_days, false)
+    error_message = "transformed_data_expiration_days must be a whole number of days, at least 1, or null (keep)."
+  }
+}
+
 variable "noncurrent_version_expiration_days" {
   description = "Days a replaced or deleted object version is kept before it is removed for good."
   type        = number

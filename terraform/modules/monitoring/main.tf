@@ -229,6 +229,20 @@ locals {
       threshold           = 1
       treat_missing_data  = "breaching"
     }
+    # Spotify ends a refresh token six months after the login that issued it, however often
+    # it is used. The extract reports the token's age on each run that uses one; day 150 leaves
+    # a month to log in again. No data means no refresh token in use (client credentials).
+    refresh-token-age = {
+      description         = "The Spotify refresh token was issued ${var.refresh_token_age_threshold_days} or more days ago; Spotify ends it 180 days after the login: run `make spotify-login` again."
+      namespace           = var.metrics_namespace
+      metric_name         = "RefreshTokenAgeDays"
+      dimensions          = { service = var.extract_service_name }
+      statistic           = "Maximum"
+      period              = 86400
+      comparison_operator = "GreaterThanOrEqualToThreshold"
+      threshold           = var.refresh_token_age_threshold_days
+      treat_missing_data  = "notBreaching"
+    }
     dlq-not-empty = merge(local.queue_alarm_defaults, {
       description = "Raw objects failed ${var.max_receive_count} times, or could never succeed, and wait in ${var.dead_letter_queue_name}: fix the cause, then `make replay-dlq`."
       metric_name = "ApproximateNumberOfMessagesVisible"
@@ -417,6 +431,28 @@ locals {
           for name in ["TracksExtracted", "PlaylistsExtracted", "PlaylistsFailed", "SpotifyRequests", "SpotifyRetries429", "SpotifyRetries5xx"] :
           [var.metrics_namespace, name, "service", var.extract_service_name]
         ]
+      }
+    },
+    {
+      type   = "metric"
+      x      = 0
+      y      = 23
+      width  = 12
+      height = 6
+      properties = {
+        title  = "Refresh token age (days)"
+        region = local.region
+        stat   = "Maximum"
+        period = 86400
+        metrics = [
+          [var.metrics_namespace, "RefreshTokenAgeDays", "service", var.extract_service_name],
+        ]
+        annotations = {
+          horizontal = [
+            { label = "alarm", value = var.refresh_token_age_threshold_days },
+            { label = "Spotify ends the token", value = 180 },
+          ]
+        }
       }
     },
     {

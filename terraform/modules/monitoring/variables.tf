@@ -80,6 +80,17 @@ variable "oldest_message_age_threshold_seconds" {
   }
 }
 
+variable "refresh_token_age_threshold_days" {
+  description = "Age in days of the Spotify refresh token at which the refresh-token-age alarm fires; Spotify ends a token 180 days after its login."
+  type        = number
+  default     = 150
+
+  validation {
+    condition     = var.refresh_token_age_threshold_days >= 1 && var.refresh_token_age_threshold_days < 180
+    error_message = "refresh_token_age_threshold_days must be at least 1 and under 180 (Spotify ends the token on day 180)."
+  }
+}
+
 variable "alarm_email" {
   description = "Email address subscribed to the alarm topic (the address must confirm it); null subscribes none."
   type        = string

@@ -104,6 +104,7 @@ module "function" {
 resource "aws_lambda_event_source_mapping" "this" {
   event_source_arn                   = var.queue_arn
   function_name                      = module.function.function_arn
+  enabled                            = var.event_source_enabled
   batch_size                         = var.batch_size
   maximum_batching_window_in_seconds = var.maximum_batching_window_seconds
   # The handler reports failed records; only those return to the queue.

@@ -117,6 +117,12 @@ variable "maximum_concurrency" {
   }
 }
 
+variable "event_source_enabled" {
+  description = "Whether the event source mapping delivers queue messages to the function."
+  type        = bool
+  default     = true
+}
+
 variable "kms_key_arn" {
   description = "ARN of the KMS key of the bucket, queue and log group; null when they use AWS-managed encryption."
   type        = string

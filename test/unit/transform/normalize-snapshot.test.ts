@@ -96,7 +96,35 @@ describe("normalizeSnapshot on the real Top 50 capture", () => {
   });
 });
 
-describe("normalizeSnapshot on the 2026 items page", () => {
+describe("normalizeSnapshot on the 2026 development-mode page", () => {
+  it("writes every song with a null popularity and the ISRC Spotify sends again", () => {
+    // Prepare: what a development-mode app receives (no popularity, no market lists)
+    const capture = top50Capture()[0]!.tracks.items as { track: Record<string, unknown> }[];
+
+    // Act
+    const result = normalizeSnapshot(readFixture("items-2026-devmode.page.json"), source);
+    const fromCapture = normalizeSnapshot(top50Capture(), source);
+
+    // Assess
+    expect(result.shape).toBe("items_page");
+    expect(result.tables.songs).toHaveLength(50);
+    expect(result.tables.songs.every((song) => song.popularity === null)).toBe(true);
+    expect(result.tables.songs.map((song) => song.isrc)).toEqual(
+      capture.map((e) => (e.track.external_ids as { isrc: string }).isrc),
+    );
+    expect(result.tables.songs[0]).toMatchObject({
+      playlist_id: "0wnedDevModePlaylist26",
+      position: 1,
+    });
+    // Everything but popularity and the playlist id matches the capture it was made from.
+    const comparable = (songs: typeof result.tables.songs) =>
+      songs.map(({ popularity: _p, playlist_id: _id, ...rest }) => rest);
+    expect(comparable(result.tables.songs)).toEqual(comparable(fromCapture.tables.songs));
+    expect(result.tables.albums).toEqual(fromCapture.tables.albums);
+  });
+});
+
+describe("normalizeSnapshot on the transitional 2026-shape page", () => {
   it("reads payloads under `item`, takes the id from href and skips the payload-less entry", () => {
     // Act
     const result = normalizeSnapshot(readFixture("items-2026-shape.page.json"), source);

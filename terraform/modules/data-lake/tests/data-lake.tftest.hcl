@@ -9,6 +9,8 @@ variables {
   bucket_name           = "spotify-etl-dev-123456789012-eu-west-1"
   athena_results_prefix = "athena-results/"
   raw_processed_prefix  = "raw_data/processed/"
+  raw_prefix            = "raw_data/"
+  transformed_prefix    = "transformed_data/"
 }
 
 run "bucket_is_private_encrypted_versioned_and_tls_only" {
@@ -79,7 +81,7 @@ run "lifecycle_expires_results_ages_processed_raw_and_old_versions" {
     condition = toset([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.id]) == toset([
       "expire-athena-results", "age-processed-raw-snapshots", "clean-up-old-versions",
     ])
-    error_message = "The default lifecycle has three rules."
+    error_message = "The default lifecycle has three rules: by default no retention rule deletes raw or transformed data."
   }
 
   assert {
@@ -109,6 +111,53 @@ run "no_processed_rule_without_transition_or_expiration" {
     condition     = !contains([for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.id], "age-processed-raw-snapshots")
     error_message = "S3 rejects a rule without an action: none may be planned."
   }
+}
+
+run "retention_expires_raw_and_transformed_objects_when_set" {
+  command = plan
+
+  variables {
+    raw_data_expiration_days         = 365
+    transformed_data_expiration_days = 730
+  }
+
+  assert {
+    condition = {
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.id => [one(r.filter).prefix, one(r.expiration).days]
+      if startswith(r.id, "expire-") && r.id != "expire-athena-results"
+      } == {
+      expire-raw-data         = ["raw_data/", 365]
+      expire-transformed-data = ["transformed_data/", 730]
+    }
+    error_message = "Each retention setting expires its whole area after its days, and nothing else."
+  }
+}
+
+run "retention_keeps_what_is_not_set" {
+  command = plan
+
+  variables {
+    transformed_data_expiration_days = 30
+  }
+
+  assert {
+    condition = [
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : r.id if startswith(r.id, "expire-") && r.id != "expire-athena-results"
+    ] == ["expire-transformed-data"]
+    error_message = "Without raw_data_expiration_days raw objects must be kept: no rule may expire them."
+  }
+}
+
+run "refuses_a_raw_retention_of_zero_days" {
+  command = plan
+  variables { raw_data_expiration_days = 0 }
+  expect_failures = [var.raw_data_expiration_days]
+}
+
+run "refuses_a_fractional_transformed_retention" {
+  command = plan
+  variables { transformed_data_expiration_days = 1.5 }
+  expect_failures = [var.transformed_data_expiration_days]
 }
 
 run "refuses_a_bucket_name_s3_would_refuse" {

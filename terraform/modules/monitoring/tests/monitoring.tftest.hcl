@@ -27,7 +27,7 @@ run "every_alarm_notifies_the_encrypted_topic" {
     condition = alltrue([
       for a in aws_cloudwatch_metric_alarm.this :
       a.alarm_actions == toset([aws_sns_topic.alarms.arn]) && a.ok_actions == toset([aws_sns_topic.alarms.arn])
-    ]) && length(aws_cloudwatch_metric_alarm.this) == 9
+    ]) && length(aws_cloudwatch_metric_alarm.this) == 10
     error_message = "Every alarm must notify the alarm topic, on alarm and on recovery."
   }
 
@@ -74,6 +74,49 @@ run "watches_both_functions_and_both_dead_letter_queues" {
     condition     = aws_cloudwatch_metric_alarm.this["transform-duration-near-timeout"].threshold == 48000
     error_message = "The duration alarm fires at 80% of the transform timeout."
   }
+}
+
+run "alarms_from_day_150_of_the_refresh_token" {
+  command = apply
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].namespace == "SpotifyEtl" &&
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].metric_name == "RefreshTokenAgeDays" &&
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].dimensions == tomap({ service = "spotify-etl-extract" }) &&
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].statistic == "Maximum" &&
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].period == 86400
+    )
+    error_message = "The token-age alarm must watch the extract's daily maximum of RefreshTokenAgeDays, with the service dimension Powertools emits."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].comparison_operator == "GreaterThanOrEqualToThreshold" &&
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].threshold == 150 &&
+      aws_cloudwatch_metric_alarm.this["refresh-token-age"].treat_missing_data == "notBreaching"
+    )
+    error_message = "The token-age alarm fires from day 150; runs without a refresh token emit nothing and must not alarm."
+  }
+
+  assert {
+    condition     = strcontains(aws_cloudwatch_metric_alarm.this["refresh-token-age"].alarm_description, "make spotify-login")
+    error_message = "The alarm's description must say what to do: make spotify-login again."
+  }
+
+  assert {
+    condition = anytrue([
+      for w in jsondecode(aws_cloudwatch_dashboard.this.dashboard_body).widgets :
+      contains(flatten(try(w.properties.metrics, [])), "RefreshTokenAgeDays")
+    ])
+    error_message = "The dashboard must chart the refresh token's age."
+  }
+}
+
+run "refuses_a_token_age_threshold_from_day_180" {
+  command = plan
+  variables { refresh_token_age_threshold_days = 180 }
+  expect_failures = [var.refresh_token_age_threshold_days]
 }
 
 run "refuses_a_duration_ratio_of_one" {

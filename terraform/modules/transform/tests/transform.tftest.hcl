@@ -35,6 +35,21 @@ run "consumes_the_queue_with_partial_batch_responses_and_a_concurrency_cap" {
     condition     = one(aws_lambda_event_source_mapping.this.scaling_config).maximum_concurrency == 2 && aws_lambda_event_source_mapping.this.batch_size == 10
     error_message = "Batch size and maximum concurrency must be the configured ones."
   }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.enabled
+    error_message = "The mapping must deliver messages unless event_source_enabled is false."
+  }
+}
+
+run "pauses_delivery_when_the_event_source_is_disabled" {
+  command = plan
+  variables { event_source_enabled = false }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.this.enabled == false
+    error_message = "event_source_enabled = false must create the mapping disabled."
+  }
 }
 
 run "policy_has_no_wildcard_action_and_stays_in_its_prefixes_and_queue" {

@@ -1,7 +1,8 @@
 /**
- * Errors the Spotify client raises, with messages that say what an answer usually means under
- * Spotify's 2024-2026 rules and what to do about it. Messages hold ids, statuses and Spotify's
- * own error text; never a credential, token or header.
+ * The extract's errors, each with `retryable` (whether the next run can succeed without a
+ * change by someone), and the messages for Spotify's answers: what an answer usually means
+ * under Spotify's 2024-2026 rules and what to do about it. Messages hold ids, statuses, keys,
+ * variable names and Spotify's own error text; never a credential, token or header.
  */
 import {
   PREMIUM_REQUIRED_MESSAGE,
@@ -9,6 +10,14 @@ import {
   type Problem,
   type ProblemKind,
 } from "./retry-policy";
+
+/** How the ids of Spotify's own editorial and algorithmic playlists start. */
+export const EDITORIAL_ID_PREFIX = "37i9dQZ";
+
+/** Whether `playlistId` is one of Spotify's editorial playlists (hidden from new apps). */
+export function isEditorialPlaylistId(playlistId: string): boolean {
+  return playlistId.startsWith(EDITORIAL_ID_PREFIX);
+}
 
 /** Which Spotify endpoint a request went to. */
 export type SpotifyEndpoint = "token" | "playlist" | "items" | "other";
@@ -23,16 +32,86 @@ export interface RequestContext {
   retryAfterCapMs: number;
 }
 
+/** Base of the extract's own errors: `retryable` says whether the next run may succeed as is. */
+export class ExtractError extends Error {
+  override name = "ExtractError";
+  /** True for a transient fault (5xx, network, an edit while reading); false: someone must act. */
+  readonly retryable: boolean;
+
+  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.retryable = options.retryable;
+  }
+}
+
+/** Problem kinds of Spotify's answers that the next run may not meet again. */
+const TRANSIENT_PROBLEMS: ReadonlySet<ProblemKind> = new Set([
+  "server-error",
+  "timeout",
+  "network",
+  "connection-lost",
+  "rate-limited",
+  "retry-after-too-long",
+  "deadline",
+]);
+
+/** Playlist problem kinds that the next run may not meet again. */
+const TRANSIENT_PLAYLIST_PROBLEMS: ReadonlySet<string> = new Set([
+  "changed-while-reading",
+  "count-mismatch",
+  "write-failed",
+  "deadline",
+]);
+
+/** A credentials problem: the message says which keys or variables are wrong. */
+export class CredentialsError extends ExtractError {
+  override name = "CredentialsError";
+  constructor(message: string) {
+    super(message, { retryable: false });
+  }
+}
+
+/** A configuration problem; the message lists every one. */
+export class ExtractConfigError extends ExtractError {
+  override name = "ExtractConfigError";
+  constructor(readonly problems: string[]) {
+    super(`Extract configuration is invalid: ${problems.join("; ")}`, { retryable: false });
+  }
+}
+
+/** A playlist that cannot be snapshotted, with the reason (no secret in it). */
+export class PlaylistExtractError extends ExtractError {
+  override name = "PlaylistExtractError";
+  constructor(
+    message: string,
+    readonly kind: string,
+  ) {
+    super(message, { retryable: TRANSIENT_PLAYLIST_PROBLEMS.has(kind) });
+  }
+}
+
+/** The invocation failed for at least one playlist (or could not store a rotated token). */
+export class ExtractFailedError extends ExtractError {
+  override name = "ExtractFailedError";
+  constructor(
+    message: string,
+    readonly failedPlaylistIds: string[],
+    retryable: boolean,
+  ) {
+    super(message, { retryable });
+  }
+}
+
 /** A Spotify request that failed for good (after the retry policy gave up). */
-export class SpotifyApiError extends Error {
+export class SpotifyApiError extends ExtractError {
+  override name = "SpotifyApiError";
   readonly kind: ProblemKind;
   readonly status: number | undefined;
   readonly endpoint: SpotifyEndpoint;
   readonly playlistId: string | undefined;
 
   constructor(problem: Problem, context: RequestContext) {
-    super(describeProblem(problem, context));
-    this.name = "SpotifyApiError";
+    super(describeProblem(problem, context), { retryable: TRANSIENT_PROBLEMS.has(problem.kind) });
     this.kind = problem.kind;
     this.status = problem.failure?.kind === "status" ? problem.failure.status : undefined;
     this.endpoint = context.endpoint;
@@ -72,8 +151,10 @@ export function describeProblem(problem: Problem, context: RequestContext): stri
     case "quota-exceeded":
       return (
         `Spotify answered 429 with reason ${QUOTA_EXCEEDED_REASON} for ${what}${spotifySaid}: the ` +
-        `app has used up its request quota, so retrying cannot help until Spotify resets it. ` +
-        `Development-mode apps have a small quota; apply for extended quota mode if this recurs.`
+        `developer account has used up its request quota (shared by every app of the account since ` +
+        `July 2026), so retrying cannot help until Spotify resets it. Read fewer or smaller ` +
+        `playlists, or spread the runs of other apps of the account. Extended quota mode is only ` +
+        `granted to organisations (since May 2025), not to individuals.`
       );
     case "rate-limited": {
       const noHeader = problem.retryAfterMs === undefined ? " without a Retry-After header" : "";
@@ -126,25 +207,32 @@ export function describeProblem(problem: Problem, context: RequestContext): stri
       return (
         `Spotify answered 403 for ${what}: "${PREMIUM_REQUIRED_MESSAGE}". Since February 2026 a ` +
         `development-mode app only works while the Spotify account that owns the app has an ` +
-        `active Premium subscription; it resumes by itself once Premium is renewed (or the app ` +
-        `gets extended quota mode).`
+        `active Premium subscription; it resumes by itself once Premium is renewed.`
       );
     case "forbidden":
       return (
         `Spotify answered 403 Forbidden for ${what}${spotifySaid}. Since February 2026 (March 9, ` +
-        `2026 for older apps) a development-mode app needs an owner with Premium and may read the ` +
-        `items only of playlists owned by, or collaborated on by, the user who authorized it: use ` +
-        `a refresh token from \`make spotify-login\` signed in as that user (a client-credentials ` +
-        `token acts for no user). Spotify's own editorial playlists are off limits to new apps ` +
-        `since November 2024.`
+        `2026 for older apps) a development-mode app may read the items only of playlists owned ` +
+        `by, or collaborated on by, the user who authorized it: use a refresh token from ` +
+        `\`make spotify-login\` signed in as that user (a client-credentials token acts for no ` +
+        `user). That user must also be on the app's allowlist (developer dashboard, Users ` +
+        `Management; at most 5 users in development mode), and the app's owner needs Premium.`
       );
     case "not-found":
+      if (context.playlistId && isEditorialPlaylistId(context.playlistId)) {
+        return (
+          `Spotify answered 404 Not Found for ${what}${spotifySaid}. Its id starts with ` +
+          `${EDITORIAL_ID_PREFIX}: a Spotify editorial or algorithmic playlist (such as "Top 50 - ` +
+          `Global"), which Spotify hides from apps created since November 27, 2024 and from ` +
+          `development-mode apps, as if it did not exist. For a daily chart, download the chart ` +
+          `files from charts.spotify.com and load them with \`make import-charts\` (docs/SPOTIFY.md, ` +
+          `"Daily charts"); remove this id from playlist_ids (PLAYLIST_IDS).`
+        );
+      }
       return (
-        `Spotify answered 404 Not Found for ${what}${spotifySaid}. Check the playlist id. Since ` +
-        `November 27, 2024 Spotify hides its own editorial and algorithmic playlists (such as ` +
-        `"Top 50 - Global", ids starting 37i9dQZ) from apps created since then and from ` +
-        `development-mode apps: they answer 404 as if the playlist did not exist. Copy the ` +
-        `playlist into one you own and extract that, or use an app with extended quota mode.`
+        `Spotify answered 404 Not Found for ${what}${spotifySaid}. Check the playlist id, and that ` +
+        `the playlist still exists. For Spotify's own charts (ids starting ${EDITORIAL_ID_PREFIX}), ` +
+        `which new apps cannot read, use chart files with \`make import-charts\`.`
       );
     case "rejected":
       if (context.endpoint === "token") return describeTokenRejection(failure, spotifySaid);
@@ -164,7 +252,9 @@ function describeTokenRejection(failure: Problem["failure"], spotifySaid: string
   if (oauthError === "invalid_grant") {
     return (
       `Spotify's accounts service rejected the refresh token (invalid_grant${spotifySaid}): it ` +
-      `was revoked, expired, or replaced by a rotated one that was not stored. Run ` +
+      `expired, was revoked, or was replaced by a rotated one that was not stored. Since July ` +
+      `2026 Spotify expires every refresh token six months after the login that issued it, ` +
+      `however often it is used (the RefreshTokenAgeDays metric counts the days). Run ` +
       `\`make spotify-login\` again to get a new refresh token.`
     );
   }
