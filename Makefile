@@ -62,13 +62,15 @@ fmt: $(DEPS) ## Format TypeScript (Prettier, ESLint --fix) and Terraform (terraf
 	npx eslint --fix .
 	terraform fmt -recursive $(TF_DIR)
 
-bench: build ## Benchmarks (results go in docs/BENCHMARKS.md)
-	$(TSX) scripts/bench/transform.ts
-	$(TSX) scripts/bench/transform.ts --size-limit
-	$(TSX) scripts/bench/extract.ts
+bench: build venv ## Benchmark rows as ratios to DuckDB, measured in one run (docs/BENCHMARKS.md)
+	$(TSX) scripts/bench/bench.ts
 
-transform-files: $(DEPS) ## Convert local raw files: make transform-files ARGS="--out DIR FILE..."
-	$(TSX) scripts/transform-files.ts $(ARGS)
+dist/transform-files.mjs: $(DEPS) scripts/build.ts scripts/transform-files.ts scripts/lib/transform-files.ts \
+  $(wildcard functions/shared/*.ts functions/transform/*.ts)
+	$(TSX) scripts/build.ts transform-files
+
+transform-files: dist/transform-files.mjs ## Convert local raw files: make transform-files ARGS="--out DIR FILE..."
+	node dist/transform-files.mjs $(ARGS)
 
 demo: build ## Run the whole pipeline locally (no AWS account, no Spotify credentials)
 	$(TSX) scripts/demo.ts $(ARGS)

@@ -2,13 +2,13 @@
  * `make build`: bundles each Lambda handler with esbuild into one ES module and zips it as
  * `dist/<name>.zip` holding `index.mjs` (the Build artifacts contract). The zip is
  * reproducible (fixed timestamps), so Terraform's `source_code_hash` changes only with the code.
+ * Also bundles the `transform-files` command into dist/transform-files.mjs for plain node.
  */
 import { build } from "esbuild";
 import { createWriteStream } from "node:fs";
 import { mkdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
 import yazl from "yazl";
-import { PREFER_ES_BUILDS, REQUIRE_BANNER } from "./lib/bundle-script";
 
 /** The Lambda functions; each has `functions/<name>/handler.ts` exporting `handler`. */
 export const FUNCTION_NAMES = ["extract", "transform"] as const;
@@ -16,24 +16,33 @@ export const FUNCTION_NAMES = ["extract", "transform"] as const;
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT_DIR = path.join(ROOT, "dist");
 const FIXED_MTIME = new Date("2020-01-01T00:00:00Z");
+/** The command-line converter's source and its bundle. */
+const TRANSFORM_FILES = {
+  entry: path.join(ROOT, "scripts/transform-files.ts"),
+  outfile: path.join(OUT_DIR, "transform-files.mjs"),
+};
 
-async function bundle(name: string): Promise<string> {
-  const outfile = path.join(OUT_DIR, name, "index.mjs");
+/** Bundled CommonJS dependencies call require(); this gives the ES module one. */
+const REQUIRE_BANNER =
+  "import{createRequire}from'module';const require=createRequire(import.meta.url);";
+
+/** One ES module of `entry` and all it imports; the ES build of a package where there is one. */
+async function bundle(entry: string, outfile: string): Promise<void> {
   await build({
-    entryPoints: [path.join(ROOT, "functions", name, "handler.ts")],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
     target: "node22",
     format: "esm",
     minify: true,
-    mainFields: PREFER_ES_BUILDS,
+    // ES builds tree-shake (the AWS SDK's among them); CommonJS where a package has no other.
+    mainFields: ["module", "main"],
     sourcemap: false,
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
   });
-  return outfile;
 }
 
 async function zipFile(source: string, zipPath: string): Promise<void> {
@@ -54,12 +63,17 @@ async function main(): Promise<void> {
     : FUNCTION_NAMES;
   for (const name of names) {
     const started = performance.now();
-    const bundled = await bundle(name);
+    const bundled = path.join(OUT_DIR, name, "index.mjs");
+    await bundle(path.join(ROOT, "functions", name, "handler.ts"), bundled);
     const zipPath = path.join(OUT_DIR, `${name}.zip`);
     await zipFile(bundled, zipPath);
     const { size } = await stat(zipPath);
     const ms = Math.round(performance.now() - started);
     console.log(`built dist/${name}.zip (${(size / 1024).toFixed(0)} KiB) in ${ms} ms`);
+  }
+  if (requested.length === 0 || requested.includes("transform-files")) {
+    await bundle(TRANSFORM_FILES.entry, TRANSFORM_FILES.outfile);
+    console.log("built dist/transform-files.mjs");
   }
 }
 

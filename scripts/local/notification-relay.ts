@@ -6,7 +6,7 @@
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { S3SpyEvent } from "fauxqs";
-import { objectCreatedMessage, testEventMessage } from "../../functions/shared/s3-event";
+import { objectCreatedMessage, testEventMessage } from "./s3-notification";
 import { RAW_SUFFIX, RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
 import type { Emulator } from "./emulator";
 

@@ -6,7 +6,7 @@ import {
   type Message,
   type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
-import { objectCreatedMessage, testEventMessage } from "../../functions/shared/s3-event";
+import { objectCreatedMessage, testEventMessage } from "../../scripts/local/s3-notification";
 import { UsageError } from "../../scripts/ops/cli";
 import {
   formatReplayOutcome,

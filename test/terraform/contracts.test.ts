@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { extractMetricNames } from "../../functions/extract/metric-names";
-import { RAW_NOTIFICATION_ID } from "../../functions/shared/s3-event";
+import { RAW_NOTIFICATION_ID } from "../../scripts/local/s3-notification";
 import {
   CATALOG_TABLE_NAMES,
   RAW_NOTIFICATIONS,

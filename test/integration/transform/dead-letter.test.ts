@@ -8,7 +8,7 @@ import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { jest } from "@jest/globals";
-import { objectCreatedMessage } from "../../../functions/shared/s3-event";
+import { objectCreatedMessage } from "../../../scripts/local/s3-notification";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
 import {
   deadLetterQueueAttributes,

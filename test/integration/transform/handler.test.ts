@@ -7,7 +7,7 @@ import {
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
-import { objectCreatedMessage, testEventMessage } from "../../../functions/shared/s3-event";
+import { objectCreatedMessage, testEventMessage } from "../../../scripts/local/s3-notification";
 import {
   SNAPSHOT_DATE_METADATA,
   TABLE_NAMES,

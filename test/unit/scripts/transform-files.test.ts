@@ -1,4 +1,6 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expandInputs, transformFiles } from "../../../scripts/lib/transform-files";
@@ -154,5 +156,67 @@ describe("transformFiles (the command-line converter)", () => {
     expect(results[1]).toMatchObject({
       error: `the file is not valid UTF-8: byte 0xe9 at byte offset ${text.indexOf("Cafe") + 3} starts no valid character; save the file as UTF-8 and upload it again`,
     });
+  });
+});
+
+describe("the bundled converter (dist/transform-files.mjs, worker threads)", () => {
+  const BUNDLE = path.resolve(import.meta.dirname, "../../../dist/transform-files.mjs");
+  let work: string;
+  beforeEach(async () => {
+    work = await mkdtemp(path.join(tmpdir(), "transform-files-workers-"));
+  });
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it("writes byte for byte what the one-thread converter writes, charts included, and fails a bad file alone", async () => {
+    // Prepare: more files than lanes, so every lane converts several
+    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make build\` first`);
+    const inputs = path.join(work, "in");
+    await mkdir(inputs);
+    for (let day = 1; day <= 6; day++) {
+      const snapshot = rawSnapshot([entry(track({ id: `song${day}` }))]);
+      await writeFile(path.join(inputs, `day${day}.json`), JSON.stringify(snapshot));
+    }
+    await writeFile(path.join(inputs, "broken.json"), "{");
+    await writeFile(
+      path.join(inputs, "regional-global-daily-2026-11-30.csv"),
+      "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
+        '1,spotify:track:2plbrEY59IikOBgBGLjaoe,"Lady Gaga, Bruno Mars",Die With A Smile,Interscope,1,-1,1,5312345\n',
+    );
+    const files = await expandInputs([inputs]);
+    await transformFiles(files, {
+      outDir: path.join(work, "one-thread"),
+      snapshotDate: "2026-11-22",
+    });
+
+    // Act
+    const run = spawnSync(
+      process.execPath,
+      [BUNDLE, "--out", path.join(work, "workers"), "--date", "2026-11-22", inputs],
+      { encoding: "utf8" },
+    );
+
+    // Assess
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^FAIL .*broken\.json: /m);
+    expect(run.stdout).toMatch(
+      /regional-global-daily-2026-11-30\.csv -> snapshot_date=2026-11-30: 1 chart positions/,
+    );
+    expect(run.stdout).toMatch(/7 file\(s\) written under .*, 1 failed/);
+    const written = async (root: string) =>
+      (await readdir(root, { recursive: true, withFileTypes: true }))
+        .filter((dirent) => dirent.isFile())
+        .map((dirent) => path.relative(root, path.join(dirent.parentPath, dirent.name)))
+        .sort();
+    const expected = await written(path.join(work, "one-thread"));
+    expect(expected).toHaveLength(6 * 4 + 1);
+    expect(await written(path.join(work, "workers"))).toEqual(expected);
+    for (const file of expected) {
+      const [a, b] = await Promise.all(
+        ["one-thread", "workers"].map((dir) => readFile(path.join(work, dir, file))),
+      );
+      expect(Buffer.compare(a!, b!)).toBe(0);
+    }
   });
 });

@@ -1,9 +1,8 @@
 import {
   decodeS3EventKey,
-  encodeS3EventKey,
-  objectCreatedMessage,
   parseS3NotificationMessage,
 } from "../../../functions/shared/s3-event";
+import { encodeS3EventKey, objectCreatedMessage } from "../../../scripts/local/s3-notification";
 
 describe("S3 event keys", () => {
   it.each([

@@ -15,7 +15,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
 import { Readable } from "node:stream";
-import { objectCreatedMessage } from "../../../functions/shared/s3-event";
+import { objectCreatedMessage } from "../../../scripts/local/s3-notification";
 import { HEAP_BYTES_PER_RAW_BYTE } from "../../../functions/transform/raw-bytes-budget";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";

@@ -1,20 +1,24 @@
 /**
- * The extract benchmark's baseline: how the Python tutorials read a playlist (spotipy's
- * `playlist_items` then `sp.next(results)` in a loop): a client-credentials token, the playlist
- * object, then one items page at a time following each page's `next` link, no retries; the same
- * raw snapshot written to S3 at the end, through the extract's own S3 writer (the write is not
- * what is compared). Bundled and run by scripts/bench/extract.ts.
+ * The bench's extract rows, in a node process of their own, settings from the extract's
+ * variables (bench.ts sets them):
+ * - `handler HANDLER_MODULE`: the built extract handler, which reads items pages concurrently;
+ * - `sequential PLAYLIST_ID`: how the Python tutorials read a playlist (spotipy's
+ *   `playlist_items` then `sp.next(results)` in a loop): a client-credentials token, the
+ *   playlist object, then one items page at a time following each page's `next` link, no
+ *   retries; the same raw snapshot written to S3 at the end through the extract's own S3
+ *   writer (the write is not what is compared).
+ * Prints the entries written.
  */
 import { S3Client } from "@aws-sdk/client-s3";
-import { s3SnapshotStore } from "../../functions/extract/s3-snapshot-store";
 import axios from "axios";
+import { s3SnapshotStore } from "../../functions/extract/s3-snapshot-store";
 import { rawKeyFor } from "../../functions/shared/s3-layout";
+import { lambdaContext } from "../local/lambda-context";
 
-/** Reads `playlistId` sequentially and writes its raw snapshot; settings from the extract's variables. */
-export async function sequentialNextExtract(
+async function sequentialNextExtract(
   playlistId: string,
   extractedAt: Date,
-): Promise<{ entries: number; bytes: number }> {
+): Promise<{ entries: number }> {
   const env = process.env;
   const token = await axios.post(
     `${env.SPOTIFY_ACCOUNTS_BASE_URL}/api/token`,
@@ -57,5 +61,16 @@ export async function sequentialNextExtract(
     rawKeyFor(playlistId, extractedAt),
     body,
   );
-  return { entries: items.length, bytes: Buffer.byteLength(body) };
+  return { entries: items.length };
+}
+
+const [kind, target] = process.argv.slice(2) as ["handler" | "sequential", string];
+if (kind === "handler") {
+  const { handler } = (await import(target)) as {
+    handler: (event: unknown, context: unknown) => Promise<{ written: { entries: number }[] }>;
+  };
+  const summary = await handler({}, lambdaContext("extract", 900_000));
+  console.log(summary.written[0]?.entries ?? 0);
+} else {
+  console.log((await sequentialNextExtract(target, new Date())).entries);
 }
