@@ -1,15 +1,15 @@
 /**
- * Plays the Glue crawler's part in the local mode: registers the four tables in DuckDB over
+ * Plays the Glue crawler's part in the local mode: registers the crawler's tables in DuckDB over
  * the lake's Parquet files with Hive partitioning, `snapshot_date` a string as Glue makes it.
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import { TABLE_NAMES, TRANSFORMED_PREFIX, type TableName } from "../../functions/shared/s3-layout";
+import { CATALOG_TABLE_NAMES, TRANSFORMED_PREFIX } from "../../functions/shared/s3-layout";
 
 /** A registered table: its columns (DuckDB types) and row count. */
 export interface CatalogTable {
-  name: TableName;
+  name: string;
   columns: { name: string; type: string }[];
   rows: number;
   files: number;
@@ -54,7 +54,8 @@ export async function openLakeCatalog(lakeDir: string): Promise<LakeCatalog> {
         ),
       );
   const tables: CatalogTable[] = [];
-  for (const name of TABLE_NAMES) {
+  // The crawler's list, not only the snapshot tables: chart files write chart_positions.
+  for (const name of CATALOG_TABLE_NAMES) {
     const tableDir = path.join(lakeDir, TRANSFORMED_PREFIX, name);
     const files = parquetFiles(tableDir);
     if (files === 0) continue;
