@@ -205,7 +205,8 @@ FROM chart_positions
 GROUP BY chart
 ORDER BY chart`;
 
-const text = (value: unknown): string => (value === null || value === undefined ? "" : String(value));
+const text = (value: unknown): string =>
+  value === null || value === undefined ? "" : String(value);
 
 /**
  * A number from DuckDB (number or bigint) or Athena (a decimal string).
@@ -229,9 +230,10 @@ const toNumberOrNull = (value: unknown) =>
 export function toInstant(value: unknown): Date | null {
   if (value === null || value === undefined || value === "") return null;
   if (value instanceof Date) return value;
-  const match = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?: ?(?:UTC|Z|\+00(?::?00)?))?$/.exec(
-    String(value).trim(),
-  );
+  const match =
+    /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?: ?(?:UTC|Z|\+00(?::?00)?))?$/.exec(
+      String(value).trim(),
+    );
   const instant = match ? new Date(`${match[1]}T${match[2]}Z`) : undefined;
   if (!instant || Number.isNaN(instant.getTime()))
     throw new Error(`expected a UTC timestamp, got ${JSON.stringify(String(value))}`);
