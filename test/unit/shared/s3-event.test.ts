@@ -1,7 +1,4 @@
-import {
-  decodeS3EventKey,
-  parseS3NotificationMessage,
-} from "../../../functions/shared/s3-event";
+import { decodeS3EventKey, parseS3NotificationMessage } from "../../../functions/shared/s3-event";
 import { encodeS3EventKey, objectCreatedMessage } from "../../../scripts/local/s3-notification";
 
 describe("S3 event keys", () => {

@@ -1,0 +1,67 @@
+/**
+ * `make report [TARGET=aws] [OUT=file.html]`: one self-contained HTML report of the lake, the
+ * local one (DuckDB over `.lake/`, written to `.lake/report.html`) or the deployed one (Athena,
+ * written to `reports/report-aws.html`). `--now ISO` sets the freshness panel's clock.
+ */
+import { AthenaClient } from "@aws-sdk/client-athena";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { LOCAL_LAKE_DIR } from "../local/pipeline";
+import { requireFlag, UsageError } from "../ops/cli";
+import { athenaLakeSource, localLakeSource } from "./lake-source";
+import { LOCAL_REPORT_NAME, writeReport } from "./write-report";
+
+const { values } = parseArgs({
+  options: {
+    target: { type: "string", default: "local" },
+    lake: { type: "string", default: LOCAL_LAKE_DIR },
+    out: { type: "string" },
+    workgroup: { type: "string" },
+    database: { type: "string" },
+    now: { type: "string" },
+  },
+});
+
+async function main(): Promise<void> {
+  const now = values.now ? new Date(values.now) : new Date();
+  if (Number.isNaN(now.getTime()))
+    throw new UsageError(`--now must be an ISO date-time, got ${values.now}`);
+  let source;
+  let out;
+  if (values.target === "aws") {
+    const workgroup = requireFlag(values.workgroup, "workgroup", "athena_workgroup_name");
+    const database = requireFlag(values.database, "database", "glue_database_name");
+    source = await athenaLakeSource({
+      athena: new AthenaClient({}),
+      workgroup,
+      database,
+      onStatus: (state) => process.stderr.write(`athena: ${state}\n`),
+    });
+    out = values.out ?? path.resolve(import.meta.dirname, "../../reports/report-aws.html");
+  } else if (values.target === "local") {
+    try {
+      source = await localLakeSource(values.lake);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    out = values.out ?? path.join(path.resolve(values.lake), LOCAL_REPORT_NAME);
+  } else {
+    throw new UsageError(`TARGET must be local or aws, got ${values.target}`);
+  }
+  try {
+    const report = await writeReport(source, out, now);
+    if (report.freshness.stale)
+      console.log("report: ⚠ the lake is stale (its newest data is more than 2 days old)");
+    console.log(`report: ${(report.bytes / 1024).toFixed(0)} KB from ${source.description}`);
+    console.log(`report: open ${report.url}`);
+  } finally {
+    source.close();
+  }
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`report: ${(error as Error).message}`);
+  process.exitCode = error instanceof UsageError ? 2 : 1;
+}

@@ -1,0 +1,310 @@
+/**
+ * The report's data: one query per panel, in SQL that DuckDB and Athena (Trino) both run, and
+ * the rows normalised to plain values (Athena returns every value as a string).
+ */
+import { namedQuery, statementOf } from "../lib/named-queries";
+import type { LakeSource, Row } from "./lake-source";
+
+/** The bump chart follows the songs in this top of the latest day. */
+export const BUMP_TOP = 20;
+/** The streams panel follows the songs in this top of each chart's latest file. */
+export const STREAMS_TOP = 10;
+/** Artists shown in the days-on-chart panel. */
+export const ARTISTS_SHOWN = 20;
+
+/** One playlist's last snapshot. */
+export interface PlaylistFreshness {
+  playlistId: string;
+  playlistName: string;
+  lastSnapshotDate: string;
+  /** The latest `extracted_at`; null when no file of the playlist says when it was extracted. */
+  lastExtractedAt: Date | null;
+  snapshotDays: number;
+}
+
+/** One song's position on one day of a playlist (the day's latest snapshot). */
+export interface BumpPoint {
+  playlistId: string;
+  snapshotDate: string;
+  songId: string;
+  songName: string;
+  position: number;
+}
+
+/** A playlist day compared with the playlist's snapshot day before it. */
+export interface ChurnDay {
+  playlistId: string;
+  snapshotDate: string;
+  previousDate: string;
+  newEntries: number;
+  dropOuts: number;
+}
+
+/** A row of the `top_artists_by_days_on_chart` named query. */
+export interface ArtistDays {
+  artistId: string;
+  artistName: string;
+  daysOnChart: number;
+  songsOnChart: number;
+  bestPosition: number;
+}
+
+/** One song's line of one chart file. */
+export interface StreamsPoint {
+  chart: string;
+  snapshotDate: string;
+  songId: string;
+  songName: string;
+  artistNames: string;
+  rank: number;
+  streams: number | null;
+}
+
+/** One chart's last file. */
+export interface ChartFreshness {
+  chart: string;
+  region: string;
+  period: string;
+  lastDate: string;
+  files: number;
+}
+
+/** Everything the report shows. `charts` is null when the lake holds no chart files. */
+export interface ReportData {
+  source: string;
+  playlists: PlaylistFreshness[];
+  bump: BumpPoint[];
+  churn: ChurnDay[];
+  artists: ArtistDays[];
+  charts: { streams: StreamsPoint[]; files: ChartFreshness[] } | null;
+}
+
+// A day's chart is its latest snapshot, as in queries/*.sql: two extract runs on one day must
+// not mix; rows without extracted_at count only on days that no snapshot says when.
+const DAY_CHARTS = `
+snapshots AS (
+  SELECT s.*, MAX(s.extracted_at) OVER (PARTITION BY s.playlist_id, s.snapshot_date) AS day_extracted_at
+  FROM songs AS s
+),
+day_charts AS (
+  SELECT * FROM snapshots WHERE extracted_at = day_extracted_at OR day_extracted_at IS NULL
+)`;
+
+/** Last snapshot per playlist, from the `playlists` table (one row per raw file). */
+export const PLAYLISTS_SQL = `
+SELECT
+  playlist_id,
+  max_by(playlist_name, snapshot_date) AS playlist_name,
+  MAX(snapshot_date) AS last_snapshot_date,
+  MAX(extracted_at) AS last_extracted_at,
+  COUNT(DISTINCT snapshot_date) AS snapshot_days
+FROM playlists
+GROUP BY playlist_id
+ORDER BY playlist_id`;
+
+/** Positions over time of the songs in each playlist's top {@link BUMP_TOP} on its latest day. */
+export const BUMP_SQL = `
+WITH ${DAY_CHARTS},
+latest_day AS (
+  SELECT playlist_id, MAX(snapshot_date) AS snapshot_date FROM day_charts GROUP BY playlist_id
+),
+top_songs AS (
+  SELECT DISTINCT c.playlist_id, c.song_id
+  FROM day_charts AS c
+  JOIN latest_day AS d ON d.playlist_id = c.playlist_id AND d.snapshot_date = c.snapshot_date
+  WHERE c.position <= ${BUMP_TOP}
+)
+SELECT
+  c.playlist_id,
+  c.snapshot_date,
+  c.song_id,
+  MIN(c.song_name) AS song_name,
+  MIN(c.position) AS chart_position
+FROM day_charts AS c
+JOIN top_songs AS t ON t.playlist_id = c.playlist_id AND t.song_id = c.song_id
+GROUP BY c.playlist_id, c.snapshot_date, c.song_id
+ORDER BY c.playlist_id, c.snapshot_date, chart_position, c.song_id`;
+
+/**
+ * Per playlist and snapshot day (but its first): songs that were not on the snapshot day before
+ * (new entries) and songs of the day before that are gone (drop-outs).
+ */
+export const CHURN_SQL = `
+WITH ${DAY_CHARTS},
+members AS (SELECT DISTINCT playlist_id, snapshot_date, song_id FROM day_charts),
+days AS (
+  SELECT
+    playlist_id,
+    snapshot_date,
+    LAG(snapshot_date) OVER (PARTITION BY playlist_id ORDER BY snapshot_date) AS previous_date
+  FROM (SELECT DISTINCT playlist_id, snapshot_date FROM members) AS d
+),
+new_entries AS (
+  SELECT d.playlist_id, d.snapshot_date, COUNT(*) AS songs
+  FROM days AS d
+  JOIN members AS m ON m.playlist_id = d.playlist_id AND m.snapshot_date = d.snapshot_date
+  LEFT JOIN members AS p
+    ON p.playlist_id = d.playlist_id AND p.snapshot_date = d.previous_date AND p.song_id = m.song_id
+  WHERE d.previous_date IS NOT NULL AND p.song_id IS NULL
+  GROUP BY d.playlist_id, d.snapshot_date
+),
+drop_outs AS (
+  SELECT d.playlist_id, d.snapshot_date, COUNT(*) AS songs
+  FROM days AS d
+  JOIN members AS p ON p.playlist_id = d.playlist_id AND p.snapshot_date = d.previous_date
+  LEFT JOIN members AS m
+    ON m.playlist_id = d.playlist_id AND m.snapshot_date = d.snapshot_date AND m.song_id = p.song_id
+  WHERE m.song_id IS NULL
+  GROUP BY d.playlist_id, d.snapshot_date
+)
+SELECT
+  d.playlist_id,
+  d.snapshot_date,
+  d.previous_date,
+  COALESCE(n.songs, 0) AS new_entries,
+  COALESCE(o.songs, 0) AS drop_outs
+FROM days AS d
+LEFT JOIN new_entries AS n ON n.playlist_id = d.playlist_id AND n.snapshot_date = d.snapshot_date
+LEFT JOIN drop_outs AS o ON o.playlist_id = d.playlist_id AND o.snapshot_date = d.snapshot_date
+WHERE d.previous_date IS NOT NULL
+ORDER BY d.playlist_id, d.snapshot_date`;
+
+/** Streams over time of the songs in each chart's top {@link STREAMS_TOP} on its latest file. */
+export const STREAMS_SQL = `
+WITH latest AS (
+  SELECT chart, MAX(snapshot_date) AS snapshot_date FROM chart_positions GROUP BY chart
+),
+top_songs AS (
+  SELECT DISTINCT c.chart, c.song_id
+  FROM chart_positions AS c
+  JOIN latest AS l ON l.chart = c.chart AND l.snapshot_date = c.snapshot_date
+  WHERE c.rank <= ${STREAMS_TOP}
+)
+SELECT
+  c.chart,
+  c.snapshot_date,
+  c.song_id,
+  MIN(c.song_name) AS song_name,
+  MIN(c.artist_names) AS artist_names,
+  MIN(c.rank) AS chart_rank,
+  MAX(c.streams) AS streams
+FROM chart_positions AS c
+JOIN top_songs AS t ON t.chart = c.chart AND t.song_id = c.song_id
+GROUP BY c.chart, c.snapshot_date, c.song_id
+ORDER BY c.chart, c.snapshot_date, chart_rank, c.song_id`;
+
+/** The last file of each chart. */
+export const CHART_FILES_SQL = `
+SELECT
+  chart,
+  MIN(region) AS region,
+  MIN(period) AS period,
+  MAX(snapshot_date) AS last_date,
+  COUNT(DISTINCT snapshot_date) AS files
+FROM chart_positions
+GROUP BY chart
+ORDER BY chart`;
+
+const text = (value: unknown): string =>
+  value === null || value === undefined ? "" : String(value);
+
+/**
+ * A number from DuckDB (number or bigint) or Athena (a decimal string).
+ * @throws Error when the value is not a number, which means a query and its reader disagree.
+ */
+export function toNumber(value: unknown): number {
+  const number = typeof value === "string" ? Number(value.trim()) : Number(value);
+  if (value === null || value === undefined || value === "" || !Number.isFinite(number))
+    throw new Error(`expected a number, got ${JSON.stringify(String(value))}`);
+  return number;
+}
+
+const toNumberOrNull = (value: unknown) =>
+  value === null || value === undefined || value === "" ? null : toNumber(value);
+
+/**
+ * An instant from DuckDB (a Date) or Athena (`2024-04-22 16:00:03.000`, optionally followed by
+ * ` UTC`): Athena prints timestamps without a zone, and the lake's timestamps are UTC.
+ * @throws Error when a string is not such a timestamp.
+ */
+export function toInstant(value: unknown): Date | null {
+  if (value === null || value === undefined || value === "") return null;
+  if (value instanceof Date) return value;
+  const match =
+    /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)(?: ?(?:UTC|Z|\+00(?::?00)?))?$/.exec(
+      String(value).trim(),
+    );
+  const instant = match ? new Date(`${match[1]}T${match[2]}Z`) : undefined;
+  if (!instant || Number.isNaN(instant.getTime()))
+    throw new Error(`expected a UTC timestamp, got ${JSON.stringify(String(value))}`);
+  return instant;
+}
+
+const rowsOf = <T>(rows: Row[], map: (row: Row) => T) => rows.map(map);
+
+/**
+ * Runs every panel's query on the lake. Without a `chart_positions` table (no chart file was
+ * ever transformed) `charts` is null and nothing is asked of that table.
+ * @throws Error when the lake has no `songs` or `playlists` table yet, or a query fails.
+ */
+export async function loadReportData(source: LakeSource): Promise<ReportData> {
+  for (const table of ["songs", "playlists", "artists"]) {
+    if (!source.tables.has(table))
+      throw new Error(
+        `the lake has no ${table} table yet (${source.description}): no snapshot was transformed`,
+      );
+  }
+  const playlists = rowsOf(await source.query(PLAYLISTS_SQL), (row) => ({
+    playlistId: text(row.playlist_id),
+    playlistName: text(row.playlist_name) || text(row.playlist_id),
+    lastSnapshotDate: text(row.last_snapshot_date),
+    lastExtractedAt: toInstant(row.last_extracted_at),
+    snapshotDays: toNumber(row.snapshot_days),
+  }));
+  const bump = rowsOf(await source.query(BUMP_SQL), (row) => ({
+    playlistId: text(row.playlist_id),
+    snapshotDate: text(row.snapshot_date),
+    songId: text(row.song_id),
+    songName: text(row.song_name),
+    position: toNumber(row.chart_position),
+  }));
+  const churn = rowsOf(await source.query(CHURN_SQL), (row) => ({
+    playlistId: text(row.playlist_id),
+    snapshotDate: text(row.snapshot_date),
+    previousDate: text(row.previous_date),
+    newEntries: toNumber(row.new_entries),
+    dropOuts: toNumber(row.drop_outs),
+  }));
+  const artists = rowsOf(
+    await source.query(statementOf(namedQuery("top_artists_by_days_on_chart"))),
+    (row) => ({
+      artistId: text(row.artist_id),
+      artistName: text(row.artist_name) || text(row.artist_id),
+      daysOnChart: toNumber(row.days_on_chart),
+      songsOnChart: toNumber(row.songs_on_chart),
+      bestPosition: toNumber(row.best_position),
+    }),
+  ).slice(0, ARTISTS_SHOWN);
+  let charts: ReportData["charts"] = null;
+  if (source.tables.has("chart_positions")) {
+    charts = {
+      streams: rowsOf(await source.query(STREAMS_SQL), (row) => ({
+        chart: text(row.chart),
+        snapshotDate: text(row.snapshot_date),
+        songId: text(row.song_id),
+        songName: text(row.song_name),
+        artistNames: text(row.artist_names),
+        rank: toNumber(row.chart_rank),
+        streams: toNumberOrNull(row.streams),
+      })),
+      files: rowsOf(await source.query(CHART_FILES_SQL), (row) => ({
+        chart: text(row.chart),
+        region: text(row.region),
+        period: text(row.period),
+        lastDate: text(row.last_date),
+        files: toNumber(row.files),
+      })),
+    };
+  }
+  return { source: source.description, playlists, bump, churn, artists, charts };
+}

@@ -1,0 +1,297 @@
+/**
+ * The report's charts as Vega-Lite specs (pure: data in, specs out). Each chart names its main
+ * mark, so the SVG carries a class to find it by (`<name>_marks`), which the browser test counts.
+ */
+import type { TopLevelSpec } from "vega-lite";
+import { BUMP_TOP, STREAMS_TOP, type ReportData } from "./queries";
+
+/** One chart of a panel: where it goes in the page and what it draws. */
+export interface ChartSpec {
+  /** The element id, unique in the page. */
+  id: string;
+  /** The mark that carries the data: one line per song, one bar per value. */
+  markName: string;
+  spec: TopLevelSpec;
+}
+
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
+const WIDTH = 720;
+// Dates are `YYYY-MM-DD` strings, which JavaScript parses as UTC midnight: keep the scale in UTC.
+const dayAxis = (title: string) => ({
+  field: "date",
+  type: "temporal" as const,
+  timeUnit: "utcyearmonthdate" as const,
+  title,
+  axis: { format: "%b %d", labelAngle: 0, tickCount: "day" as const },
+});
+
+/** Rows grouped by key in first-seen order (Node 20 has no `Map.groupBy`). */
+function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const group = groups.get(key(row));
+    if (group) group.push(row);
+    else groups.set(key(row), [row]);
+  }
+  return groups;
+}
+
+const slug = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, "_");
+
+/**
+ * One bump chart per playlist: the rank over time of the songs in the top {@link BUMP_TOP} of
+ * its latest day, one line per song, labelled at the latest day.
+ */
+export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartSpec[] {
+  const names = new Map(data.playlists.map((p) => [p.playlistId, p.playlistName]));
+  const byPlaylist = groupBy(data.bump, (point) => point.playlistId);
+  return [...byPlaylist].map(([playlistId, points], index) => {
+    const latest = points.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
+    const lowest = Math.max(...points.map((p) => p.position));
+    const markName = `bump_${index}`;
+    return {
+      id: `bump-${slug(playlistId)}`,
+      markName,
+      spec: {
+        $schema: SCHEMA,
+        title: {
+          text: `${names.get(playlistId) ?? playlistId}: the top ${BUMP_TOP} of ${latest}`,
+          subtitle: "position on each snapshot day (the day's latest snapshot)",
+        },
+        width: WIDTH,
+        height: 420,
+        data: {
+          values: points.map((p) => ({
+            date: p.snapshotDate,
+            position: p.position,
+            song: p.songName,
+            songId: p.songId,
+            latest: p.snapshotDate === latest,
+          })),
+        },
+        encoding: {
+          x: dayAxis("snapshot day"),
+          y: {
+            field: "position",
+            type: "quantitative",
+            title: "position",
+            scale: { reverse: true, domain: [1, lowest], nice: false, zero: false },
+          },
+          color: {
+            field: "songId",
+            type: "nominal",
+            legend: null,
+            scale: { scheme: "tableau20" },
+          },
+        },
+        layer: [
+          {
+            name: markName,
+            mark: { type: "line", strokeWidth: 2.5, interpolate: "monotone" },
+            encoding: { detail: { field: "songId", type: "nominal" } },
+          },
+          {
+            mark: { type: "circle", size: 45, opacity: 1 },
+            encoding: {
+              tooltip: [
+                { field: "song", title: "song" },
+                { field: "date", title: "day" },
+                { field: "position", title: "position" },
+              ],
+            },
+          },
+          {
+            transform: [{ filter: "datum.latest" }],
+            mark: { type: "text", align: "left", dx: 8, fontSize: 11, limit: 220 },
+            encoding: {
+              text: { field: "song" },
+              color: { value: "#333" },
+            },
+          },
+        ],
+      },
+    };
+  });
+}
+
+/** Each playlist's new entries (up) and drop-outs (down) per snapshot day, one bar each. */
+export function churnChart(data: Pick<ReportData, "churn" | "playlists">): ChartSpec | undefined {
+  if (data.churn.length === 0) return undefined;
+  const names = new Map(data.playlists.map((p) => [p.playlistId, p.playlistName]));
+  const values = data.churn.flatMap((day) => {
+    const playlist = names.get(day.playlistId) ?? day.playlistId;
+    const common = { playlist, date: day.snapshotDate, previous: day.previousDate };
+    return [
+      { ...common, kind: "new entries", songs: day.newEntries, count: day.newEntries },
+      { ...common, kind: "drop-outs", songs: -day.dropOuts, count: day.dropOuts },
+    ];
+  });
+  const markName = "churn";
+  return {
+    id: "churn",
+    markName,
+    spec: {
+      $schema: SCHEMA,
+      title: {
+        text: "New entries and drop-outs per day",
+        subtitle: "compared with the playlist's snapshot day before",
+      },
+      data: { values },
+      facet: { row: { field: "playlist", type: "nominal", title: null } },
+      spec: {
+        width: WIDTH,
+        height: 160,
+        layer: [
+          {
+            name: markName,
+            mark: { type: "bar" },
+            encoding: {
+              x: {
+                field: "date",
+                type: "ordinal",
+                timeUnit: "utcyearmonthdate",
+                title: "snapshot day",
+                axis: { format: "%b %d", labelAngle: 0 },
+              },
+              y: { field: "songs", type: "quantitative", title: "songs" },
+              color: {
+                field: "kind",
+                type: "nominal",
+                title: null,
+                scale: { domain: ["new entries", "drop-outs"], range: ["#1db954", "#e4572e"] },
+                legend: { orient: "top" },
+              },
+              tooltip: [
+                { field: "kind" },
+                { field: "count", title: "songs" },
+                { field: "date", title: "day" },
+                { field: "previous", title: "compared with" },
+              ],
+            },
+          },
+          {
+            mark: { type: "text", dy: { expr: "datum.songs < 0 ? 9 : -7" }, fontSize: 11 },
+            encoding: {
+              x: { field: "date", type: "ordinal", timeUnit: "utcyearmonthdate" },
+              y: { field: "songs", type: "quantitative" },
+              text: { field: "count" },
+              detail: { field: "kind" },
+            },
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** Artists ranked by days on the chart, one bar each (the `top_artists_by_days_on_chart` query). */
+export function artistsChart(data: Pick<ReportData, "artists">): ChartSpec | undefined {
+  if (data.artists.length === 0) return undefined;
+  const markName = "artists";
+  return {
+    id: "artists",
+    markName,
+    spec: {
+      $schema: SCHEMA,
+      title: {
+        text: "Artists by days on the chart",
+        subtitle: "days any of their songs was on a playlist's chart",
+      },
+      width: WIDTH - 200,
+      height: { step: 20 },
+      data: {
+        // The rank makes each label unique, so two artists of one name keep two bars.
+        values: data.artists.map((a, i) => ({ ...a, label: `${i + 1}. ${a.artistName}` })),
+      },
+      encoding: {
+        y: { field: "label", type: "nominal", sort: null, title: null },
+        x: { field: "daysOnChart", type: "quantitative", title: "days on chart" },
+      },
+      layer: [
+        {
+          name: markName,
+          mark: { type: "bar", color: "#1db954" },
+          encoding: {
+            tooltip: [
+              { field: "artistName", title: "artist" },
+              { field: "daysOnChart", title: "days on chart" },
+              { field: "songsOnChart", title: "songs" },
+              { field: "bestPosition", title: "best position" },
+            ],
+          },
+        },
+        {
+          mark: { type: "text", align: "left", dx: 4, fontSize: 11 },
+          encoding: {
+            text: {
+              value: { expr: "datum.songsOnChart + ' songs, best #' + datum.bestPosition" },
+            },
+          },
+        },
+      ],
+    },
+  };
+}
+
+/** Streams over time of the top {@link STREAMS_TOP} songs of each chart's latest file, one line per song. */
+export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
+  const points = (data.charts?.streams ?? []).filter((p) => p.streams !== null);
+  const byChart = groupBy(points, (point) => point.chart);
+  return [...byChart].map(([chart, rows], index) => {
+    const latest = rows.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
+    const markName = `streams_${index}`;
+    return {
+      id: `streams-${slug(chart)}`,
+      markName,
+      spec: {
+        $schema: SCHEMA,
+        title: {
+          text: `${chart}: streams of the top ${STREAMS_TOP} of ${latest}`,
+          subtitle: "from the Spotify Charts files (chart_positions)",
+        },
+        width: WIDTH,
+        height: 320,
+        data: {
+          values: rows.map((p) => ({
+            date: p.snapshotDate,
+            streams: p.streams,
+            song: p.songName,
+            artists: p.artistNames,
+            songId: p.songId,
+            rank: p.rank,
+            latest: p.snapshotDate === latest,
+          })),
+        },
+        encoding: {
+          x: dayAxis("chart day"),
+          y: { field: "streams", type: "quantitative", title: "streams", axis: { format: "~s" } },
+          color: { field: "songId", type: "nominal", legend: null, scale: { scheme: "tableau10" } },
+        },
+        layer: [
+          {
+            name: markName,
+            mark: { type: "line", strokeWidth: 2.5, point: false },
+            encoding: { detail: { field: "songId", type: "nominal" } },
+          },
+          {
+            mark: { type: "circle", size: 40, opacity: 1 },
+            encoding: {
+              tooltip: [
+                { field: "song" },
+                { field: "artists" },
+                { field: "date", title: "day" },
+                { field: "rank" },
+                { field: "streams", format: "," },
+              ],
+            },
+          },
+          {
+            transform: [{ filter: "datum.latest" }],
+            mark: { type: "text", align: "left", dx: 8, fontSize: 11, limit: 220 },
+            encoding: { text: { field: "song" }, color: { value: "#333" } },
+          },
+        ],
+      },
+    };
+  });
+}
