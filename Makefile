@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps venv build test terraform-test typecheck lint fmt unit bench demo demo-failure query \
-        deploy plan destroy replay-dlq reprocess invoke-extract logs alarms spotify-login \
+        deploy plan destroy replay-dlq reprocess import-charts invoke-extract logs alarms spotify-login \
         transform-files clean
 
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
@@ -98,6 +98,10 @@ destroy: build ## terraform destroy
 
 replay-dlq: $(DEPS) ## Move dead-lettered messages back to the ingest queue (ARGS="--dry-run" etc.)
 	$(TSX) scripts/replay-dlq.ts --dlq-url "$(call tf_output,dead_letter_queue_url)" $(ARGS)
+
+import-charts: $(DEPS) ## Upload Spotify Charts CSV exports: make import-charts FILES="a.csv dir/" [TARGET=local] [ARGS=--force]
+	$(TSX) scripts/import-charts.ts $(if $(filter local,$(TARGET)),--local,--bucket "$(call tf_output,data_bucket_name)") \
+	  $(ARGS) $(FILES)
 
 reprocess: $(DEPS) ## Send processed snapshots through the transform again: FROM=YYYY-MM-DD TO=YYYY-MM-DD
 	$(TSX) scripts/reprocess.ts --bucket "$(call tf_output,data_bucket_name)" \

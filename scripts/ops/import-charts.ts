@@ -1,0 +1,118 @@
+/**
+ * `make import-charts`: puts Spotify Charts CSV exports into `raw_data/to_process/`, where the
+ * S3 notification hands each to the transform (DESIGN.md, "Chart files", "Operator commands").
+ */
+import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { readFile, readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import {
+  CHART_SUFFIX,
+  processedKeyFor,
+  RAW_PROCESSED_PREFIX,
+  RAW_TO_PROCESS_PREFIX,
+} from "../../functions/shared/s3-layout";
+import { parseChartFileName } from "../../functions/transform/chart-csv";
+import { UsageError } from "./cli";
+import type { ProgressReporter } from "./progress";
+
+/** One file to upload, and the raw key it goes to. */
+export interface ChartUpload {
+  file: string;
+  key: string;
+}
+
+/** What an import did. */
+export interface ChartImportResult {
+  uploaded: ChartUpload[];
+  /** Files already in `processed/`, left alone (pass `force` to upload them again). */
+  skipped: ChartUpload[];
+}
+
+/**
+ * The files to import: named files as given, and the `.csv` files directly inside named folders.
+ * @throws {UsageError} When any file's name is not a chart export's, naming each one and why,
+ *   so that nothing is uploaded from a half-right list.
+ */
+export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> {
+  const files: string[] = [];
+  for (const input of inputs) {
+    if ((await stat(input)).isDirectory()) {
+      const names = (await readdir(input)).filter((name) => name.endsWith(CHART_SUFFIX)).sort();
+      files.push(...names.map((name) => path.join(input, name)));
+    } else {
+      files.push(input);
+    }
+  }
+  const refused = files.flatMap((file) => {
+    try {
+      parseChartFileName(file);
+      return [];
+    } catch (error) {
+      return [(error as Error).message];
+    }
+  });
+  if (refused.length > 0) {
+    throw new UsageError(
+      `nothing uploaded: ${refused.length} file(s) are not named like Spotify Charts exports ` +
+        `(keep the name charts.spotify.com gave the download):\n  ${refused.join("\n  ")}`,
+    );
+  }
+  if (files.length === 0) throw new UsageError("no chart files (.csv) in what was given");
+  return files.map((file) => ({ file, key: RAW_TO_PROCESS_PREFIX + path.basename(file) }));
+}
+
+async function isProcessed(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: processedKeyFor(key) }));
+    return true;
+  } catch (error) {
+    if ((error as { name?: string }).name === "NotFound") return false;
+    throw error;
+  }
+}
+
+/**
+ * Uploads chart exports to the bucket's `raw_data/to_process/`, skipping those already in
+ * `processed/` unless `force`.
+ * @throws {UsageError} As {@link chartUploadsFor}, before any upload.
+ * @throws {Error} When S3 refuses a request; the files before it are uploaded.
+ */
+export async function importCharts(
+  s3: S3Client,
+  bucket: string,
+  inputs: string[],
+  options: { force?: boolean; progress?: ProgressReporter } = {},
+): Promise<ChartImportResult> {
+  const uploads = await chartUploadsFor(inputs);
+  const result: ChartImportResult = { uploaded: [], skipped: [] };
+  for (const upload of uploads) {
+    if (!options.force && (await isProcessed(s3, bucket, upload.key))) {
+      result.skipped.push(upload);
+    } else {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: upload.key,
+          Body: await readFile(upload.file),
+          ContentType: "text/csv",
+        }),
+      );
+      result.uploaded.push(upload);
+    }
+    options.progress?.update(result.uploaded.length + result.skipped.length, uploads.length);
+  }
+  options.progress?.finish();
+  return result;
+}
+
+/** The command's summary lines. */
+export function formatChartImport(result: ChartImportResult, bucket: string): string[] {
+  return [
+    ...result.uploaded.map(({ file, key }) => `uploaded ${file} -> s3://${bucket}/${key}`),
+    ...result.skipped.map(
+      ({ file }) =>
+        `skipped  ${file}: already in ${RAW_PROCESSED_PREFIX} (pass --force to send it again)`,
+    ),
+    `${result.uploaded.length} uploaded, ${result.skipped.length} skipped`,
+  ];
+}

@@ -1,0 +1,116 @@
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { processedKeyFor } from "../../functions/shared/s3-layout";
+import { UsageError } from "../../scripts/ops/cli";
+import { formatChartImport, importCharts } from "../../scripts/ops/import-charts";
+import { startEmulator, type Emulator } from "../support/emulator";
+import { recordingProgress } from "./support";
+
+const CHART =
+  "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
+  "1,spotify:track:2plbrEY59IikOBgBGLjaoe,Lady Gaga,Die With A Smile,Interscope,1,-1,1,5312345\n";
+
+describe("import-charts, against fauxqs", () => {
+  let emulator: Emulator;
+  let work: string;
+  let bucketNumber = 0;
+  beforeAll(async () => {
+    emulator = await startEmulator();
+  });
+  afterAll(async () => {
+    await emulator.stop();
+  });
+  beforeEach(async () => {
+    work = await mkdtemp(path.join(tmpdir(), "import-charts-"));
+  });
+  afterEach(async () => {
+    await rm(work, { recursive: true, force: true });
+  });
+
+  async function files(...names: string[]): Promise<string[]> {
+    return Promise.all(
+      names.map(async (name) => {
+        const file = path.join(work, name);
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(file, CHART);
+        return file;
+      }),
+    );
+  }
+  function bucket(): string {
+    bucketNumber += 1;
+    emulator.server.createBucket(`charts-${bucketNumber}`);
+    return `charts-${bucketNumber}`;
+  }
+  async function keysIn(name: string): Promise<string[]> {
+    const { Contents } = await emulator.s3.send(new ListObjectsV2Command({ Bucket: name }));
+    return (Contents ?? []).map((object) => object.Key!).sort();
+  }
+
+  it("uploads named files and a folder's .csv files to raw_data/to_process/, with progress", async () => {
+    const lake = bucket();
+    const [single] = await files("regional-global-daily-2026-11-30.csv");
+    await files("week/regional-de-daily-2026-11-29.csv", "week/regional-de-daily-2026-11-28.csv");
+    await writeFile(path.join(work, "week", "notes.txt"), "not a chart");
+    const progress = recordingProgress();
+
+    const result = await importCharts(emulator.s3, lake, [single!, path.join(work, "week")], {
+      progress,
+    });
+
+    expect(await keysIn(lake)).toEqual([
+      "raw_data/to_process/regional-de-daily-2026-11-28.csv",
+      "raw_data/to_process/regional-de-daily-2026-11-29.csv",
+      "raw_data/to_process/regional-global-daily-2026-11-30.csv",
+    ]);
+    const body = await emulator.s3.send(
+      new GetObjectCommand({ Bucket: lake, Key: result.uploaded[0]!.key }),
+    );
+    expect(await body.Body!.transformToString()).toBe(CHART);
+    expect(progress.updates.map(({ done, total }) => [done, total])).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ]);
+    expect(progress.finished).toBe(true);
+    expect(formatChartImport(result, lake).at(-1)).toBe("3 uploaded, 0 skipped");
+  });
+
+  it("refuses every file whose name is not a chart export's, before uploading anything", async () => {
+    const lake = bucket();
+    const good = await files("regional-global-daily-2026-11-30.csv");
+    const bad = await files("top200-2026-11-30.csv", "regional-global-daily.csv");
+
+    const act = importCharts(emulator.s3, lake, [...good, ...bad]);
+
+    await expect(act).rejects.toThrow(UsageError);
+    await expect(act).rejects.toThrow(/nothing uploaded: 2 file\(s\) are not named like/);
+    await expect(act).rejects.toThrow(
+      /top200-2026-11-30\.csv is not named like a Spotify Charts export/,
+    );
+    await expect(act).rejects.toThrow(/regional-global-daily\.csv has no date in its name/);
+    expect(await keysIn(lake)).toEqual([]);
+  });
+
+  it("skips a file already in processed/ and says so, unless forced", async () => {
+    const lake = bucket();
+    const [file] = await files("regional-global-daily-2026-11-30.csv");
+    const key = "raw_data/to_process/regional-global-daily-2026-11-30.csv";
+    await emulator.s3.send(
+      new PutObjectCommand({ Bucket: lake, Key: processedKeyFor(key), Body: CHART }),
+    );
+
+    const skipped = await importCharts(emulator.s3, lake, [file!]);
+    expect(skipped.uploaded).toEqual([]);
+    expect(formatChartImport(skipped, lake)[0]).toMatch(
+      /^skipped .*regional-global-daily-2026-11-30\.csv: already in raw_data\/processed\/ \(pass --force/,
+    );
+    expect(await keysIn(lake)).toEqual([processedKeyFor(key)]);
+
+    const forced = await importCharts(emulator.s3, lake, [file!], { force: true });
+    expect(forced.uploaded.map((upload) => upload.key)).toEqual([key]);
+    expect(await keysIn(lake)).toEqual([processedKeyFor(key), key].sort());
+  });
+});
