@@ -1,7 +1,7 @@
 # spotify-etl: every target installs what it needs (npm ci) when node_modules is missing or stale.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps venv build test terraform-test typecheck lint fmt unit bench demo demo-failure query \
+.PHONY: help deps venv build test terraform-test typecheck lint fmt unit integration bench demo demo-failure query \
         deploy plan destroy replay-dlq reprocess import-charts invoke-extract logs alarms spotify-login \
         transform-files clean
 
@@ -41,14 +41,17 @@ venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet reader
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: venv build typecheck lint terraform-test ## Type check, lint, Terraform checks, unit and integration tests
+test: venv build typecheck lint terraform-test ## Type check, lint, Terraform checks, both Jest projects
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
 terraform-test: build venv ## terraform fmt/validate/test of every module, and checkov
 	scripts/terraform/test.sh
 
-unit: $(DEPS) $(VENV_STAMP) ## Run the Jest suites only (pass ARGS=... to filter)
-	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
+unit: $(DEPS) ## Jest unit project: in process, no emulator, network or child process (ARGS=... filters)
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit $(ARGS)
+
+integration: venv build ## Jest integration project: emulators, local Spotify API, child processes (ARGS=...)
+	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects integration $(ARGS)
 
 typecheck: $(DEPS) ## tsc --noEmit
 	npx tsc --noEmit

@@ -2,9 +2,43 @@
  * Jest runs the TypeScript sources as native ES modules (the project is ESM, and fauxqs
  * only ships ESM), transpiled by SWC. Run it with NODE_OPTIONS=--experimental-vm-modules
  * (the Makefile and `npm test` do).
+ *
+ * Two projects (docs/adr/0051-jest-unit-and-integration-projects.md): `unit` runs in process
+ * only, with no emulator, no network and no child process (`make unit`, fast); `integration`
+ * is every test that starts fauxqs or moto, serves the local Spotify API over HTTP, runs
+ * terraform, python, a browser or a built bundle in a child process. The one list below
+ * decides: a file it matches is integration, any other test file is unit, so every file is
+ * in exactly one project. `make test` and a bare `npx jest` run both.
  * @type {import('jest').Config}
  */
-export default {
+const INTEGRATION = [
+  "test/integration/",
+  "test/local/",
+  "test/extract/handler.integration.test.ts",
+  "test/extract/local-spotify-api.test.ts",
+  "test/extract/s3-snapshot-store.test.ts",
+  "test/extract/spotify-client.test.ts",
+  "test/extract/spotify-login.test.ts",
+  "test/ops/import-charts.test.ts",
+  "test/ops/replay-manual.test.ts",
+  "test/ops/reprocess.test.ts",
+  "test/terraform/preflight.test.ts",
+  // Under test/unit/ but not unit: they spawn the built converter and python's readers.
+  "test/unit/scripts/transform-files.test.ts",
+  "test/unit/transform/parquet-readers.test.ts",
+];
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+const ROOT = escape(import.meta.dirname);
+const INTEGRATION_REGEX = INTEGRATION.map((p) =>
+  p.endsWith("/") ? `^${ROOT}/${escape(p)}.*\\.test\\.ts$` : `^${ROOT}/${escape(p)}$`,
+);
+
+const TEST_TIMEOUT_MS = 30000;
+
+/** What both projects share: SWC for TypeScript as ES modules, the test environment. */
+const shared = {
+  rootDir: import.meta.dirname,
   testEnvironment: "node",
   extensionsToTreatAsEsm: [".ts"],
   transform: {
@@ -21,9 +55,25 @@ export default {
       },
     ],
   },
-  testMatch: ["<rootDir>/test/**/*.test.ts"],
   setupFiles: ["<rootDir>/test/support/env.ts"],
-  testTimeout: 30000,
+  testTimeout: TEST_TIMEOUT_MS,
+};
+
+export default {
+  projects: [
+    {
+      ...shared,
+      displayName: "unit",
+      testMatch: ["<rootDir>/test/**/*.test.ts"],
+      testPathIgnorePatterns: ["/node_modules/", ...INTEGRATION_REGEX],
+    },
+    {
+      ...shared,
+      displayName: "integration",
+      testRegex: INTEGRATION_REGEX,
+    },
+  ],
+  testTimeout: TEST_TIMEOUT_MS,
   silent: true,
   reporters: ["default", "<rootDir>/test/support/summary-reporter.js"],
 };
