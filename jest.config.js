@@ -3,7 +3,7 @@
  * only ships ESM), transpiled by SWC. Run it with NODE_OPTIONS=--experimental-vm-modules
  * (the Makefile and `npm test` do).
  *
- * Two projects (docs/adr/0051-jest-unit-and-integration-projects.md): `unit` runs in process
+ * Two projects (docs/adr/0059-test-and-lint-tooling.md): `unit` runs in process
  * only, with no emulator, no network and no child process (`make unit`, fast); `integration`
  * is every test that starts fauxqs or moto, serves the local Spotify API over HTTP, runs
  * terraform, python, a browser or a built bundle in a child process. The one list below
