@@ -1,4 +1,4 @@
-# spotify-etl: the whole pipeline (DESIGN.md, "Data flow").
+# spotify-etl: the whole pipeline (docs/DESIGN.md, "Data flow").
 #
 #   EventBridge Scheduler -> extract -> s3://<bucket>/raw_data/to_process/ -> S3 notification
 #   -> ingest queue (+ DLQ) -> transform -> transformed_data/<table>/ -> Glue crawler -> Athena
@@ -23,7 +23,7 @@ locals {
   maximum_batching_window_seconds = coalesce(var.transform_batching_window_seconds, local.queue_settings.maximumBatchingWindowSeconds)
   maximum_concurrency             = coalesce(var.transform_maximum_concurrency, local.queue_settings.maximumConcurrency)
 
-  # The S3 layout, shared with functions/shared/s3-layout.ts (DESIGN.md, "S3 layout").
+  # The S3 layout, shared with functions/shared/s3-layout.ts (docs/DESIGN.md, "S3 layout").
   s3_layout             = jsondecode(file("${local.repository_root}/config/s3-layout.json"))
   raw_prefix            = local.s3_layout.rawPrefix
   raw_to_process_prefix = local.s3_layout.rawToProcessPrefix

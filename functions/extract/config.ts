@@ -1,5 +1,5 @@
 /**
- * The extract's configuration from its environment and invocation event (DESIGN.md, "Handler
+ * The extract's configuration from its environment and invocation event (docs/DESIGN.md, "Handler
  * configuration"; the optional tuning variables are documented in docs/SPOTIFY.md). Every
  * problem is reported at once, naming the variable.
  */

@@ -1,5 +1,5 @@
 /**
- * The raw snapshot contract (DESIGN.md, "Raw snapshot"): what extract writes to
+ * The raw snapshot contract (docs/DESIGN.md, "Raw snapshot"): what extract writes to
  * `raw_data/to_process/` for one playlist, entries exactly as Spotify returned them.
  */
 import type { PlaylistMetadata } from "./spotify-client";

@@ -1,5 +1,5 @@
 /**
- * Every retry rule of the extract in one place (DESIGN.md, "Extract semantics"):
+ * Every retry rule of the extract in one place (docs/DESIGN.md, "Extract semantics"):
  * - 429 honours `Retry-After` up to a cap; a longer wait, `reason: QUOTA_EXCEEDED`, too many
  *   429s, or a second 429 without the header ends the request with an error that says so;
  * - 5xx, timeouts and connection errors retry with exponential backoff and full jitter;

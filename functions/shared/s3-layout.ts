@@ -1,5 +1,5 @@
 /**
- * The data lake's S3 key layout (DESIGN.md, "S3 layout"): the one place that knows it. The values
+ * The data lake's S3 key layout (docs/DESIGN.md, "S3 layout"): the one place that knows it. The values
  * live in config/s3-layout.json, which Terraform reads too (notification filters, IAM prefixes,
  * crawler targets), so both sides cannot drift apart.
  */
@@ -38,7 +38,7 @@ export const SNAPSHOT_DATE_METADATA = "snapshot-date";
 export const TABLE_NAMES = ["songs", "albums", "artists", "playlists"] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
-/** The one table a Spotify Charts CSV export writes (DESIGN.md, `chart_positions`). */
+/** The one table a Spotify Charts CSV export writes (docs/DESIGN.md, `chart_positions`). */
 export const CHART_TABLE_NAME = "chart_positions";
 /** Every table the transform writes: a snapshot's four and the charts' one. */
 export const LAKE_TABLE_NAMES = [...TABLE_NAMES, CHART_TABLE_NAME] as const;

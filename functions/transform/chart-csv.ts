@@ -1,5 +1,5 @@
 /**
- * Spotify Charts CSV exports (DESIGN.md, "Chart files", input shape 4) to `chart_positions`
+ * Spotify Charts CSV exports (docs/DESIGN.md, "Chart files", input shape 4) to `chart_positions`
  * rows. Pure: the handler, the command-line converter and `make import-charts` call it.
  */
 import { parse } from "csv-parse/sync";

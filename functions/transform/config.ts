@@ -1,5 +1,5 @@
 /**
- * The transform's configuration from its environment (DESIGN.md, "Handler configuration"),
+ * The transform's configuration from its environment (docs/DESIGN.md, "Handler configuration"),
  * read and checked in one place at the start of each invocation. Every problem is reported at
  * once, naming the variable.
  */

@@ -84,7 +84,7 @@ export function isRetryable(error: unknown): boolean {
 const PERMANENT_SDK_ERRORS = new Set(["AccessDenied", "NoSuchBucket", "InvalidObjectState"]);
 
 /**
- * A Spotify Charts CSV export that breaks the contract (DESIGN.md, "Chart files"): its name,
+ * A Spotify Charts CSV export that breaks the contract (docs/DESIGN.md, "Chart files"): its name,
  * its header or one of its lines; the message names the line and what was found. Final.
  */
 export class InvalidChartFileError extends TransformError {

@@ -1,5 +1,5 @@
 /**
- * The raw documents the transform accepts (DESIGN.md, "What transform accepts"), as zod
+ * The raw documents the transform accepts (docs/DESIGN.md, "What transform accepts"), as zod
  * schemas. Only the fields the tables use are declared; everything else Spotify sends is
  * ignored, so new fields never break the pipeline.
  */

@@ -66,7 +66,7 @@ export function rawBytesBudgetFor(heapLimitBytes: number): RawBytesBudget {
   };
 }
 
-/** The environment variable that sets the size cap (DESIGN.md, "What transform accepts"). */
+/** The environment variable that sets the size cap (docs/DESIGN.md, "What transform accepts"). */
 export const MAX_RAW_OBJECT_BYTES_ENV = "MAX_RAW_OBJECT_BYTES";
 
 /**

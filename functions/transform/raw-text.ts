@@ -1,5 +1,5 @@
 /**
- * A raw object's bytes as text (DESIGN.md, "What transform accepts"): UTF-8, a byte order mark
+ * A raw object's bytes as text (docs/DESIGN.md, "What transform accepts"): UTF-8, a byte order mark
  * at the start accepted and dropped, anything that is not UTF-8 refused. Decoding with
  * replacement would write U+FFFD into the tables in place of whatever the file really held.
  */

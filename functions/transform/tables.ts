@@ -1,5 +1,5 @@
 /**
- * The output tables (DESIGN.md, "Tables"): a snapshot's four and the charts' `chart_positions`,
+ * The output tables (docs/DESIGN.md, "Tables"): a snapshot's four and the charts' `chart_positions`,
  * their row types and the explicit column schema the Parquet writer uses. `snapshot_date` is
  * the Hive partition in the path, never a column.
  */

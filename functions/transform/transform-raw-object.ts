@@ -103,7 +103,7 @@ export interface TransformOptions {
 }
 
 /**
- * Refuses a key the transform must not take (DESIGN.md, "Event handling"): one outside
+ * Refuses a key the transform must not take (docs/DESIGN.md, "Event handling"): one outside
  * `raw_data/to_process/`, nested below it, not named `.json` or `.csv`, or whose name starts
  * with `_` or `.`, which would name output files that Athena skips without a word.
  * @throws {UnprocessableObjectError} Saying what is wrong with the key and what to do.

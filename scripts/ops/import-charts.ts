@@ -1,6 +1,6 @@
 /**
  * `make import-charts`: puts Spotify Charts CSV exports into `raw_data/to_process/`, where the
- * S3 notification hands each to the transform (DESIGN.md, "Chart files", "Operator commands").
+ * S3 notification hands each to the transform (docs/DESIGN.md, "Chart files", "Operator commands").
  */
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { readFile, readdir, stat } from "node:fs/promises";

@@ -50,7 +50,7 @@ let connection: DuckDBConnection;
 beforeAll(async () => {
   const instance = await DuckDBInstance.create(":memory:");
   connection = await instance.connect();
-  // The tables' columns (DESIGN.md, "Tables"); snapshot_date is the Hive partition, a string.
+  // The tables' columns (docs/DESIGN.md, "Tables"); snapshot_date is the Hive partition, a string.
   await connection.run(`CREATE TABLE songs (
     playlist_id VARCHAR, position INTEGER, song_id VARCHAR, song_name VARCHAR,
     duration_ms INTEGER, explicit BOOLEAN, popularity INTEGER, isrc VARCHAR,

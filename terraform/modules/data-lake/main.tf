@@ -1,5 +1,5 @@
 # The data lake bucket: raw snapshots, Parquet tables and Athena results under one bucket
-# (DESIGN.md, "S3 layout"). Private, encrypted, versioned, TLS only. Its event notification
+# (docs/DESIGN.md, "S3 layout"). Private, encrypted, versioned, TLS only. Its event notification
 # is owned by the ingest-queue module, because it must be created after that queue's policy.
 
 resource "aws_s3_bucket" "this" {

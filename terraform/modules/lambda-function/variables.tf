@@ -86,7 +86,7 @@ variable "reserved_concurrent_executions" {
 }
 
 variable "environment_variables" {
-  description = "Environment variables of the function (DESIGN.md, \"Handler configuration\")."
+  description = "Environment variables of the function (docs/DESIGN.md, \"Handler configuration\")."
   type        = map(string)
   default     = {}
 }

@@ -1,6 +1,6 @@
 /**
  * Permanent failures reach the dead-letter queue at once; transient ones keep the visibility
- * timeout as their backoff (DESIGN.md, "Event handling"). Over the emulator's real queues,
+ * timeout as their backoff (docs/DESIGN.md, "Event handling"). Over the emulator's real queues,
  * with the redrive policy and visibility timeout Terraform gives the ingest queue.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";

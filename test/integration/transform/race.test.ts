@@ -1,5 +1,5 @@
 /**
- * Two deliveries of one raw object, interleaved step by step (DESIGN.md, "Event handling":
+ * Two deliveries of one raw object, interleaved step by step (docs/DESIGN.md, "Event handling":
  * no cleanup or concurrent delivery removes outputs that another delivery wrote). Delivery A
  * fails one table write; delivery B succeeds and moves the raw object to processed/. A's
  * cleanup must leave B's tables, since nothing would ever write them again.
