@@ -8,7 +8,8 @@
  * is every test that starts fauxqs or moto, serves the local Spotify API over HTTP, runs
  * terraform, python, a browser or a built bundle in a child process. The one list below
  * decides: a file it matches is integration, any other test file is unit, so every file is
- * in exactly one project. `make test` and a bare `npx jest` run both.
+ * in exactly one project; test/unit/jest-projects.test.ts checks the list against that rule.
+ * `make test` and a bare `npx jest` run both.
  * @type {import('jest').Config}
  */
 const INTEGRATION = [
