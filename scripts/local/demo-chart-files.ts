@@ -114,13 +114,17 @@ export function captureTracks(): ChartTrack[] {
 export const syntheticSongId = (index: number) =>
   SYNTHETIC_ID_PREFIX + String(index).padStart(22 - SYNTHETIC_ID_PREFIX.length, "0");
 
-/** The real tracks, then songs synthesized from their artists up to `size`. */
+/**
+ * The real tracks, then songs synthesized up to `size`, each credited to one or two of the
+ * tracks' artists (drawn alike, so the artist with most real tracks does not take the chart).
+ */
 function songPool(tracks: readonly ChartTrack[], size: number, random: () => number): ChartTrack[] {
   const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)]!;
+  const artists = [...new Set(tracks.flatMap((track) => track.artistNames))];
   const pool = tracks.slice(0, size);
   for (let index = 1; pool.length < size; index++) {
-    const lead = pick(tracks).artistNames[0]!;
-    const featured = pick(tracks).artistNames[0]!;
+    const lead = pick(artists);
+    const featured = pick(artists);
     pool.push({
       id: syntheticSongId(index),
       name: `${SYNTHETIC_NAME_PREFIX} ${String(index).padStart(3, "0")}`,
