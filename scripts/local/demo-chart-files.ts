@@ -169,7 +169,8 @@ const dayAfter = (date: string, days: number) =>
 
 /**
  * The demo's daily chart files, one per day from `firstDay`.
- * @throws {Error} When `tracks` is empty or a size is not a positive integer.
+ * @throws {Error} When `tracks` is empty, a size is not a positive integer, or the pool has
+ *   too few released songs to fill a day's chart.
  */
 export function demoChartFiles(
   tracks: readonly ChartTrack[],
@@ -219,6 +220,11 @@ export function demoChartFiles(
       })
       .sort((a, b) => b.score - a.score || (a.song.track.id < b.song.track.id ? -1 : 1));
     const chart = scored.slice(0, size).map(({ song }) => song);
+    if (chart.length < size) {
+      throw new Error(
+        `only ${chart.length} songs can chart on day ${t}: raise poolSize above ${poolSize}`,
+      );
+    }
     const today = new Map<string, number>();
     chart.forEach((song, i) => {
       const rank = i + 1;
