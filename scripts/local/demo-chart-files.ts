@@ -35,6 +35,11 @@ export const SYNTHETIC_ID_PREFIX = "0LocalDemoChart";
 export const SYNTHETIC_NAME_PREFIX = "Local Demo Song";
 /** The captures carry no record label (the export's `source`): every line says so. */
 export const DEMO_LABEL = "Local demo (label not in the capture)";
+/**
+ * How steeply the base score falls with a song's place in the pool (score = -slope x ln(place)):
+ * against the daily wobble, it sets how much the chart moves, little at the top, more below.
+ */
+const SCORE_SLOPE = 0.6;
 /** Synthesized songs released during the simulation, some in the demo week: new entries. */
 const RELEASES = 14;
 
@@ -192,7 +197,7 @@ export function demoChartFiles(
     const released = track.releaseDate ? Date.parse(track.releaseDate) : Number.NaN;
     return {
       track,
-      base: -Math.log(index + 1),
+      base: -SCORE_SLOPE * Math.log(index + 1),
       trend: 0.004 * gaussian(random),
       wobble: 0,
       releasedOn: Number.isNaN(released) ? 0 : Math.round((released - start) / 86_400_000),
@@ -206,7 +211,7 @@ export function demoChartFiles(
   for (let r = 0; r < RELEASES; r++) {
     const song = songs[songs.length - 1 - r]!;
     song.releasedOn = Math.round(((r + 1) * (total - 1)) / RELEASES);
-    song.releaseBoost = -Math.log(5 + random() * 90) - song.base;
+    song.releaseBoost = -SCORE_SLOPE * Math.log(5 + random() * 90) - song.base;
   }
   const files: DemoChartFile[] = [];
   let yesterday = new Map<string, number>();
