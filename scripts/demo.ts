@@ -10,6 +10,7 @@ import { openLakeCatalog } from "./local/lake-catalog";
 import {
   deadLetteredKeys,
   exportLake,
+  importDemoChartFiles,
   listKeys,
   putPoisonObject,
   runExtract,
@@ -18,6 +19,7 @@ import {
   startSpotifySource,
   POISON_KEY,
   LOCAL_LAKE_DIR,
+  LOCAL_DEMO_CHARTS_DIR,
 } from "./local/pipeline";
 import { DEMO_DAYS } from "./local/demo-charts";
 
@@ -76,6 +78,12 @@ try {
         console.log(`  extract as of ${run.at.toISOString()} failed: ${run.error}`);
       return `${runs.length - failed.length}/${runs.length} runs wrote ${runs.reduce((n, r) => n + r.written, 0)} raw snapshots`;
     },
+  );
+  await stage(
+    "Import chart files (a week of daily Top 200 Global exports, as make import-charts does)",
+    () => importDemoChartFiles(infra, LOCAL_DEMO_CHARTS_DIR, Number(values.days)),
+    (result) =>
+      `${result.uploaded.length} files from ${LOCAL_DEMO_CHARTS_DIR} to raw_data/to_process/`,
   );
   if (values["with-poison-message"]) {
     await stage(

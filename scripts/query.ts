@@ -12,6 +12,7 @@ import { formatTable } from "./lib/print-table";
 import { openLakeCatalog } from "./local/lake-catalog";
 import { LOCAL_LAKE_DIR } from "./local/pipeline";
 import { requireFlag, UsageError } from "./ops/cli";
+import { CHART_TABLE_NAME, LAKE_TABLE_NAMES } from "../functions/shared/s3-layout";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -55,6 +56,20 @@ async function main(): Promise<void> {
   }
   const catalog = await openLakeCatalog(lakeDir);
   try {
+    const missing = LAKE_TABLE_NAMES.filter(
+      (table) =>
+        new RegExp(`\\b(FROM|JOIN)\\s+${table}\\b`, "i").test(query.sql) &&
+        !catalog.tables.some((t) => t.name === table),
+    );
+    if (missing.length > 0) {
+      // DuckDB's own error ("Table ... does not exist") would not say how to get the table.
+      throw new UsageError(
+        `the lake at ${lakeDir} has no ${missing.join(", ")} files: run \`make demo\`` +
+          (missing.includes(CHART_TABLE_NAME)
+            ? ', or `make import-charts TARGET=local FILES="..."` with chart exports'
+            : ""),
+      );
+    }
     const rows = await catalog.query(statementOf(query));
     console.log(formatTable(rows, 60));
     console.log(`(${rows.length} rows, DuckDB over ${lakeDir})`);

@@ -41,7 +41,7 @@ export function demoExtractionTime(index: number): Date {
 }
 
 /** A small deterministic PRNG (mulberry32), so the demo and its tests agree. */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
     state = (state + 0x6d2b79f5) >>> 0;

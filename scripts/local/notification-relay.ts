@@ -1,13 +1,13 @@
 /**
  * Plays S3's part in the local mode: fauxqs sends no bucket notifications, so every object
- * written under `raw_data/to_process/*.json` becomes an `ObjectCreated` message on the ingest
+ * written under `raw_data/to_process/` with a raw suffix (`.json`, `.csv`) becomes an `ObjectCreated` message on the ingest
  * queue, in S3's own format (URL-encoded key), as the Terraform notification would send it.
  */
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { S3SpyEvent } from "fauxqs";
 import { objectCreatedMessage, testEventMessage } from "./s3-notification";
-import { RAW_SUFFIX, RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
+import { RAW_SUFFIXES, RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
 import type { Emulator } from "./emulator";
 
 /** Sends S3-style notifications for new raw objects; start() polls the emulator's event log. */
@@ -39,7 +39,7 @@ export class NotificationRelay {
         event.status === "uploaded" &&
         event.bucket === this.bucket &&
         event.key.startsWith(RAW_TO_PROCESS_PREFIX) &&
-        event.key.endsWith(RAW_SUFFIX),
+        RAW_SUFFIXES.some((suffix) => event.key.endsWith(suffix)),
     );
     this.pending = this.pending.then(async () => {
       for (const event of created) await this.notify(event.key, new Date(event.timestamp));

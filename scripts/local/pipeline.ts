@@ -2,7 +2,8 @@
  * The local mode: the whole event-driven pipeline on one machine. fauxqs provides S3 and SQS,
  * a local Spotify API serves the demo charts (or the real API is used), and the real extract
  * and transform handlers run; this module plays S3 notifications, the SQS event source
- * mapping and the Glue crawler. `make demo` and the end-to-end test both run it.
+ * mapping and the Glue crawler. `make demo` and the end-to-end test both run it. A week of
+ * Spotify Charts exports goes in as `make import-charts` puts them into a bucket.
  */
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import {
@@ -16,7 +17,9 @@ import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
 import { RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
 import { parsePlaylistIdList } from "../../functions/extract/config";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../local-spotify-api/server";
+import { importCharts, type ChartImportResult } from "../ops/import-charts";
 import { top50GlobalPlaylist, TOP50_GLOBAL_ID } from "../local-spotify-api/recordings";
+import { captureTracks, demoChartFiles, writeDemoChartFiles } from "./demo-chart-files";
 import { demoCharts, demoExtractionTime, DEMO_DAYS } from "./demo-charts";
 import { startEmulator, type Emulator } from "./emulator";
 import { drainQueue, type PollerStats, type SqsHandler } from "./event-source-poller";
@@ -31,6 +34,8 @@ import {
 
 /** Where `make demo` leaves the lake (gitignored); `make query` reads it. */
 export const LOCAL_LAKE_DIR = path.resolve(import.meta.dirname, "../../.lake");
+/** Where `make demo` writes its chart exports before importing them (gitignored). */
+export const LOCAL_DEMO_CHARTS_DIR = path.resolve(import.meta.dirname, "../../.local/demo-charts");
 
 /** Names of the local resources (the same roles Terraform creates). */
 export const LOCAL_BUCKET = "spotify-etl-local-lake";
@@ -182,6 +187,24 @@ export async function runExtract(
   }
   await infra.relay.flush();
   return runs;
+}
+
+/**
+ * Writes the demo's daily Top 200 chart exports (one per day, the extract's days) into `dir`
+ * and uploads them with `make import-charts`' own code to the bucket's `raw_data/to_process/`,
+ * where the relayed notifications hand them to the transform.
+ * @throws {Error} When the files cannot be written or the emulator refuses an upload.
+ */
+export async function importDemoChartFiles(
+  infra: LocalInfrastructure,
+  dir = LOCAL_DEMO_CHARTS_DIR,
+  days = DEMO_DAYS,
+): Promise<ChartImportResult> {
+  await writeDemoChartFiles(dir, demoChartFiles(captureTracks(), { days }));
+  // force: a rerun sends the same files again, which the transform overwrites in place.
+  const result = await importCharts(infra.emulator.s3, infra.bucket, [dir], { force: true });
+  await infra.relay.flush();
+  return result;
 }
 
 /** Drops a raw object that is valid JSON but no playlist: its message must end in the DLQ. */

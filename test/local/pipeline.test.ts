@@ -8,10 +8,17 @@ import {
   DEMO_DAYS,
   UNCREDITED_SONG_ID,
 } from "../../scripts/local/demo-charts";
+import {
+  captureTracks,
+  demoChartFiles,
+  DEMO_CHART,
+  DEMO_CHART_SIZE,
+} from "../../scripts/local/demo-chart-files";
 import { openLakeCatalog, type LakeCatalog } from "../../scripts/local/lake-catalog";
 import {
   deadLetteredKeys,
   exportLake,
+  importDemoChartFiles,
   listKeys,
   POISON_KEY,
   putPoisonObject,
@@ -37,24 +44,35 @@ const charts = demoCharts(top50GlobalPlaylist("item").entries as { track: Track 
   day.map((entry) => entry.track),
 );
 const dayOf = (index: number) => demoExtractionTime(index).toISOString().slice(0, 10);
+/** The demo's chart files as the tests see them: each day's lines in rank order. */
+const chartFiles = demoChartFiles(captureTracks());
+const chartLines = chartFiles.flatMap((file, day) =>
+  file.lines.map((line) => ({ ...line, day, date: file.date, id: line.uri.split(":")[2]! })),
+);
+type ChartLineOnDay = (typeof chartLines)[number];
+const onDay = (day: number) => chartLines.filter((line) => line.day === day);
 
 describe("the local pipeline end to end (fake Spotify -> extract -> queue -> transform -> DuckDB)", () => {
   let infra: LocalInfrastructure;
   let spotify: SpotifySource;
   let lakeDir: string;
+  let chartsDir: string;
   let catalog: LakeCatalog;
   let firstRunKeys: string[];
 
   beforeAll(async () => {
     lakeDir = await mkdtemp(path.join(tmpdir(), "lake-"));
+    chartsDir = await mkdtemp(path.join(tmpdir(), "demo-charts-"));
     process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
     infra = await startLocalInfrastructure();
     spotify = await startSpotifySource({});
     const runs = await runExtract(infra, spotify);
     expect(runs.map((run) => run.error)).toEqual(Array(DEMO_DAYS).fill(undefined));
+    expect((await importDemoChartFiles(infra, chartsDir)).uploaded).toHaveLength(DEMO_DAYS);
     await putPoisonObject(infra);
     const stats = await runTransform(infra);
-    expect(stats.recordsSucceeded).toBe(DEMO_DAYS + 1); // the snapshots and the s3:TestEvent
+    // The snapshots, the chart files and the s3:TestEvent.
+    expect(stats.recordsSucceeded).toBe(2 * DEMO_DAYS + 1);
     await exportLake(infra, lakeDir);
     firstRunKeys = await listKeys(infra);
     catalog = await openLakeCatalog(lakeDir);
@@ -64,16 +82,17 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
     if (spotify?.kind === "local") await spotify.api.stop();
     await infra?.stop();
     await rm(lakeDir, { recursive: true, force: true });
+    await rm(chartsDir, { recursive: true, force: true });
     delete process.env.POWERTOOLS_LOG_LEVEL;
   });
 
   it("moves every good snapshot to processed/ and the poison message to the DLQ, losing nothing", async () => {
     expect(await deadLetteredKeys(infra)).toEqual([POISON_KEY]);
     expect(await listKeys(infra, "raw_data/to_process/")).toEqual([POISON_KEY]);
-    expect(await listKeys(infra, "raw_data/processed/")).toHaveLength(DEMO_DAYS);
+    expect(await listKeys(infra, "raw_data/processed/")).toHaveLength(2 * DEMO_DAYS);
   });
 
-  it("registers the four tables with the expected row counts", () => {
+  it("registers the five tables with the expected row counts", () => {
     const distinct = <T>(values: T[]) => new Set(values).size;
     expect(Object.fromEntries(catalog.tables.map((table) => [table.name, table.rows]))).toEqual({
       songs: charts.flat().length,
@@ -84,6 +103,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
         0,
       ),
       playlists: DEMO_DAYS,
+      chart_positions: DEMO_DAYS * DEMO_CHART_SIZE,
     });
     expect(catalog.tables.find((t) => t.name === "songs")!.columns).toContainEqual({
       name: "snapshot_date",
@@ -96,7 +116,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
     const files = (await readdir(lakeDir, { recursive: true }))
       .filter((file) => file.endsWith(".parquet"))
       .map((file) => path.join(lakeDir, file));
-    expect(files).toHaveLength(4 * DEMO_DAYS);
+    expect(files).toHaveLength(5 * DEMO_DAYS);
 
     // Act
     const results = await readWithEveryReader(files);
@@ -208,6 +228,152 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
     ).toEqual(expected);
   });
 
+  it("answers chart_song_streams_and_rank_over_time with every line, streams change from the day before", async () => {
+    const rows = await catalog.query(
+      statementOf(namedQuery("chart_song_streams_and_rank_over_time")),
+    );
+    const best = new Map<string, number>();
+    for (const line of chartLines)
+      best.set(line.id, Math.min(best.get(line.id) ?? Infinity, line.rank));
+    const rankOn = (day: number, id: string) => onDay(day).find((line) => line.id === id);
+    const expected = [...chartLines]
+      .sort(
+        (a, b) =>
+          best.get(a.id)! - best.get(b.id)! || (a.id < b.id ? -1 : a.id > b.id ? 1 : a.day - b.day),
+      )
+      .map((line) => {
+        const before = line.day > 0 ? rankOn(line.day - 1, line.id) : undefined;
+        return [
+          line.id,
+          line.date,
+          line.rank,
+          line.previous_rank === -1 ? null : line.previous_rank,
+          line.streams,
+          before ? line.streams - before.streams : null,
+        ];
+      });
+    expect(
+      rows.map((row) => [
+        row.song_id,
+        row.snapshot_date,
+        row.rank,
+        row.previous_rank,
+        row.streams,
+        row.streams_change,
+      ]),
+    ).toEqual(expected);
+    expect(rows.every((row) => row.chart === DEMO_CHART)).toBe(true);
+  });
+
+  it("answers chart_climbers_and_fallers with each day's five biggest moves either way", async () => {
+    const rows = await catalog.query(statementOf(namedQuery("chart_climbers_and_fallers")));
+    const expected = chartFiles
+      .map((_, day) => day)
+      .reverse()
+      .flatMap((day) => {
+        const moved = onDay(day)
+          .filter((line) => line.previous_rank !== -1 && line.previous_rank !== line.rank)
+          .map((line) => ({ line, places: line.previous_rank - line.rank }));
+        const top = (list: typeof moved) =>
+          list
+            .sort(
+              (a, b) =>
+                Math.abs(b.places) - Math.abs(a.places) ||
+                a.line.rank - b.line.rank ||
+                (a.line.id < b.line.id ? -1 : 1),
+            )
+            .slice(0, 5);
+        return [
+          ...top(moved.filter((m) => m.places > 0)).map((m, i) => ["climber", i + 1, m] as const),
+          ...top(moved.filter((m) => m.places < 0)).map((m, i) => ["faller", i + 1, m] as const),
+        ].map(([direction, place, m]) => [
+          m.line.date,
+          direction,
+          place,
+          m.places,
+          m.line.rank,
+          m.line.id,
+        ]);
+      });
+    expect(expected.length).toBe(DEMO_DAYS * 10);
+    expect(
+      rows.map((row) => [
+        row.snapshot_date,
+        row.direction,
+        row.place,
+        row.places_moved,
+        row.rank,
+        row.song_id,
+      ]),
+    ).toEqual(expected);
+  });
+
+  it("answers chart_new_entries_and_reentries with the songs each day brought in, new or back", async () => {
+    const rows = await catalog.query(statementOf(namedQuery("chart_new_entries_and_reentries")));
+    const lastSeen = (line: ChartLineOnDay) =>
+      chartLines
+        .filter((other) => other.id === line.id && other.day < line.day)
+        .map((other) => other.date)
+        .sort()
+        .pop() ?? null;
+    const expected = chartLines
+      .filter((line) => line.previous_rank === -1)
+      .sort((a, b) => b.day - a.day || a.rank - b.rank)
+      .map((line) => [
+        line.date,
+        line.days_on_chart > 1 || lastSeen(line) ? "re-entry" : "new entry",
+        line.rank,
+        line.id,
+        line.days_on_chart,
+        lastSeen(line),
+      ]);
+    expect(new Set(expected.map((row) => row[1]))).toEqual(new Set(["new entry", "re-entry"]));
+    expect(
+      rows.map((row) => [
+        row.snapshot_date,
+        row.entry,
+        row.rank,
+        row.song_id,
+        row.periods_on_chart,
+        row.last_seen_date,
+      ]),
+    ).toEqual(expected);
+  });
+
+  it("answers chart_artist_streams_per_day with each credited artist's streams summed per day", async () => {
+    const rows = await catalog.query(statementOf(namedQuery("chart_artist_streams_per_day")));
+    const expected = chartFiles
+      .map((_, day) => day)
+      .reverse()
+      .flatMap((day) => {
+        const artists = new Map<string, { streams: number; songs: Set<string>; best: number }>();
+        for (const line of onDay(day)) {
+          for (const name of line.artist_names.split(", ")) {
+            const artist = artists.get(name) ?? { streams: 0, songs: new Set(), best: Infinity };
+            artist.streams += line.streams;
+            artist.songs.add(line.id);
+            artist.best = Math.min(artist.best, line.rank);
+            artists.set(name, artist);
+          }
+        }
+        return [...artists.entries()]
+          .sort(
+            ([nameA, a], [nameB, b]) =>
+              b.streams - a.streams || a.best - b.best || (nameA < nameB ? -1 : 1),
+          )
+          .map(([name, a]) => [chartFiles[day]!.date, name, a.streams, a.songs.size, a.best]);
+      });
+    expect(
+      rows.map((row) => [
+        row.snapshot_date,
+        row.artist_name,
+        row.total_streams,
+        row.songs_on_chart,
+        row.best_rank,
+      ]),
+    ).toEqual(expected);
+  });
+
   it("changes nothing when the same days are extracted and transformed again", async () => {
     // Prepare
     const before = Object.fromEntries(
@@ -218,6 +384,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
 
     // Act
     await runExtract(infra, spotify);
+    await importDemoChartFiles(infra, chartsDir);
     await runTransform(infra);
     const againDir = await mkdtemp(path.join(tmpdir(), "lake-again-"));
     await exportLake(infra, againDir);

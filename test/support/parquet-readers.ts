@@ -34,6 +34,9 @@ const PYTHON = path.join(ROOT, ".venv/bin/python");
 const PYTHON_READERS = path.join(import.meta.dirname, "parquet_readers.py");
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** int64 values (bigint in DuckDB and Arrow JS) compare as numbers, as JSON gives Python's. */
+const int64Value = (value: bigint): Canonical =>
+  Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
 
 /** A value of the given logical column type, as written, in the compared form. */
 export function canonicalValue(value: unknown, type: ColumnType): Canonical {
@@ -69,6 +72,7 @@ async function readDuckDb(file: string): Promise<ReaderResult> {
     const rows = reader.getRowsJS().map((row) =>
       row.map((value, i): Canonical => {
         if (value === null) return null;
+        if (typeof value === "bigint") return int64Value(value);
         if (types[i] === "DATE") return isoDate((value as Date).getTime());
         if (value instanceof Date) return value.getTime();
         return value as Canonical;
@@ -83,6 +87,7 @@ async function readDuckDb(file: string): Promise<ReaderResult> {
 
 function arrowValue(value: unknown, type: DataType): Canonical {
   if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return int64Value(value);
   if (type.typeId === Type.Date) return isoDate(Number(value));
   if (type.typeId === Type.Timestamp) return Number(value);
   if (type.typeId === Type.List) {

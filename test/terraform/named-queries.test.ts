@@ -9,6 +9,10 @@ import path from "node:path";
 
 const QUERIES_DIR = path.resolve(import.meta.dirname, "../../queries");
 const QUERY_NAMES = [
+  "chart_artist_streams_per_day",
+  "chart_climbers_and_fallers",
+  "chart_new_entries_and_reentries",
+  "chart_song_streams_and_rank_over_time",
   "latest_chart",
   "new_entries_since_previous_snapshot",
   "song_peak_position_and_days_on_chart",
@@ -45,6 +49,38 @@ const ARTISTS: [string, string][] = [
   ["a5", "Artist Five"],
 ];
 
+// chart_positions: [chart, day, rank, song, artist_names, previous_rank, periods_on_chart, streams].
+// The global daily chart has files for 11-20, 11-21 and 11-23 (none for 11-22): the file before
+// 11-23 is 11-21. sC is back on 11-23 (the export counts 8 days); sD too, in a file that gives no
+// count, so the lake says it is a re-entry; sE is credited to a name holding ", ". The US weekly
+// chart has one file, where sA is a re-entry the lake never saw.
+const G = "regional-global-daily";
+const W = "regional-us-weekly";
+const CHART_LINES: [
+  string,
+  string,
+  number,
+  string,
+  string,
+  number | null,
+  number | null,
+  number,
+][] = [
+  [G, "2026-11-20", 1, "sA", "A1", 1, 10, 1000],
+  [G, "2026-11-20", 2, "sB", "A1, A2", 3, 5, 900],
+  [G, "2026-11-20", 3, "sC", "A2", 2, 7, 800],
+  [G, "2026-11-20", 4, "sG", "A4", 9, 3, 700],
+  [G, "2026-11-21", 1, "sB", "A1, A2", 2, 6, 950],
+  [G, "2026-11-21", 2, "sA", "A1", 1, 11, 940],
+  [G, "2026-11-21", 3, "sD", "A3", null, 1, 700],
+  [G, "2026-11-23", 1, "sB", "A1, A2", 1, 7, 990],
+  [G, "2026-11-23", 2, "sC", "A2", null, 8, 850],
+  [G, "2026-11-23", 3, "sE", "Tyler, The Creator", null, null, 600],
+  [G, "2026-11-23", 4, "sD", "A3", null, null, 500],
+  [W, "2026-11-19", 1, "sA", "A1", null, 3, 7000],
+  [W, "2026-11-19", 2, "sF", "A4", 1, 2, 6000],
+];
+
 let connection: DuckDBConnection;
 
 beforeAll(async () => {
@@ -59,6 +95,20 @@ beforeAll(async () => {
   await connection.run(
     "CREATE TABLE artists (artist_id VARCHAR, artist_name VARCHAR, artist_url VARCHAR, snapshot_date VARCHAR)",
   );
+  await connection.run(`CREATE TABLE chart_positions (
+    chart VARCHAR, region VARCHAR, period VARCHAR, rank INTEGER, song_id VARCHAR,
+    song_name VARCHAR, artist_names VARCHAR, label VARCHAR, peak_rank INTEGER,
+    previous_rank INTEGER, periods_on_chart INTEGER, streams BIGINT, source_key VARCHAR,
+    snapshot_date VARCHAR)`);
+  for (const [chart, day, rank, song, artists, previous, periods, streams] of CHART_LINES) {
+    const [, region, period] = chart.split("-");
+    const sqlValue = (value: number | null) => (value === null ? "NULL" : String(value));
+    await connection.run(
+      `INSERT INTO chart_positions VALUES ('${chart}', '${region}', '${period}', ${rank}, '${song}',
+        'Song ${song}', '${artists}', NULL, ${rank}, ${sqlValue(previous)}, ${sqlValue(periods)},
+        ${streams}, 'raw_data/to_process/${chart}-${day}.csv', '${day}')`,
+    );
+  }
   for (const [playlist, position, song, artists, day, extractedAt] of SONGS) {
     // DuckDB types `[]` as INTEGER[]: the cast keeps the empty list a VARCHAR[] like the others.
     const list = `CAST([${artists.map((a) => `'${a}'`).join(", ")}] AS VARCHAR[])`;
@@ -91,7 +141,7 @@ async function run(name: string): Promise<Record<string, unknown>[]> {
 }
 
 describe("queries/", () => {
-  it("holds exactly the four named queries", () => {
+  it("holds exactly the eight named queries", () => {
     // Act
     const files = readdirSync(QUERIES_DIR).filter((f) => f.endsWith(".sql"));
 
@@ -110,7 +160,7 @@ describe("queries/", () => {
       expect(firstLine).toMatch(/^-- \S.{10,}/);
       expect(text.trim().endsWith(";")).toBe(false);
       // Bare table names (Athena's workgroup database, DuckDB's views), no engine-specific calls.
-      expect(text).not.toMatch(/\b\w+\.(songs|albums|artists|playlists)\b/);
+      expect(text).not.toMatch(/\b\w+\.(songs|albums|artists|playlists|chart_positions)\b/);
       for (const specific of [
         /\bdate_parse\b/i,
         /\bstrptime\b/i,
@@ -207,6 +257,96 @@ describe("named queries on DuckDB", () => {
       ["p2", "s5", "Artist One", 1, 1, "2026-11-21", "2026-11-21"],
       ["p2", "s6", null, 2, 1, "2026-11-21", "2026-11-21"],
       ["p3", "s7", "Artist Three", 1, 1, "2026-11-21", "2026-11-21"],
+    ]);
+  });
+});
+
+describe("chart queries on DuckDB", () => {
+  it("chart_song_streams_and_rank_over_time: every file's line, streams change only from the chart's previous file", async () => {
+    // Act
+    const rows = await run("chart_song_streams_and_rank_over_time");
+
+    // Assess: sC's 11-23 line has no change, its last line was two files back.
+    expect(
+      rows.map((r) => [r.chart, r.song_id, r.snapshot_date, r.rank, r.streams, r.streams_change]),
+    ).toEqual([
+      [G, "sA", "2026-11-20", 1, 1000, null],
+      [G, "sA", "2026-11-21", 2, 940, -60],
+      [G, "sB", "2026-11-20", 2, 900, null],
+      [G, "sB", "2026-11-21", 1, 950, 50],
+      [G, "sB", "2026-11-23", 1, 990, 40],
+      [G, "sC", "2026-11-20", 3, 800, null],
+      [G, "sC", "2026-11-23", 2, 850, null],
+      [G, "sD", "2026-11-21", 3, 700, null],
+      [G, "sD", "2026-11-23", 4, 500, -200],
+      [G, "sE", "2026-11-23", 3, 600, null],
+      [G, "sG", "2026-11-20", 4, 700, null],
+      [W, "sA", "2026-11-19", 1, 7000, null],
+      [W, "sF", "2026-11-19", 2, 6000, null],
+    ]);
+  });
+
+  it("chart_climbers_and_fallers: places moved since the export's previous rank, biggest first, per file", async () => {
+    // Act
+    const rows = await run("chart_climbers_and_fallers");
+
+    // Assess: unchanged ranks and entries (no previous rank) are neither.
+    expect(
+      rows.map((r) => [r.chart, r.snapshot_date, r.direction, r.place, r.places_moved, r.song_id]),
+    ).toEqual([
+      [G, "2026-11-21", "climber", 1, 1, "sB"],
+      [G, "2026-11-21", "faller", 1, -1, "sA"],
+      [G, "2026-11-20", "climber", 1, 5, "sG"],
+      [G, "2026-11-20", "climber", 2, 1, "sB"],
+      [G, "2026-11-20", "faller", 1, -1, "sC"],
+      [W, "2026-11-19", "faller", 1, -1, "sF"],
+    ]);
+  });
+
+  it("chart_new_entries_and_reentries: new or back, from the export's count or else the lake's files", async () => {
+    // Act
+    const rows = await run("chart_new_entries_and_reentries");
+
+    // Assess: sA on the weekly chart is a re-entry by its count; the daily chart does not count.
+    expect(
+      rows.map((r) => [r.chart, r.snapshot_date, r.entry, r.rank, r.song_id, r.last_seen_date]),
+    ).toEqual([
+      [G, "2026-11-23", "re-entry", 2, "sC", "2026-11-20"],
+      [G, "2026-11-23", "new entry", 3, "sE", null],
+      [G, "2026-11-23", "re-entry", 4, "sD", "2026-11-21"],
+      [G, "2026-11-21", "new entry", 3, "sD", null],
+      [W, "2026-11-19", "re-entry", 1, "sA", null],
+    ]);
+  });
+
+  it("chart_artist_streams_per_day: each credited name gets the song's streams in full", async () => {
+    // Act
+    const rows = await run("chart_artist_streams_per_day");
+
+    // Assess
+    expect(
+      rows.map((r) => [
+        r.chart,
+        r.snapshot_date,
+        r.artist_name,
+        r.total_streams,
+        r.songs_on_chart,
+        r.best_rank,
+      ]),
+    ).toEqual([
+      [G, "2026-11-23", "A2", 1840, 2, 1],
+      [G, "2026-11-23", "A1", 990, 1, 1],
+      [G, "2026-11-23", "The Creator", 600, 1, 3],
+      [G, "2026-11-23", "Tyler", 600, 1, 3],
+      [G, "2026-11-23", "A3", 500, 1, 4],
+      [G, "2026-11-21", "A1", 1890, 2, 1],
+      [G, "2026-11-21", "A2", 950, 1, 1],
+      [G, "2026-11-21", "A3", 700, 1, 3],
+      [G, "2026-11-20", "A1", 1900, 2, 1],
+      [G, "2026-11-20", "A2", 1700, 2, 2],
+      [G, "2026-11-20", "A4", 700, 1, 4],
+      [W, "2026-11-19", "A1", 7000, 1, 1],
+      [W, "2026-11-19", "A4", 6000, 1, 2],
     ]);
   });
 });

@@ -3,7 +3,12 @@
  * timeout as their backoff (docs/DESIGN.md, "Event handling"). Over the emulator's real queues,
  * with the redrive policy and visibility timeout Terraform gives the ingest queue.
  */
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
@@ -99,6 +104,54 @@ describe("transform handler: how failed records return to the queue", () => {
     const deadLettered = await receive(dlq.queueUrl);
     expect(deadLettered).toHaveLength(1);
     expect(deadLettered[0]!.Body).toContain("not-a-playlist.json");
+  });
+
+  it("dead-letters a chart export with a bad line and leaves the raw file in to_process/, with nothing written", async () => {
+    // Prepare: a daily export whose second chart line has no rank
+    const key = "raw_data/to_process/regional-global-daily-2026-11-30.csv";
+    const csv =
+      "\uFEFFrank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
+      '1,spotify:track:2OzhQlSqBEmt7hmkYxfT6m,"Taylor Swift, Post Malone",Fortnight,Republic,1,1,5,4592301\n' +
+      "x,spotify:track:2GxrNKugF82CnoRFbQfzPf,Artemas,i like the way you kiss me,Artemas,1,2,35,3266544\n";
+    await emulator.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: key, Body: csv }));
+    await send(objectCreatedMessage({ bucket: BUCKET, key, size: Buffer.byteLength(csv) }));
+    const error = jest.spyOn(console, "error").mockImplementation(() => undefined);
+
+    try {
+      // Act: the poller receives it maxReceiveCount times
+      for (let i = 0; i < settings.maxReceiveCount; i++) {
+        const messages = await receive(ingest.queueUrl);
+        expect(messages).toHaveLength(1);
+        await handler(
+          lambdaSqsEventFor(messages, ingest.queueArn),
+          lambdaContext("transform"),
+        ).catch(() => undefined);
+      }
+
+      // Assess
+      expect(await receive(ingest.queueUrl)).toEqual([]);
+      const deadLettered = await receive(dlq.queueUrl);
+      expect(deadLettered).toHaveLength(1);
+      expect(deadLettered[0]!.Body).toContain("regional-global-daily-2026-11-30.csv");
+      const { Contents = [] } = await emulator.s3.send(
+        new ListObjectsV2Command({ Bucket: BUCKET }),
+      );
+      expect(Contents.map((object) => object.Key)).toEqual([key]);
+      const logged = error.mock.calls.map(
+        ([line]) => JSON.parse(String(line)) as Record<string, unknown>,
+      );
+      expect(logged).toHaveLength(settings.maxReceiveCount);
+      expect(logged[0]).toEqual(
+        expect.objectContaining({
+          messageId: deadLettered[0]!.MessageId,
+          reason: expect.stringContaining(
+            'regional-global-daily-2026-11-30.csv line 3: rank must be a positive integer, found "x"',
+          ),
+        }),
+      );
+    } finally {
+      error.mockRestore();
+    }
   });
 
   it("leaves a transient failure invisible for the visibility timeout, its backoff", async () => {
