@@ -5,8 +5,8 @@
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { parseChartCsv, parseChartFileName } from "../../functions/transform/chart-csv";
-import { DEMO_DAYS, DEMO_FIRST_DAY } from "../../scripts/local/demo-charts";
+import { parseChartCsv, parseChartFileName } from "../../../functions/transform/chart-csv";
+import { DEMO_DAYS, DEMO_FIRST_DAY } from "../../../scripts/local/demo-charts";
 import {
   captureTracks,
   chartFileText,
@@ -17,7 +17,7 @@ import {
   SYNTHETIC_ID_PREFIX,
   SYNTHETIC_NAME_PREFIX,
   type ChartLine,
-} from "../../scripts/local/demo-chart-files";
+} from "../../../scripts/local/demo-chart-files";
 
 const tracks = captureTracks();
 const files = demoChartFiles(tracks);
