@@ -33,7 +33,7 @@ import {
   readJsonObject,
   rejectionOf,
   type CapturedOutput,
-} from "./helpers";
+} from "../support/helpers";
 
 const NOW = new Date("2026-11-22T16:00:03.123Z");
 const MISSING_ID = "0000000000000000000404";

@@ -16,20 +16,15 @@ import {
 } from "../../../functions/shared/s3-layout";
 import { normalizeSnapshot } from "../../../functions/transform/normalize-snapshot";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
+import { handler } from "../../../functions/transform/handler";
 import { lambdaSqsEventFor } from "../../../scripts/local/sqs-event";
 import { startEmulator, type Emulator } from "../../support/emulator";
 import { readParquet } from "../../support/parquet";
 import { entry, rawSnapshot, top50Capture, track } from "../../support/spotify-fixtures";
 
 const BUCKET = "lake";
-type Handler = (
-  event: SQSEvent,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<SQSBatchResponse>;
-
 describe("transform handler against the S3/SQS emulator", () => {
   let emulator: Emulator;
-  let handler: Handler;
   let queue: { queueUrl: string; queueArn: string };
 
   beforeAll(async () => {
@@ -38,7 +33,6 @@ describe("transform handler against the S3/SQS emulator", () => {
     // No Glue in the emulator: starting the crawler fails, which must not fail any record.
     process.env.GLUE_CRAWLER_NAME = "spotify-etl-crawler";
     process.env.POWERTOOLS_METRICS_NAMESPACE = "SpotifyEtlTest";
-    ({ handler } = (await import("../../../functions/transform/handler")) as { handler: Handler });
   });
   afterAll(async () => {
     await emulator.stop();

@@ -1,4 +1,4 @@
-/** Shared helpers of the extract tests. */
+/** Helpers shared by the tests: captured Powertools output, S3 reads, rejections. */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 
 /** Everything Powertools printed (logs and EMF metrics) while capturing. */
