@@ -4,7 +4,7 @@
  * and transform handlers run; this module plays S3 notifications, the SQS event source
  * mapping and the Glue crawler. `make demo` and the end-to-end test both run it.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import {
   CreateQueueCommand,
   GetQueueAttributesCommand,
@@ -241,14 +241,11 @@ export async function deadLetteredKeys(infra: LocalInfrastructure): Promise<stri
 /** Every object key in the bucket under `prefix`. */
 export async function listKeys(infra: LocalInfrastructure, prefix = ""): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await infra.emulator.s3.send(
-      new ListObjectsV2Command({ Bucket: infra.bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
+  const pages = paginateListObjectsV2(
+    { client: infra.emulator.s3 },
+    { Bucket: infra.bucket, Prefix: prefix },
+  );
+  for await (const page of pages) keys.push(...(page.Contents ?? []).map((object) => object.Key!));
   return keys.sort();
 }
 

@@ -24,6 +24,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { errorText } from "./cli";
 import { releaseMessages } from "./dlq-sample";
 import type { ProgressReporter } from "./progress";
 import { queueDepthOf, type QueueDepth } from "./queues";
@@ -291,7 +292,7 @@ async function sendBatch(
     }
     return { sent, failed: failures };
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = errorText(error);
     return {
       sent: [],
       failed: messages.map((message) => ({ message, code: "SendMessageBatchFailed", reason })),
