@@ -23,7 +23,7 @@ import {
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 import { startEmulator, type Emulator } from "../support/emulator";
 import {
   captureOutput,

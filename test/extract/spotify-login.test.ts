@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { runSpotifyLogin } from "../../scripts/spotify-login";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 import { rejectionOf } from "../support/helpers";
 
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-AbCdEf";
