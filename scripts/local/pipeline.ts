@@ -5,17 +5,14 @@
  * mapping and the Glue crawler. `make demo` and the end-to-end test both run it.
  */
 import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from "@aws-sdk/client-sqs";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
 import { RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
 import { parsePlaylistIdList } from "../../functions/extract/config";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../local-spotify-api/server";
+import { queueArnOf } from "../ops/queues";
 import { top50GlobalPlaylist, TOP50_GLOBAL_ID } from "../local-spotify-api/recordings";
 import { demoCharts, demoExtractionTime, DEMO_DAYS } from "./demo-charts";
 import { startEmulator, type Emulator } from "./emulator";
@@ -95,10 +92,7 @@ async function createQueue(
   const { QueueUrl } = await emulator.sqs.send(
     new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
   );
-  const { Attributes } = await emulator.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+  return { url: QueueUrl!, arn: await queueArnOf(emulator.sqs, QueueUrl!) };
 }
 
 /** Where the extract reads Spotify: the local API with the demo charts, or the real one. */
