@@ -3,7 +3,7 @@
  * S3 notification hands each to the transform (DESIGN.md, "Chart files", "Operator commands").
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   CHART_SUFFIX,
@@ -13,6 +13,7 @@ import {
 } from "../../functions/shared/s3-layout";
 import { headObjectIfExists } from "../../functions/shared/s3-objects";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
+import { expandInputs } from "../lib/transform-files";
 import { UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
@@ -35,15 +36,7 @@ export interface ChartImportResult {
  *   so that nothing is uploaded from a half-right list.
  */
 export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> {
-  const files: string[] = [];
-  for (const input of inputs) {
-    if ((await stat(input)).isDirectory()) {
-      const names = (await readdir(input)).filter((name) => name.endsWith(CHART_SUFFIX)).sort();
-      files.push(...names.map((name) => path.join(input, name)));
-    } else {
-      files.push(input);
-    }
-  }
+  const files = await expandInputs(inputs, [CHART_SUFFIX]);
   const refused = files.flatMap((file) => {
     try {
       parseChartFileName(file);
