@@ -36,9 +36,9 @@ import { pathToFileURL } from "node:url";
 import { parseFlags, parseIntegerFlag, runCommand, UsageError } from "./ops/cli";
 
 /** Scopes the extract needs: private and collaborative playlists of the user. */
-export const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
+const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
 /** The loopback port of the default redirect URI. */
-export const DEFAULT_PORT = 8888;
+const DEFAULT_PORT = 8888;
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** Settings of one login. */

@@ -19,7 +19,7 @@ const queueSettingsSchema = z.object({
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
 
 /** Path of the shared settings file. */
-export const QUEUE_SETTINGS_PATH = path.resolve(
+const QUEUE_SETTINGS_PATH = path.resolve(
   import.meta.dirname,
   "../../config/queue-settings.json",
 );

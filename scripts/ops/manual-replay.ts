@@ -85,7 +85,7 @@ export interface ManualReplayResult {
 /** Default long-polling wait: long enough that an empty answer means an empty queue. */
 export const DEFAULT_RECEIVE_WAIT_SECONDS = 5;
 /** Default hiding time of received messages; a batch's send and delete take well under a second. */
-export const DEFAULT_REPLAY_VISIBILITY_SECONDS = 120;
+const DEFAULT_REPLAY_VISIBILITY_SECONDS = 120;
 
 /** Moves messages from the dead-letter queue to the target, one batch of up to 10 at a time. */
 export async function replayManually(
@@ -233,7 +233,7 @@ async function receive(
 }
 
 /** A message attribute as sent: type and value only (the list types are reserved by SQS). */
-export function copyMessageAttributes(
+function copyMessageAttributes(
   attributes: Record<string, MessageAttributeValue> | undefined,
 ): Record<string, MessageAttributeValue> | undefined {
   if (!attributes || Object.keys(attributes).length === 0) return undefined;

@@ -131,7 +131,7 @@ export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
  * it would move the snapshot to another partition); else the UTC date of its LastModified
  * (names from older pipelines carry none).
  */
-export function snapshotDateOf(
+function snapshotDateOf(
   key: string,
   lastModified: Date | undefined,
   metadata?: Record<string, string>,
@@ -150,7 +150,7 @@ export function snapshotDateOf(
  * The `raw_data/processed/` key the operator means by `--key`: a processed key, a
  * `to_process/` key (its processed twin), or a bare object name.
  */
-export function processedKeyFromArgument(key: string): string {
+function processedKeyFromArgument(key: string): string {
   if (key.startsWith(RAW_PROCESSED_PREFIX)) return key;
   if (key.startsWith(RAW_TO_PROCESS_PREFIX)) return processedKeyFor(key);
   if (!key.includes("/")) return processedKeyFor(RAW_TO_PROCESS_PREFIX + key);
