@@ -45,9 +45,7 @@ const RAW_BODY_PREVIEW_CHARS = 200;
  * What a dead-lettered body points at: the decoded object keys of an S3 event notification
  * (the transform's input), or the body itself for anything else.
  */
-function describeDeadLetterBody(
-  body: string | undefined,
-): Omit<SampledMessage, "messageId"> {
+function describeDeadLetterBody(body: string | undefined): Omit<SampledMessage, "messageId"> {
   const text = body ?? "";
   let message: S3NotificationMessage;
   try {
