@@ -100,14 +100,14 @@ destroy: build ## terraform destroy
 	terraform -chdir=$(TF_DIR) destroy
 
 replay-dlq: $(DEPS) ## Move dead-lettered messages back to the ingest queue (ARGS="--dry-run" etc.)
-	$(TSX) scripts/replay-dlq.ts --dlq-url "$(call tf_output,dead_letter_queue_url)" $(ARGS)
+	$(TSX) scripts/ops.ts replay-dlq --dlq-url "$(call tf_output,dead_letter_queue_url)" $(ARGS)
 
 import-charts: $(DEPS) ## Upload Spotify Charts CSV exports: make import-charts FILES="a.csv dir/" [TARGET=local] [ARGS=--force]
-	$(TSX) scripts/import-charts.ts $(if $(filter local,$(TARGET)),--local,--bucket "$(call tf_output,data_bucket_name)") \
+	$(TSX) scripts/ops.ts import-charts $(if $(filter local,$(TARGET)),--local,--bucket "$(call tf_output,data_bucket_name)") \
 	  $(ARGS) $(FILES)
 
 reprocess: $(DEPS) ## Send processed snapshots through the transform again: FROM=YYYY-MM-DD TO=YYYY-MM-DD
-	$(TSX) scripts/reprocess.ts --bucket "$(call tf_output,data_bucket_name)" \
+	$(TSX) scripts/ops.ts reprocess --bucket "$(call tf_output,data_bucket_name)" \
 	  $(if $(FROM),--from $(FROM)) $(if $(TO),--to $(TO)) $(if $(KEY),--key "$(KEY)") $(ARGS)
 
 invoke-extract: $(DEPS) ## Run the deployed extract function now

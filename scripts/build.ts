@@ -11,7 +11,7 @@ import path from "node:path";
 import yazl from "yazl";
 
 /** The Lambda functions; each has `functions/<name>/handler.ts` exporting `handler`. */
-export const FUNCTION_NAMES = ["extract", "transform"] as const;
+const FUNCTION_NAMES = ["extract", "transform"] as const;
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const OUT_DIR = path.join(ROOT, "dist");

@@ -33,12 +33,12 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { parseFlags, parseIntegerFlag, runCommand, UsageError } from "./ops/cli";
 
 /** Scopes the extract needs: private and collaborative playlists of the user. */
-export const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
+const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
 /** The loopback port of the default redirect URI. */
-export const DEFAULT_PORT = 8888;
+const DEFAULT_PORT = 8888;
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** Settings of one login. */
@@ -275,21 +275,23 @@ const USAGE = `Usage: make spotify-login ARGS="[--client-id ID --client-secret S
   The app credentials come from --client-id/--client-secret, SPOTIFY_CLIENT_ID/SPOTIFY_CLIENT_SECRET,
   or the secret given by --secret-arn. With --secret-arn the refresh token is stored there; otherwise printed.`;
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
+async function main(): Promise<number> {
+  const { values } = parseFlags(
+    process.argv.slice(2),
+    {
       "client-id": { type: "string" },
       "client-secret": { type: "string" },
       "secret-arn": { type: "string" },
-      port: { type: "string", default: String(DEFAULT_PORT) },
-      scopes: { type: "string", default: DEFAULT_SCOPES.join(" ") },
+      port: { type: "string" },
+      scopes: { type: "string" },
       "accounts-base-url": { type: "string" },
-      help: { type: "boolean", default: false },
+      help: { type: "boolean" },
     },
-  });
+    USAGE,
+  );
   if (values.help) {
     console.log(USAGE);
-    return;
+    return 0;
   }
   const secretArn = values["secret-arn"];
   const secretsManager = secretArn ? new SecretsManagerClient({}) : undefined;
@@ -300,33 +302,19 @@ async function main(): Promise<void> {
     clientId ??= fromSecret.clientId;
     clientSecret ??= fromSecret.clientSecret;
   }
-  if (!clientId || !clientSecret) {
-    console.error(`No app credentials.\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    console.error(`--port must be a port number, got ${values.port}`);
-    process.exitCode = 2;
-    return;
-  }
+  if (!clientId || !clientSecret) throw new UsageError(`No app credentials.\n${USAGE}`);
   await runSpotifyLogin({
     clientId,
     clientSecret,
-    port,
-    scopes: (values.scopes ?? "").split(/[\s,]+/).filter(Boolean),
+    port: parseIntegerFlag(values.port, "port", { min: 0, max: 65535 }) ?? DEFAULT_PORT,
+    scopes: (values.scopes ?? DEFAULT_SCOPES.join(" ")).split(/[\s,]+/).filter(Boolean),
     accountsBaseUrl: values["accounts-base-url"] ?? process.env.SPOTIFY_ACCOUNTS_BASE_URL,
     secretArn,
     secretsManager,
   });
+  return 0;
 }
 
 if (process.argv[1] && pathToFileURL(path.resolve(process.argv[1])).href === import.meta.url) {
-  try {
-    await main();
-  } catch (error) {
-    console.error((error as Error).message);
-    process.exitCode = 1;
-  }
+  await runCommand(main);
 }

@@ -69,32 +69,56 @@ export async function releaseNow(
   }
   const problems: { messageId: string; reason: string }[] = [];
   for (const [arn, queued] of byQueue) {
+    let queueUrl: string;
     try {
-      const queueUrl = await queueUrlFor(sqs, arn);
-      // A batch holds at most 10 entries, as many as an SQS event has records by default.
-      for (let i = 0; i < queued.length; i += 10) {
-        const chunk = queued.slice(i, i + 10);
-        const { Failed = [] } = await sqs.send(
-          new ChangeMessageVisibilityBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: chunk.map((record, j) => ({
-              Id: String(j),
-              ReceiptHandle: record.receiptHandle,
-              VisibilityTimeout: 0,
-            })),
-          }),
-        );
-        for (const failure of Failed) {
-          problems.push({
-            messageId: chunk[Number(failure.Id)]?.messageId ?? "?",
-            reason: `${failure.Code}: ${failure.Message ?? ""}`,
-          });
-        }
-      }
+      queueUrl = await queueUrlFor(sqs, arn);
     } catch (error) {
       for (const record of queued)
         problems.push({ messageId: record.messageId, reason: (error as Error).message });
+      continue;
+    }
+    const handles = queued.map((record) => record.receiptHandle);
+    for (const { index, reason } of await makeVisibleNow(sqs, queueUrl, handles)) {
+      problems.push({ messageId: queued[index]?.messageId ?? "?", reason });
     }
   }
   return problems;
+}
+
+/**
+ * Makes the messages of `receiptHandles` on `queueUrl` visible now (visibility 0), 10 per call
+ * (the most a batch holds). Never throws: a call that fails counts for each of its messages.
+ * @returns The index of each message SQS did not change, with why; those become visible when
+ *   their visibility timeout ends instead.
+ */
+export async function makeVisibleNow(
+  sqs: SQSClient,
+  queueUrl: string,
+  receiptHandles: readonly (string | undefined)[],
+): Promise<{ index: number; reason: string }[]> {
+  const refused: { index: number; reason: string }[] = [];
+  for (let start = 0; start < receiptHandles.length; start += 10) {
+    const chunk = receiptHandles.slice(start, start + 10);
+    try {
+      const { Failed = [] } = await sqs.send(
+        new ChangeMessageVisibilityBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: chunk.map((handle, j) => ({
+            Id: String(j),
+            ReceiptHandle: handle,
+            VisibilityTimeout: 0,
+          })),
+        }),
+      );
+      for (const failure of Failed) {
+        refused.push({
+          index: start + Number(failure.Id),
+          reason: `${failure.Code}: ${failure.Message ?? ""}`,
+        });
+      }
+    } catch (error) {
+      chunk.forEach((_, j) => refused.push({ index: start + j, reason: (error as Error).message }));
+    }
+  }
+  return refused;
 }

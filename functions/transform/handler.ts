@@ -16,7 +16,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
 import { getHeapStatistics } from "node:v8";
-import { createObservability } from "../shared/powertools";
+import { createObservability, type Observability } from "../shared/powertools";
 import {
   parseS3NotificationMessage,
   type NotifiedObject,
@@ -38,18 +38,37 @@ import { assertTransformableKey, transformRawObject } from "./transform-raw-obje
 import { transformMetricNames } from "./metric-names";
 import { readTransformConfig } from "./config";
 
-const { logger, metrics } = createObservability("spotify-etl-transform");
-const s3 = new S3Client(LAKE_S3_CLIENT_CONFIG);
-// The queue is the function's own event source, in its region: the client's endpoint serves it
-// (and an emulator's endpoint, where queue URLs name hosts of their own).
-const sqs = new SQSClient({ useQueueUrlAsEndpoint: false });
-const processor = new BatchProcessor(EventType.SQS);
+/** What warm invocations reuse: created on the first one, so it sees that invocation's environment. */
+interface Runtime extends Observability {
+  s3: S3Client;
+  sqs: SQSClient;
+  processor: BatchProcessor;
+}
+
+let runtime: Runtime | undefined;
 // Sized from the heap Lambda's runtime gives V8 for the function's memory.
 const heapLimitBytes = getHeapStatistics().heap_size_limit;
 const rawBytesBudget = rawBytesBudgetFor(heapLimitBytes);
 
-/** Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`). */
+function runtimeOnce(): Runtime {
+  return (runtime ??= {
+    ...createObservability("spotify-etl-transform"),
+    s3: new S3Client(LAKE_S3_CLIENT_CONFIG),
+    // The queue is the function's own event source, in its region: the client's endpoint serves
+    // it (and an emulator's endpoint, where queue URLs name hosts of their own).
+    sqs: new SQSClient({ useQueueUrlAsEndpoint: false }),
+    processor: new BatchProcessor(EventType.SQS),
+  });
+}
+
+/**
+ * Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`).
+ *
+ * @throws TransformConfigError when the environment is incomplete; FullBatchFailureError when
+ * every record failed (Powertools batch).
+ */
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+  const { logger, metrics, s3, sqs, processor } = runtimeOnce();
   logger.addContext(context);
   const { bucket, maxRawBytes, glueCrawlerName } = readTransformConfig(process.env, heapLimitBytes);
   const store = new S3LakeStore(s3, bucket);
@@ -161,9 +180,10 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     if (error instanceof FullBatchFailureError) failed = event.Records.length;
     throw error;
   } finally {
-    if (permanentFailures.length > 0) await releasePermanentFailures(permanentFailures);
+    if (permanentFailures.length > 0)
+      await releasePermanentFailures(sqs, logger, permanentFailures);
     metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, failed);
-    if (snapshotsTransformed > 0) await startCrawler(glueCrawlerName);
+    if (snapshotsTransformed > 0) await startCrawler(logger, glueCrawlerName);
     metrics.publishStoredMetrics();
   }
 };
@@ -180,7 +200,11 @@ function logLeftBehind(log: Logger, error: unknown): void {
 }
 
 /** Lets permanent failures reach the DLQ now; if that fails they wait out the timeout instead. */
-async function releasePermanentFailures(records: SQSRecord[]): Promise<void> {
+async function releasePermanentFailures(
+  sqs: SQSClient,
+  logger: Logger,
+  records: SQSRecord[],
+): Promise<void> {
   const problems = await releaseNow(sqs, records);
   for (const { messageId, reason } of problems) {
     logger.warn(
@@ -191,7 +215,7 @@ async function releasePermanentFailures(records: SQSRecord[]): Promise<void> {
 }
 
 /** Starts the Glue crawler after new data landed. A crawler problem never fails the records. */
-async function startCrawler(crawler: string | undefined): Promise<void> {
+async function startCrawler(logger: Logger, crawler: string | undefined): Promise<void> {
   if (!crawler) return;
   try {
     if ((await startGlueCrawler(crawler)) === "started") {

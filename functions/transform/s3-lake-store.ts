@@ -2,13 +2,12 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   GetObjectCommand,
-  HeadObjectCommand,
   PutObjectCommand,
   type S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
 import { SNAPSHOT_DATE_METADATA } from "../shared/s3-layout";
-import { copySourceFor, isMissingObjectError } from "../shared/s3-objects";
+import { copySourceFor, headObjectIfExists, isMissingObjectError } from "../shared/s3-objects";
 import { UnprocessableObjectError } from "./errors";
 import { tooLargeMessage } from "./raw-bytes-budget";
 import type { LakeStore, RawObject } from "./transform-raw-object";
@@ -55,13 +54,7 @@ export class S3LakeStore implements LakeStore {
   }
 
   async exists(key: string): Promise<boolean> {
-    try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isMissingObjectError(error)) return false;
-      throw error;
-    }
+    return (await headObjectIfExists(this.s3, this.bucket, key)) !== undefined;
   }
 
   async write(key: string, body: Uint8Array, contentType: string): Promise<{ versionId?: string }> {

@@ -14,12 +14,15 @@ import os from "node:os";
 import path from "node:path";
 import { RAW_TO_PROCESS_PREFIX, rawKeyFor } from "../../functions/shared/s3-layout";
 import { startEmulator } from "../local/emulator";
-import { repeatedTop50Playlist } from "../local-spotify-api/recordings";
+import {
+  repeatedTop50Playlist,
+  top50GlobalPlaylist,
+  TOP50_GLOBAL_ID,
+} from "../local-spotify-api/recordings";
 import { startLocalSpotifyApi } from "../local-spotify-api/server";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const DIST = path.join(ROOT, "dist");
-const CAPTURE = path.join(ROOT, "test/fixtures/top50-global-2024-04-22.playlist.json");
 const PYTHON = path.join(ROOT, ".venv/bin/python");
 const DAYS = 365;
 /** V8's heap as Lambda's Node.js runtime sizes it for a 512 MB function. */
@@ -59,23 +62,17 @@ async function measure(
 
 /** One compact raw snapshot per day, the capture's 50 entries each, named as the extract names them. */
 async function writeBacklog(dir: string): Promise<void> {
-  const [playlist] = JSON.parse(await readFile(CAPTURE, "utf8")) as {
-    id: string;
-    name: string;
-    snapshot_id: string;
-    owner: { id: string };
-    tracks: { items: unknown[] };
-  }[];
+  const { name, snapshotId, ownerId, entries } = top50GlobalPlaylist("track");
+  const id = TOP50_GLOBAL_ID;
   await mkdir(dir, { recursive: true });
   for (let day = 0; day < DAYS; day++) {
     const extractedAt = new Date(Date.UTC(2025, 0, 1, 16, 0, 3) + day * 86_400_000);
-    const { id, name, snapshot_id, owner, tracks } = playlist!;
     const snapshot = {
       source: "spotify",
       extracted_at: extractedAt.toISOString(),
-      playlist: { id, name, snapshot_id, owner_id: owner.id, total: tracks.items.length },
+      playlist: { id, name, snapshot_id: snapshotId, owner_id: ownerId, total: entries.length },
       market: null,
-      items: tracks.items,
+      items: entries,
     };
     const file = path.join(dir, path.basename(rawKeyFor(id, extractedAt)));
     await writeFile(file, JSON.stringify(snapshot));

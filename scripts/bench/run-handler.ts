@@ -5,7 +5,7 @@
  * process, over HTTP). No SQS in between: this measures the handler and its S3 requests.
  * Usage (bundled by bench.ts): node run-handler.mjs HANDLER_MODULE BUCKET
  */
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import { paginateListObjectsV2, S3Client } from "@aws-sdk/client-s3";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
 import { lambdaContext } from "../local/lambda-context";
@@ -19,17 +19,11 @@ const { handler } = (await import(handlerModule)) as {
 };
 const s3 = new S3Client({ forcePathStyle: true });
 const objects = [];
-for (let token: string | undefined; ;) {
-  const page = await s3.send(
-    new ListObjectsV2Command({
-      Bucket: bucket,
-      Prefix: RAW_TO_PROCESS_PREFIX,
-      ContinuationToken: token,
-    }),
-  );
+for await (const page of paginateListObjectsV2(
+  { client: s3 },
+  { Bucket: bucket, Prefix: RAW_TO_PROCESS_PREFIX },
+)) {
   objects.push(...(page.Contents ?? []));
-  token = page.NextContinuationToken;
-  if (!token) break;
 }
 let failures = 0;
 for (let i = 0; i < objects.length; i += BATCH_SIZE) {

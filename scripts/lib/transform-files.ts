@@ -72,13 +72,19 @@ interface FileJob {
   maxRawBytes: number | undefined;
 }
 
-/** Expands folders to the `.json` and `.csv` files directly inside them, keeping the given order. */
-export async function expandInputs(inputs: string[]): Promise<string[]> {
+/**
+ * Expands folders to the files directly inside them that end in one of `suffixes` (default: the
+ * raw `.json` and `.csv`), sorted; named files stay as given, in the given order.
+ */
+export async function expandInputs(
+  inputs: string[],
+  suffixes: readonly string[] = RAW_SUFFIXES,
+): Promise<string[]> {
   const files: string[] = [];
   for (const input of inputs) {
     if ((await stat(input)).isDirectory()) {
       const names = (await readdir(input))
-        .filter((name) => RAW_SUFFIXES.some((suffix) => name.endsWith(suffix)))
+        .filter((name) => suffixes.some((suffix) => name.endsWith(suffix)))
         .sort();
       files.push(...names.map((name) => path.join(input, name)));
     } else {

@@ -24,7 +24,7 @@ export interface RequestCount {
 }
 
 /** Extracts one playlist of each size and counts what it asked of the local API. */
-export async function measureRequests(sizes: readonly number[]): Promise<RequestCount[]> {
+async function measureRequests(sizes: readonly number[]): Promise<RequestCount[]> {
   const api = await startLocalSpotifyApi();
   const silent = { info() {}, warn() {}, error() {}, debug() {} };
   try {

@@ -7,7 +7,7 @@ import path from "node:path";
 import type { LocalPlaylist } from "./types";
 
 /** Folder of the captures (every value as Spotify sent it). */
-export const CAPTURES_DIR = path.resolve(import.meta.dirname, "../../test/fixtures");
+const CAPTURES_DIR = path.resolve(import.meta.dirname, "../../test/fixtures");
 
 /** The real "Top 50 - Global" playlist id (captured 2024-04-22, 50 entries, payload under `track`). */
 export const TOP50_GLOBAL_ID = "37i9dQZEVXbMDoHDwVN2tF";

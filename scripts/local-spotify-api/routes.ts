@@ -79,7 +79,7 @@ export const ROUTES: readonly Route[] = [
 ];
 
 /** A new token, remembered so tests can check that none leaks. */
-export function newToken(state: ApiState, prefix: string): string {
+function newToken(state: ApiState, prefix: string): string {
   const token = `${prefix}-${randomBytes(12).toString("hex")}`;
   state.issuedTokens.push(token);
   return token;

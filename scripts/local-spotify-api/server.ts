@@ -3,8 +3,9 @@
  * accounts service's token endpoint (client credentials, refresh token with optional rotation,
  * authorization code), `GET /v1/playlists/{id}` (with its first page embedded, as Spotify) and
  * `GET /v1/playlists/{id}/items` with offset paging and `next` links, both honouring `fields`,
- * Bearer token checks, and fault injection (faults.ts). The endpoints are in routes.ts. Error
- * bodies follow Spotify's shapes.
+ * Bearer token checks, and an `intercept` hook (the tests inject faults through it:
+ * test/support/local-spotify-api.ts). The endpoints are in routes.ts. Error bodies follow
+ * Spotify's shapes.
  *
  * Standalone: `node_modules/.bin/tsx scripts/local-spotify-api/server.ts [--port N]
  * [--latency-ms N]` serves the recorded playlists and prints its URLs.
@@ -14,7 +15,6 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { FaultInjector, applyFault } from "./faults";
 import { readBody, sendCut, sendRaw, sleep } from "./http-io";
 import { recordedPlaylists } from "./recordings";
 import { ROUTES, issueAuthorizationCode, type ApiState, type RouteContext } from "./routes";
@@ -47,7 +47,6 @@ export async function startLocalSpotifyApi(
     authorizationCodes: new Map(),
     issuedTokens: [],
   };
-  const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
   let latencyMs = options.latencyMs ?? 0;
   let snapshotCounter = 0;
@@ -95,9 +94,8 @@ export async function startLocalSpotifyApi(
     }
 
     if (latencyMs > 0) await sleep(latencyMs);
-    const fault = faults.take(record);
-    if (fault) {
-      const outcome = await applyFault(fault, {
+    if (options.intercept) {
+      const outcome = await options.intercept({
         req,
         record,
         finish,
@@ -137,8 +135,6 @@ export async function startLocalSpotifyApi(
     setPlaylist,
     removePlaylist: (id) => void state.playlists.delete(id),
     getPlaylist: (id) => state.playlists.get(id),
-    injectFaults: (...rules) => faults.add(rules),
-    clearFaults: () => faults.clear(),
     setLatency: (ms) => {
       latencyMs = ms;
     },

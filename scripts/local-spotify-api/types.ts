@@ -1,4 +1,5 @@
 /** The local Spotify API's public types (shared by the server, its routes and the recordings). */
+import type http from "node:http";
 
 /** Default local app credentials (fake; only this server accepts them). */
 export const LOCAL_CLIENT_ID = "local-spotify-client-id";
@@ -24,34 +25,20 @@ export interface LocalPlaylist {
   metadata?: Record<string, unknown>;
 }
 
-/** Which requests a fault applies to. */
-export interface FaultRule {
-  fault: LocalFault;
-  /** `api` (default): playlist and items endpoints; `token`: the token endpoint; `any`. */
-  endpoint?: "api" | "playlist" | "items" | "token" | "any";
-  playlistId?: string;
-  /** Only items requests at this offset. */
-  offset?: number;
-  /** Matching requests it applies to (default 1; `Infinity` for all). */
-  times?: number;
+/** What an interceptor may touch while it handles a request. */
+export interface InterceptedRequest {
+  req: http.IncomingMessage;
+  record: RecordedRequest;
+  /** Answers with a JSON body (and headers). */
+  finish(status: number, payload: unknown, headers?: Record<string, string>): void;
+  /** Replaces the playlist's entries, as an edit by someone else would. */
+  editPlaylist(playlistId: string, entries: readonly unknown[]): void;
+  /** Drops an access token (it then answers 401). */
+  revokeAccessToken(token: string): void;
 }
 
-/** A fault the server can inject. */
-export type LocalFault =
-  | { kind: "rate-limit"; retryAfterSeconds?: number; reason?: string }
-  | { kind: "server-error"; status?: number }
-  | { kind: "expired-token" }
-  | { kind: "slow"; delayMs: number }
-  | { kind: "not-found" }
-  | { kind: "forbidden"; message?: string }
-  | { kind: "drop-connection" }
-  /** The status line, headers (with the full Content-Length) and half the body; then the socket closes. */
-  | { kind: "cut-body" }
-  /**
-   * Someone edits the playlist just before this request is answered: its entries become
-   * `entries` (with a new snapshot id), and the request is answered from the edited playlist.
-   */
-  | { kind: "edit-playlist"; entries: readonly unknown[] };
+/** What an interceptor leaves for the route: answer normally, cut the body, or nothing. */
+export type InterceptOutcome = "continue" | "cut-body" | "answered";
 
 /** One request the server received. */
 export interface RecordedRequest {
@@ -69,8 +56,8 @@ export interface RecordedRequest {
   status: number;
   /** Playlist entries the answer carried (the embedded page or the items page). */
   entriesServed?: number;
-  /** The fault applied, if any. */
-  fault?: LocalFault["kind"];
+  /** The fault an interceptor applied, if any. */
+  fault?: string;
 }
 
 /** Options of `startLocalSpotifyApi`. */
@@ -89,6 +76,11 @@ export interface LocalSpotifyApiOptions {
   rotateRefreshTokens?: boolean;
   /** Lifetime of issued access tokens (default 3600 s, as Spotify). */
   accessTokenTtlSeconds?: number;
+  /**
+   * Sees each request after it is matched and before it is answered; the tests' fault injector
+   * (test/support/local-spotify-api.ts) works through it.
+   */
+  intercept?: (request: InterceptedRequest) => Promise<InterceptOutcome>;
   /** Largest `limit` the items endpoint serves (default 50, as Spotify). */
   maxPageLimit?: number;
   /** Entries the playlist object embeds as its first page (default 100, as Spotify). */
@@ -108,9 +100,6 @@ export interface LocalSpotifyApi {
   removePlaylist(id: string): void;
   /** The playlist as served now. */
   getPlaylist(id: string): (LocalPlaylist & { snapshotId: string }) | undefined;
-  /** Adds fault rules; each applies to its next matching requests. */
-  injectFaults(...rules: FaultRule[]): void;
-  clearFaults(): void;
   setLatency(ms: number): void;
   /** Every access token issued so far stops working (the next API call gets 401). */
   expireAccessTokens(): void;

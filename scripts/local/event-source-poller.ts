@@ -7,12 +7,12 @@
 import {
   ChangeMessageVisibilityBatchCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   type Message,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import { queueDepthOf } from "../ops/queues";
 import { lambdaContext } from "./lambda-context";
 import { lambdaSqsEventFor } from "./sqs-event";
 
@@ -70,7 +70,8 @@ export async function drainQueue(options: DrainOptions): Promise<PollerStats> {
     );
     if (Messages.length === 0) {
       await options.beforeIdleCheck?.();
-      if (await isDrained(options.sqs, options.queueUrl)) return stats;
+      const depth = await queueDepthOf(options.sqs, options.queueUrl);
+      if (depth.visible + depth.inFlight === 0) return stats;
       continue;
     }
     const failedIds = await invoke(options, Messages);
@@ -121,18 +122,4 @@ async function settle(
       }),
     );
   }
-}
-
-async function isDrained(sqs: SQSClient, queueUrl: string): Promise<boolean> {
-  const { Attributes = {} } = await sqs.send(
-    new GetQueueAttributesCommand({
-      QueueUrl: queueUrl,
-      AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-    }),
-  );
-  return (
-    Number(Attributes.ApproximateNumberOfMessages) +
-      Number(Attributes.ApproximateNumberOfMessagesNotVisible) ===
-    0
-  );
 }

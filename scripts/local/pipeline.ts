@@ -5,12 +5,8 @@
  * mapping and the Glue crawler. `make demo` and the end-to-end test both run it. A week of
  * Spotify Charts exports goes in as `make import-charts` puts them into a bucket.
  */
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  ReceiveMessageCommand,
-} from "@aws-sdk/client-sqs";
+import { GetObjectCommand, PutObjectCommand, paginateListObjectsV2 } from "@aws-sdk/client-s3";
+import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
@@ -18,6 +14,7 @@ import { RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
 import { parsePlaylistIdList } from "../../functions/extract/config";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../local-spotify-api/server";
 import { importCharts, type ChartImportResult } from "../ops/import-charts";
+import { queueArnOf } from "../ops/queues";
 import { top50GlobalPlaylist, TOP50_GLOBAL_ID } from "../local-spotify-api/recordings";
 import { captureTracks, demoChartFiles, writeDemoChartFiles } from "./demo-chart-files";
 import { demoCharts, demoExtractionTime, DEMO_DAYS } from "./demo-charts";
@@ -100,10 +97,7 @@ async function createQueue(
   const { QueueUrl } = await emulator.sqs.send(
     new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
   );
-  const { Attributes } = await emulator.sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ["QueueArn"] }),
-  );
-  return { url: QueueUrl!, arn: Attributes!.QueueArn! };
+  return { url: QueueUrl!, arn: await queueArnOf(emulator.sqs, QueueUrl!) };
 }
 
 /** Where the extract reads Spotify: the local API with the demo charts, or the real one. */
@@ -264,14 +258,11 @@ export async function deadLetteredKeys(infra: LocalInfrastructure): Promise<stri
 /** Every object key in the bucket under `prefix`. */
 export async function listKeys(infra: LocalInfrastructure, prefix = ""): Promise<string[]> {
   const keys: string[] = [];
-  let token: string | undefined;
-  do {
-    const page = await infra.emulator.s3.send(
-      new ListObjectsV2Command({ Bucket: infra.bucket, Prefix: prefix, ContinuationToken: token }),
-    );
-    keys.push(...(page.Contents ?? []).map((object) => object.Key!));
-    token = page.NextContinuationToken;
-  } while (token);
+  const pages = paginateListObjectsV2(
+    { client: infra.emulator.s3 },
+    { Bucket: infra.bucket, Prefix: prefix },
+  );
+  for await (const page of pages) keys.push(...(page.Contents ?? []).map((object) => object.Key!));
   return keys.sort();
 }
 

@@ -19,10 +19,7 @@ const queueSettingsSchema = z.object({
 export type QueueSettings = z.infer<typeof queueSettingsSchema>;
 
 /** Path of the shared settings file. */
-export const QUEUE_SETTINGS_PATH = path.resolve(
-  import.meta.dirname,
-  "../../config/queue-settings.json",
-);
+const QUEUE_SETTINGS_PATH = path.resolve(import.meta.dirname, "../../config/queue-settings.json");
 
 /** Reads and validates `config/queue-settings.json`. */
 export function loadQueueSettings(file = QUEUE_SETTINGS_PATH): QueueSettings {

@@ -76,6 +76,11 @@ export function parseDateFlag(value: string | undefined, flag: string): string |
   return match[0];
 }
 
+/** An error as one line, `Name: message` (SDK errors carry the service's error code as name). */
+export function errorText(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
 /** The message and exit code for an error that ended a command. */
 export function describeFailure(error: unknown): { message: string; exitCode: number } {
   if (error instanceof UsageError) return { message: error.message, exitCode: EXIT.usage };

@@ -6,12 +6,8 @@ import {
   parseS3NotificationMessage,
   type S3NotificationMessage,
 } from "../../functions/shared/s3-event";
-import {
-  ChangeMessageVisibilityBatchCommand,
-  ReceiveMessageCommand,
-  type Message,
-  type SQSClient,
-} from "@aws-sdk/client-sqs";
+import { makeVisibleNow } from "../../functions/transform/fast-dead-letter";
+import { ReceiveMessageCommand, type Message, type SQSClient } from "@aws-sdk/client-sqs";
 import { queueDepthOf, type QueueDepth } from "./queues";
 
 /** What one dead-lettered message is about. */
@@ -49,9 +45,7 @@ const RAW_BODY_PREVIEW_CHARS = 200;
  * What a dead-lettered body points at: the decoded object keys of an S3 event notification
  * (the transform's input), or the body itself for anything else.
  */
-export function describeDeadLetterBody(
-  body: string | undefined,
-): Omit<SampledMessage, "messageId"> {
+function describeDeadLetterBody(body: string | undefined): Omit<SampledMessage, "messageId"> {
   const text = body ?? "";
   let message: S3NotificationMessage;
   try {
@@ -106,34 +100,16 @@ export async function sampleDeadLetters(
 }
 
 /**
- * Makes received messages visible again now (visibility timeout 0), 10 per call. Returns how
- * many SQS refused; those become visible when their visibility timeout ends instead.
+ * Makes received messages visible again now (visibility timeout 0). Returns how many SQS
+ * refused; those become visible when their visibility timeout ends instead.
  */
 export async function releaseMessages(
   sqs: SQSClient,
   queueUrl: string,
   messages: ReadonlyArray<Pick<Message, "ReceiptHandle">>,
 ): Promise<number> {
-  let refused = 0;
-  for (let start = 0; start < messages.length; start += 10) {
-    const chunk = messages.slice(start, start + 10);
-    try {
-      const { Failed } = await sqs.send(
-        new ChangeMessageVisibilityBatchCommand({
-          QueueUrl: queueUrl,
-          Entries: chunk.map((message, index) => ({
-            Id: String(index),
-            ReceiptHandle: message.ReceiptHandle,
-            VisibilityTimeout: 0,
-          })),
-        }),
-      );
-      refused += Failed?.length ?? 0;
-    } catch {
-      refused += chunk.length;
-    }
-  }
-  return refused;
+  const handles = messages.map((message) => message.ReceiptHandle);
+  return (await makeVisibleNow(sqs, queueUrl, handles)).length;
 }
 
 function preview(text: string): string {

@@ -2,8 +2,8 @@
  * `make import-charts`: puts Spotify Charts CSV exports into `raw_data/to_process/`, where the
  * S3 notification hands each to the transform (docs/DESIGN.md, "Chart files", "Operator commands").
  */
-import { HeadObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { readFile, readdir, stat } from "node:fs/promises";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   CHART_SUFFIX,
@@ -11,7 +11,9 @@ import {
   RAW_PROCESSED_PREFIX,
   RAW_TO_PROCESS_PREFIX,
 } from "../../functions/shared/s3-layout";
+import { headObjectIfExists } from "../../functions/shared/s3-objects";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
+import { expandInputs } from "../lib/transform-files";
 import { UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
@@ -34,15 +36,7 @@ export interface ChartImportResult {
  *   so that nothing is uploaded from a half-right list.
  */
 export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> {
-  const files: string[] = [];
-  for (const input of inputs) {
-    if ((await stat(input)).isDirectory()) {
-      const names = (await readdir(input)).filter((name) => name.endsWith(CHART_SUFFIX)).sort();
-      files.push(...names.map((name) => path.join(input, name)));
-    } else {
-      files.push(input);
-    }
-  }
+  const files = await expandInputs(inputs, [CHART_SUFFIX]);
   const refused = files.flatMap((file) => {
     try {
       parseChartFileName(file);
@@ -61,16 +55,6 @@ export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> 
   return files.map((file) => ({ file, key: RAW_TO_PROCESS_PREFIX + path.basename(file) }));
 }
 
-async function isProcessed(s3: S3Client, bucket: string, key: string): Promise<boolean> {
-  try {
-    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: processedKeyFor(key) }));
-    return true;
-  } catch (error) {
-    if ((error as { name?: string }).name === "NotFound") return false;
-    throw error;
-  }
-}
-
 /**
  * Uploads chart exports to the bucket's `raw_data/to_process/`, skipping those already in
  * `processed/` unless `force`.
@@ -86,7 +70,7 @@ export async function importCharts(
   const uploads = await chartUploadsFor(inputs);
   const result: ChartImportResult = { uploaded: [], skipped: [] };
   for (const upload of uploads) {
-    if (!options.force && (await isProcessed(s3, bucket, upload.key))) {
+    if (!options.force && (await headObjectIfExists(s3, bucket, processedKeyFor(upload.key)))) {
       result.skipped.push(upload);
     } else {
       await s3.send(

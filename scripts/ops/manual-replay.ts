@@ -24,6 +24,7 @@ import {
   type MessageAttributeValue,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
+import { errorText } from "./cli";
 import { releaseMessages } from "./dlq-sample";
 import type { ProgressReporter } from "./progress";
 import { queueDepthOf, type QueueDepth } from "./queues";
@@ -84,7 +85,7 @@ export interface ManualReplayResult {
 /** Default long-polling wait: long enough that an empty answer means an empty queue. */
 export const DEFAULT_RECEIVE_WAIT_SECONDS = 5;
 /** Default hiding time of received messages; a batch's send and delete take well under a second. */
-export const DEFAULT_REPLAY_VISIBILITY_SECONDS = 120;
+const DEFAULT_REPLAY_VISIBILITY_SECONDS = 120;
 
 /** Moves messages from the dead-letter queue to the target, one batch of up to 10 at a time. */
 export async function replayManually(
@@ -232,7 +233,7 @@ async function receive(
 }
 
 /** A message attribute as sent: type and value only (the list types are reserved by SQS). */
-export function copyMessageAttributes(
+function copyMessageAttributes(
   attributes: Record<string, MessageAttributeValue> | undefined,
 ): Record<string, MessageAttributeValue> | undefined {
   if (!attributes || Object.keys(attributes).length === 0) return undefined;
@@ -291,7 +292,7 @@ async function sendBatch(
     }
     return { sent, failed: failures };
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const reason = errorText(error);
     return {
       sent: [],
       failed: messages.map((message) => ({ message, code: "SendMessageBatchFailed", reason })),

@@ -51,7 +51,7 @@ export interface MoveTaskResult {
 /** Highest `MaxNumberOfMessagesPerSecond` SQS accepts. */
 export const MAX_MOVE_TASK_RATE = 500;
 /** Default time between two polls of the task's progress. */
-export const DEFAULT_POLL_INTERVAL_MS = 5000;
+const DEFAULT_POLL_INTERVAL_MS = 5000;
 
 /** Starts a move task and follows it to its end; cancels it when `signal` aborts. */
 export async function replayWithMoveTask(

@@ -1,5 +1,6 @@
 /**
- * The command line of `scripts/ops.ts`: `invoke-extract`, `logs` and `alarms`.
+ * The command line of `scripts/ops.ts`'s `invoke-extract`, `logs` and `alarms` (`replay-dlq`,
+ * `reprocess` and `import-charts` parse their own flags).
  */
 import { parseFlags, parseIntegerFlag, requireFlag, UsageError } from "./cli";
 import { parseDuration } from "./function-logs";
@@ -17,6 +18,11 @@ export type OpsCommand =
   | { command: "alarms"; prefix: string };
 
 export const OPS_USAGE = `Usage: tsx scripts/ops.ts <command> [flags]
+  replay-dlq --dlq-url URL [...]    move dead-lettered messages back (make replay-dlq; --help)
+  reprocess --bucket B [...]        send processed snapshots through the transform again
+                                    (make reprocess; --help)
+  import-charts --bucket B | --local FILE_OR_FOLDER...
+                                    upload Spotify Charts exports (make import-charts)
   invoke-extract --function NAME [--playlist-ids ID,ID]
                  run the extract function now (make invoke-extract); prints its result and log tail
   logs --function NAME [--since 1h] [--limit 200] [--filter PATTERN]

@@ -4,10 +4,10 @@
  */
 import {
   GetQueueAttributesCommand,
-  ListDeadLetterSourceQueuesCommand,
+  paginateListDeadLetterSourceQueues,
   type SQSClient,
 } from "@aws-sdk/client-sqs";
-import { UsageError } from "./cli";
+import { errorText, UsageError } from "./cli";
 
 /** How many messages a queue holds, as SQS approximates it. */
 export interface QueueDepth {
@@ -47,24 +47,16 @@ export async function queueDepthOf(sqs: SQSClient, queueUrl: string): Promise<Qu
  */
 export async function sourceQueueOf(sqs: SQSClient, dlqUrl: string): Promise<string> {
   const sources: string[] = [];
-  let nextToken: string | undefined;
   try {
-    do {
-      const page = await sqs.send(
-        new ListDeadLetterSourceQueuesCommand({
-          QueueUrl: dlqUrl,
-          MaxResults: 1000,
-          NextToken: nextToken,
-        }),
-      );
-      sources.push(...(page.queueUrls ?? []));
-      nextToken = page.NextToken;
-    } while (nextToken);
+    const pages = paginateListDeadLetterSourceQueues(
+      { client: sqs, pageSize: 1000 },
+      { QueueUrl: dlqUrl },
+    );
+    for await (const page of pages) sources.push(...(page.queueUrls ?? []));
   } catch (error) {
-    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     throw new UsageError(
       `Could not find the source queue of ${dlqUrl} (ListDeadLetterSourceQueues failed: ` +
-        `${reason}). Pass the queue to replay into with --target-url.`,
+        `${errorText(error)}). Pass the queue to replay into with --target-url.`,
     );
   }
   if (sources.length === 1) return sources[0]!;

@@ -18,7 +18,7 @@ import { queueArnOf, sourceQueueOf } from "./queues";
 import type { Clock, Sleep } from "./timing";
 
 /** The two ways of replaying. */
-export const REPLAY_MODES = ["move-task", "manual"] as const;
+const REPLAY_MODES = ["move-task", "manual"] as const;
 export type ReplayMode = (typeof REPLAY_MODES)[number];
 
 /** What to replay, and how. */
@@ -113,7 +113,7 @@ export function parseReplayArgs(argv: string[]): ReplayOptions | "help" {
 }
 
 /** Checks option combinations that cannot work, before anything touches a queue. */
-export function checkReplayOptions(options: ReplayOptions): void {
+function checkReplayOptions(options: ReplayOptions): void {
   if (options.mode === "move-task" && options.max !== undefined) {
     throw new UsageError(
       "--max does not work with --mode move-task: an SQS message move task moves every " +

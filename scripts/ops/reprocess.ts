@@ -13,7 +13,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
+  paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import {
@@ -25,8 +25,8 @@ import {
   SNAPSHOT_DATE_METADATA,
   toProcessKeyFor,
 } from "../../functions/shared/s3-layout";
-import { copySourceFor, isMissingObjectError } from "../../functions/shared/s3-objects";
-import { EXIT, parseDateFlag, parseFlags, requireFlag, UsageError } from "./cli";
+import { copySourceFor, headObjectIfExists } from "../../functions/shared/s3-objects";
+import { errorText, EXIT, parseDateFlag, parseFlags, requireFlag, UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
 /** Which snapshots to reprocess. */
@@ -131,7 +131,7 @@ export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
  * it would move the snapshot to another partition); else the UTC date of its LastModified
  * (names from older pipelines carry none).
  */
-export function snapshotDateOf(
+function snapshotDateOf(
   key: string,
   lastModified: Date | undefined,
   metadata?: Record<string, string>,
@@ -150,7 +150,7 @@ export function snapshotDateOf(
  * The `raw_data/processed/` key the operator means by `--key`: a processed key, a
  * `to_process/` key (its processed twin), or a bare object name.
  */
-export function processedKeyFromArgument(key: string): string {
+function processedKeyFromArgument(key: string): string {
   if (key.startsWith(RAW_PROCESSED_PREFIX)) return key;
   if (key.startsWith(RAW_TO_PROCESS_PREFIX)) return processedKeyFor(key);
   if (!key.includes("/")) return processedKeyFor(RAW_TO_PROCESS_PREFIX + key);
@@ -185,7 +185,7 @@ export async function reprocessSnapshots(
         await moveBack(deps.s3, options.bucket, next);
         moved.push(next.toProcessKey);
       } catch (error) {
-        failed.push({ processedKey: next.processedKey, error: describe(error) });
+        failed.push({ processedKey: next.processedKey, error: errorText(error) });
       }
       done += 1;
       deps.progress.update(
@@ -206,9 +206,9 @@ export async function reprocessSnapshots(
 async function selectOne(s3: S3Client, bucket: string, key: string): Promise<SelectedSnapshot> {
   const processedKey = processedKeyFromArgument(key);
   const toProcessKey = toProcessKeyFor(processedKey);
-  const head = await headObject(s3, bucket, processedKey);
+  const head = await headObjectIfExists(s3, bucket, processedKey);
   if (!head) {
-    if (await headObject(s3, bucket, toProcessKey)) {
+    if (await headObjectIfExists(s3, bucket, toProcessKey)) {
       throw new UsageError(
         `s3://${bucket}/${processedKey} does not exist, but s3://${bucket}/${toProcessKey} does: ` +
           "the snapshot is already waiting for the transform (see `make logs FN=transform` and the DLQ).",
@@ -232,15 +232,11 @@ async function selectRange(
 ): Promise<{ selected: SelectedSnapshot[]; skipped: number }> {
   const selected: SelectedSnapshot[] = [];
   let skipped = 0;
-  let continuationToken: string | undefined;
-  do {
-    const page = await s3.send(
-      new ListObjectsV2Command({
-        Bucket: options.bucket,
-        Prefix: RAW_PROCESSED_PREFIX,
-        ContinuationToken: continuationToken,
-      }),
-    );
+  const pages = paginateListObjectsV2(
+    { client: s3 },
+    { Bucket: options.bucket, Prefix: RAW_PROCESSED_PREFIX },
+  );
+  for await (const page of pages) {
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? "";
       // Only what the transform's notification would pick up again (a `.json` name).
@@ -251,7 +247,7 @@ async function selectRange(
       // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
       const metadata = extractedAtFromRawName(key)
         ? undefined
-        : (await headObject(s3, options.bucket, key))?.Metadata;
+        : (await headObjectIfExists(s3, options.bucket, key))?.Metadata;
       const dated = snapshotDateOf(key, object.LastModified, metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||
@@ -262,8 +258,7 @@ async function selectRange(
       }
       selected.push({ processedKey: key, toProcessKey: toProcessKeyFor(key), ...dated });
     }
-    continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
-  } while (continuationToken);
+  }
   selected.sort(
     (a, b) =>
       a.snapshotDate.localeCompare(b.snapshotDate) || a.processedKey.localeCompare(b.processedKey),
@@ -295,15 +290,6 @@ async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot
     );
   }
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }));
-}
-
-async function headObject(s3: S3Client, bucket: string, key: string) {
-  try {
-    return await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-  } catch (error) {
-    if (isMissingObjectError(error)) return undefined;
-    throw error;
-  }
 }
 
 /** The report printed after a reprocess run (stdout), and the command's exit code. */
@@ -340,8 +326,4 @@ export function formatReprocessResult(
   }
   if (result.skipped > 0) lines.push(`(${result.skipped} other processed object(s) left alone.)`);
   return { lines, exitCode: result.failed.length > 0 ? EXIT.failed : EXIT.ok };
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }

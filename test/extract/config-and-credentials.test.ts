@@ -12,7 +12,7 @@ import {
   parseSecretJson,
   refreshTokenAgeDays,
 } from "../../functions/extract/credentials";
-import { rejectionOf } from "./helpers";
+import { rejectionOf } from "../support/helpers";
 
 describe("readExtractConfig", () => {
   it("applies the documented defaults", () => {

@@ -23,7 +23,7 @@ import {
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 import { startEmulator, type Emulator } from "../support/emulator";
 import {
   captureOutput,
@@ -33,7 +33,7 @@ import {
   readJsonObject,
   rejectionOf,
   type CapturedOutput,
-} from "./helpers";
+} from "../support/helpers";
 
 const NOW = new Date("2026-11-22T16:00:03.123Z");
 const MISSING_ID = "0000000000000000000404";

@@ -12,7 +12,7 @@ import {
 } from "../../scripts/local-spotify-api/recordings";
 import { DEV_MODE_DROPPED_FIELDS, devModePage } from "../support/dev-mode-shape";
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 
 const FIXTURES = path.resolve(import.meta.dirname, "../fixtures");
 

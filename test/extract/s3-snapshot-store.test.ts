@@ -15,7 +15,7 @@ import {
   s3SnapshotStore,
 } from "../../functions/extract/s3-snapshot-store";
 import { startEmulator, type Emulator } from "../support/emulator";
-import { rejectionOf } from "./helpers";
+import { rejectionOf } from "../support/helpers";
 
 describe("s3SnapshotStore (fauxqs)", () => {
   let emulator: Emulator;

@@ -14,8 +14,8 @@ import {
   TOP50_GLOBAL_PAGED_ID,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
-import { rejectionOf } from "./helpers";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
+import { rejectionOf } from "../support/helpers";
 
 /** An entry as the local API serves it in the 2026 shape: the payload moved to `item`. */
 const rekeyed = (entry: unknown) =>

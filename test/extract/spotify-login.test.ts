@@ -6,8 +6,8 @@ import {
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
 import { runSpotifyLogin } from "../../scripts/spotify-login";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../../scripts/local-spotify-api/server";
-import { rejectionOf } from "./helpers";
+import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
+import { rejectionOf } from "../support/helpers";
 
 const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-AbCdEf";
 const LOGIN_TIME = new Date("2026-11-22T16:00:03.123Z");

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { readZipEntries } from "../../scripts/lib/zip";
+import { readZipEntries } from "../support/zip";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

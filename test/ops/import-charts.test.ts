@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,7 +6,8 @@ import { processedKeyFor } from "../../functions/shared/s3-layout";
 import { UsageError } from "../../scripts/ops/cli";
 import { formatChartImport, importCharts } from "../../scripts/ops/import-charts";
 import { startEmulator, type Emulator } from "../support/emulator";
-import { recordingProgress } from "./support";
+import { listKeys } from "../support/helpers";
+import { recordingProgress } from "../support/ops-fakes";
 
 const CHART =
   "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
@@ -44,10 +45,7 @@ describe("import-charts, against fauxqs", () => {
     emulator.server.createBucket(`charts-${bucketNumber}`);
     return `charts-${bucketNumber}`;
   }
-  async function keysIn(name: string): Promise<string[]> {
-    const { Contents } = await emulator.s3.send(new ListObjectsV2Command({ Bucket: name }));
-    return (Contents ?? []).map((object) => object.Key!).sort();
-  }
+  const keysIn = (name: string): Promise<string[]> => listKeys(emulator.s3, name);
 
   it("uploads named files and a folder's .csv files to raw_data/to_process/, with progress", async () => {
     const lake = bucket();

@@ -14,7 +14,7 @@ import {
   replayDeadLetters,
   type ReplayOptions,
 } from "../../scripts/ops/replay-dlq";
-import { fakeTime, recordingProgress } from "./support";
+import { fakeTime, recordingProgress } from "../support/ops-fakes";
 
 // Error branches fauxqs cannot produce on demand, and the ListDeadLetterSourceQueues it lacks.
 describe("replay-dlq --mode manual error branches", () => {

@@ -14,7 +14,7 @@ import {
   type ReplayOptions,
 } from "../../scripts/ops/replay-dlq";
 import { startEmulator, type Emulator } from "../support/emulator";
-import { fakeTime, recordingProgress } from "./support";
+import { fakeTime, recordingProgress } from "../support/ops-fakes";
 
 describe("replay-dlq --mode manual, against fauxqs", () => {
   let emulator: Emulator;

@@ -12,7 +12,7 @@ import {
   replayDeadLetters,
   type ReplayOptions,
 } from "../../scripts/ops/replay-dlq";
-import { fakeTime, recordingProgress } from "./support";
+import { fakeTime, recordingProgress } from "../support/ops-fakes";
 
 // fauxqs has no StartMessageMoveTask / ListMessageMoveTasks / CancelMessageMoveTask: mocked.
 describe("replay-dlq --mode move-task", () => {

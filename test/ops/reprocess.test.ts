@@ -4,7 +4,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectsV2Command,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import {
@@ -19,7 +18,8 @@ import {
   type ReprocessOptions,
 } from "../../scripts/ops/reprocess";
 import { startEmulator, type Emulator } from "../support/emulator";
-import { recordingProgress } from "./support";
+import { listKeys } from "../support/helpers";
+import { recordingProgress } from "../support/ops-fakes";
 
 describe("reprocess, against fauxqs", () => {
   let emulator: Emulator;
@@ -67,10 +67,7 @@ describe("reprocess, against fauxqs", () => {
     return bucket;
   }
 
-  async function keysIn(bucket: string): Promise<string[]> {
-    const { Contents } = await emulator.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
-    return (Contents ?? []).map((object) => object.Key!).sort();
-  }
+  const keysIn = (bucket: string): Promise<string[]> => listKeys(emulator.s3, bucket);
 
   const toProcess = (processedKey: string) =>
     processedKey.replace("raw_data/processed/", "raw_data/to_process/");

@@ -10,11 +10,11 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { jest } from "@jest/globals";
 import { objectCreatedMessage } from "../../../scripts/local/s3-notification";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
+import { handler } from "../../../functions/transform/handler";
 import {
   deadLetterQueueAttributes,
   ingestQueueAttributes,
@@ -24,22 +24,15 @@ import { lambdaSqsEventFor } from "../../../scripts/local/sqs-event";
 import { startEmulator, type Emulator } from "../../support/emulator";
 
 const BUCKET = "lake";
-type Handler = (
-  event: SQSEvent,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<SQSBatchResponse>;
-
 describe("transform handler: how failed records return to the queue", () => {
   const settings = loadQueueSettings();
   let emulator: Emulator;
-  let handler: Handler;
   let ingest: { queueUrl: string; queueArn: string };
   let dlq: { queueUrl: string; queueArn: string };
 
   beforeAll(async () => {
     emulator = await startEmulator();
     process.env.DATA_BUCKET = BUCKET;
-    ({ handler } = (await import("../../../functions/transform/handler")) as { handler: Handler });
   });
   afterAll(async () => {
     await emulator.stop();

@@ -1,9 +1,4 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
@@ -16,20 +11,16 @@ import {
 } from "../../../functions/shared/s3-layout";
 import { normalizeSnapshot } from "../../../functions/transform/normalize-snapshot";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
+import { handler } from "../../../functions/transform/handler";
 import { lambdaSqsEventFor } from "../../../scripts/local/sqs-event";
 import { startEmulator, type Emulator } from "../../support/emulator";
+import { listKeys } from "../../support/helpers";
 import { readParquet } from "../../support/parquet";
 import { entry, rawSnapshot, top50Capture, track } from "../../support/spotify-fixtures";
 
 const BUCKET = "lake";
-type Handler = (
-  event: SQSEvent,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<SQSBatchResponse>;
-
 describe("transform handler against the S3/SQS emulator", () => {
   let emulator: Emulator;
-  let handler: Handler;
   let queue: { queueUrl: string; queueArn: string };
 
   beforeAll(async () => {
@@ -38,7 +29,6 @@ describe("transform handler against the S3/SQS emulator", () => {
     // No Glue in the emulator: starting the crawler fails, which must not fail any record.
     process.env.GLUE_CRAWLER_NAME = "spotify-etl-crawler";
     process.env.POWERTOOLS_METRICS_NAMESPACE = "SpotifyEtlTest";
-    ({ handler } = (await import("../../../functions/transform/handler")) as { handler: Handler });
   });
   afterAll(async () => {
     await emulator.stop();
@@ -72,12 +62,7 @@ describe("transform handler against the S3/SQS emulator", () => {
     return lambdaSqsEventFor(received.Messages!, queue.queueArn);
   }
 
-  async function keysUnder(prefix: string): Promise<string[]> {
-    const listed = await emulator.s3.send(
-      new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }),
-    );
-    return (listed.Contents ?? []).map((object) => object.Key!).sort();
-  }
+  const keysUnder = (prefix: string) => listKeys(emulator.s3, BUCKET, prefix);
 
   async function readObject(key: string): Promise<Uint8Array> {
     const object = await emulator.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));

@@ -31,6 +31,7 @@ import {
   type LakeStore,
 } from "../../../functions/transform/transform-raw-object";
 import { startEmulator } from "../../support/emulator";
+import { listKeys } from "../../support/helpers";
 import { startMotoS3 } from "../../support/moto";
 import { readParquet } from "../../support/parquet";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
@@ -147,10 +148,7 @@ describe.each(backends)("two deliveries of one object over $name", (backend) => 
     );
   });
 
-  async function keys(): Promise<string[]> {
-    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));
-    return (listed.Contents ?? []).map((object) => object.Key!).sort();
-  }
+  const keys = () => listKeys(s3, BUCKET);
 
   async function expectTheLakeWhole(): Promise<void> {
     expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());

@@ -12,22 +12,17 @@ import {
 } from "@aws-sdk/client-s3";
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
-import type { SQSBatchResponse, SQSEvent } from "aws-lambda";
+import type { SQSEvent } from "aws-lambda";
 import { jest } from "@jest/globals";
 import { Readable } from "node:stream";
 import { objectCreatedMessage } from "../../../scripts/local/s3-notification";
 import { HEAP_BYTES_PER_RAW_BYTE } from "../../../functions/transform/raw-bytes-budget";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
+import { handler } from "../../../functions/transform/handler";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
-
-type Handler = (
-  event: SQSEvent,
-  context: ReturnType<typeof lambdaContext>,
-) => Promise<SQSBatchResponse>;
 
 const glue = mockClient(GlueClient);
 const s3 = mockClient(S3Client);
-let handler: Handler;
 
 function eventFor(...keys: string[]): SQSEvent {
   return eventOfSize(1, ...keys);
@@ -73,10 +68,9 @@ function rawBody() {
 }
 
 describe("transform handler: Glue crawler, metrics and record concurrency", () => {
-  beforeAll(async () => {
+  beforeAll(() => {
     process.env.DATA_BUCKET = "lake";
     process.env.GLUE_CRAWLER_NAME = "lake-crawler";
-    ({ handler } = (await import("../../../functions/transform/handler")) as { handler: Handler });
   });
   afterAll(() => {
     delete process.env.DATA_BUCKET;

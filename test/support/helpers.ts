@@ -1,4 +1,4 @@
-/** Shared helpers of the extract tests. */
+/** Helpers shared by the tests: captured Powertools output, S3 reads, rejections. */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 
 /** Everything Powertools printed (logs and EMF metrics) while capturing. */
@@ -80,9 +80,9 @@ export function emfMetrics(lines: readonly string[]): Record<string, number> {
   return totals;
 }
 
-/** Every key in `bucket` (at most 1000). */
-export async function listKeys(s3: S3Client, bucket: string): Promise<string[]> {
-  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+/** Every key in `bucket` under `prefix` (at most 1000), sorted. */
+export async function listKeys(s3: S3Client, bucket: string, prefix?: string): Promise<string[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
   return (listed.Contents ?? []).map((object) => object.Key ?? "").sort();
 }
 

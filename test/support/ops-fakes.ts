@@ -1,3 +1,4 @@
+/** Fakes for the operator-command tests: a recording progress reporter and a fake clock. */
 import type { ProgressReporter } from "../../scripts/ops/progress";
 import type { Clock, Sleep } from "../../scripts/ops/timing";
 

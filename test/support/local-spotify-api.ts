@@ -1,29 +1,77 @@
 /**
- * The local Spotify API's fault injector: rules that match requests (endpoint, playlist,
- * offset) for a number of times, and what each fault does to the answer.
+ * The local Spotify API (scripts/local-spotify-api/) as the tests start it: with a fault
+ * injector, rules that match requests (endpoint, playlist, offset) for a number of times, and
+ * what each fault does to the answer. Only tests inject faults, so the injector lives here and
+ * reaches the server through its `intercept` hook.
  */
-import type http from "node:http";
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
-import { bearer, sleep } from "./http-io";
-import type { FaultRule, LocalFault, RecordedRequest } from "./types";
+import { bearer, sleep } from "../../scripts/local-spotify-api/http-io";
+import {
+  startLocalSpotifyApi as startServer,
+  type InterceptedRequest,
+  type InterceptOutcome,
+  type LocalSpotifyApi as Server,
+  type LocalSpotifyApiOptions,
+  type RecordedRequest,
+} from "../../scripts/local-spotify-api/server";
 
-/** What an applied fault leaves for the route: answer normally, cut the body, or nothing. */
-export type FaultOutcome = "continue" | "cut-body" | "answered";
+/** Which requests a fault applies to. */
+export interface FaultRule {
+  fault: LocalFault;
+  /** `api` (default): playlist and items endpoints; `token`: the token endpoint; `any`. */
+  endpoint?: "api" | "playlist" | "items" | "token" | "any";
+  playlistId?: string;
+  /** Only items requests at this offset. */
+  offset?: number;
+  /** Matching requests it applies to (default 1; `Infinity` for all). */
+  times?: number;
+}
 
-/** What a fault may touch while it is applied. */
-export interface FaultTarget {
-  req: http.IncomingMessage;
-  record: RecordedRequest;
-  /** Answers with a JSON body (and headers). */
-  finish(status: number, payload: unknown, headers?: Record<string, string>): void;
-  /** Replaces the playlist's entries, as an edit by someone else would. */
-  editPlaylist(playlistId: string, entries: readonly unknown[]): void;
-  /** Drops an access token (it then answers 401). */
-  revokeAccessToken(token: string): void;
+/** A fault the server can inject. */
+export type LocalFault =
+  | { kind: "rate-limit"; retryAfterSeconds?: number; reason?: string }
+  | { kind: "server-error"; status?: number }
+  | { kind: "expired-token" }
+  | { kind: "slow"; delayMs: number }
+  | { kind: "not-found" }
+  | { kind: "forbidden"; message?: string }
+  | { kind: "drop-connection" }
+  /** The status line, headers (with the full Content-Length) and half the body; then the socket closes. */
+  | { kind: "cut-body" }
+  /**
+   * Someone edits the playlist just before this request is answered: its entries become
+   * `entries` (with a new snapshot id), and the request is answered from the edited playlist.
+   */
+  | { kind: "edit-playlist"; entries: readonly unknown[] };
+
+/** A running local Spotify API that faults can be injected into. */
+export interface LocalSpotifyApi extends Server {
+  /** Adds fault rules; each applies to its next matching requests. */
+  injectFaults(...rules: FaultRule[]): void;
+  clearFaults(): void;
+}
+
+/** Starts the local Spotify API with a fault injector; resolves once it listens. */
+export async function startLocalSpotifyApi(
+  options: Omit<LocalSpotifyApiOptions, "intercept"> = {},
+): Promise<LocalSpotifyApi> {
+  const faults = new FaultInjector();
+  const server = await startServer({
+    ...options,
+    intercept: async (request) => {
+      const fault = faults.take(request.record);
+      return fault ? applyFault(fault, request) : "continue";
+    },
+  });
+  return {
+    ...server,
+    injectFaults: (...rules) => faults.add(rules),
+    clearFaults: () => faults.clear(),
+  };
 }
 
 /** Rules, each applied to its next matching requests. */
-export class FaultInjector {
+class FaultInjector {
   private readonly rules: (FaultRule & { remaining: number })[] = [];
 
   add(rules: readonly FaultRule[]): void {
@@ -59,7 +107,10 @@ function matches(rule: FaultRule, request: RecordedRequest): boolean {
 }
 
 /** Applies `fault` to the request; error bodies follow Spotify's shapes. */
-export async function applyFault(fault: LocalFault, target: FaultTarget): Promise<FaultOutcome> {
+async function applyFault(
+  fault: LocalFault,
+  target: InterceptedRequest,
+): Promise<InterceptOutcome> {
   target.record.fault = fault.kind;
   switch (fault.kind) {
     case "slow":
