@@ -106,29 +106,16 @@ resource "aws_sqs_queue" "scheduler_dead_letter" {
   tags = var.tags
 }
 
-data "aws_iam_policy_document" "scheduler_dead_letter" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.scheduler_dead_letter.arn]
+module "scheduler_dead_letter_policy" {
+  source = "../tls-only-policy"
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  actions   = ["sqs:*"]
+  resources = [aws_sqs_queue.scheduler_dead_letter.arn]
 }
 
 resource "aws_sqs_queue_policy" "scheduler_dead_letter" {
   queue_url = aws_sqs_queue.scheduler_dead_letter.id
-  policy    = data.aws_iam_policy_document.scheduler_dead_letter.json
+  policy    = module.scheduler_dead_letter_policy.json
 }
 
 data "aws_iam_policy_document" "scheduler_assume_role" {

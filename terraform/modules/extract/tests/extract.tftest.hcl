@@ -54,8 +54,9 @@ run "schedules_daily_with_retries_and_a_dead_letter_queue" {
 
   assert {
     condition = anytrue([
-      for s in data.aws_iam_policy_document.scheduler_dead_letter.statement :
-      s.effect == "Deny" && anytrue([for c in s.condition : c.variable == "aws:SecureTransport"])
+      for s in jsondecode(aws_sqs_queue_policy.scheduler_dead_letter.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Resource == [aws_sqs_queue.scheduler_dead_letter.arn] &&
+      s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
     ])
     error_message = "The dead-letter queue refuses requests without TLS."
   }

@@ -42,6 +42,15 @@ run "every_alarm_notifies_the_encrypted_topic" {
   }
 
   assert {
+    condition = anytrue([
+      for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Action == ["sns:Publish"] && s.Resource == [aws_sns_topic.alarms.arn] &&
+      s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
+    ])
+    error_message = "The topic must refuse publishing without TLS."
+  }
+
+  assert {
     condition     = toset([for a in aws_cloudwatch_metric_alarm.this : a.alarm_name]) == toset([for k in keys(local.alarms) : "spotify-etl-${k}"])
     error_message = "Alarms are named <name_prefix>-<key> (docs/RUNBOOK.md)."
   }
