@@ -62,10 +62,7 @@ module "function" {
   function_name         = var.function_name
   description           = "Snapshots Spotify playlists into s3://${var.data_bucket_name}/${var.raw_to_process_prefix}"
   zip_path              = var.zip_path
-  runtime               = var.runtime
-  architecture          = var.architecture
-  memory_size_mb        = var.memory_size_mb
-  timeout_seconds       = var.timeout_seconds
+  lambda                = var.lambda
   environment_variables = merge(var.environment_variables, { SPOTIFY_SECRET_ARN = aws_secretsmanager_secret.spotify.arn })
   policy_json           = data.aws_iam_policy_document.function.json
   log_retention_days    = var.log_retention_days

@@ -66,10 +66,10 @@ resource "aws_lambda_function" "this" {
   filename         = var.zip_path
   source_code_hash = filebase64sha256(var.zip_path)
   handler          = var.handler
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  memory_size      = var.memory_size_mb
-  timeout          = var.timeout_seconds
+  runtime          = var.lambda.runtime
+  architectures    = [var.lambda.architecture]
+  memory_size      = var.lambda.memory_size_mb
+  timeout          = var.lambda.timeout_seconds
 
   reserved_concurrent_executions = var.reserved_concurrent_executions
   # The environment holds no secrets; with a customer key it is encrypted with that key.

@@ -22,6 +22,7 @@ variables {
   data_bucket_name      = "spotify-etl-dev-123456789012-eu-west-1"
   data_bucket_arn       = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
   raw_to_process_prefix = "raw_data/to_process/"
+  lambda                = { memory_size_mb = 256, timeout_seconds = 300 }
 }
 
 run "schedules_daily_with_retries_and_a_dead_letter_queue" {
