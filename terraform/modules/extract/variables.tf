@@ -57,7 +57,6 @@ variable "kms_key_arn" {
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number
-  default     = 30
 }
 
 variable "secret_recovery_window_days" {
@@ -74,7 +73,6 @@ variable "secret_recovery_window_days" {
 variable "schedule_expression" {
   description = "When the extract runs: an EventBridge Scheduler cron() or rate() expression."
   type        = string
-  default     = "cron(0 16 * * ? *)"
 
   validation {
     condition     = can(regex("^(cron\\(.+\\)|rate\\([0-9]+ (minute|minutes|hour|hours|day|days)\\))$", var.schedule_expression))
@@ -85,7 +83,6 @@ variable "schedule_expression" {
 variable "schedule_timezone" {
   description = "IANA time zone of schedule_expression."
   type        = string
-  default     = "UTC"
 }
 
 variable "schedule_enabled" {

@@ -114,7 +114,6 @@ variable "kms_key_arn" {
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number
-  default     = 30
 }
 
 variable "tags" {

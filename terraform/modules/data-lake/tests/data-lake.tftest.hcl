@@ -11,6 +11,10 @@ variables {
   raw_processed_prefix  = "raw_data/processed/"
   raw_prefix            = "raw_data/"
   transformed_prefix    = "transformed_data/"
+
+  athena_results_expiration_days     = 30
+  raw_processed_transition_days      = 90
+  noncurrent_version_expiration_days = 30
 }
 
 run "bucket_is_private_encrypted_versioned_and_tls_only" {

@@ -14,6 +14,7 @@ variables {
   })
   environment_variables = { DATA_BUCKET = "bucket" }
   lambda                = { memory_size_mb = 256, timeout_seconds = 60 }
+  log_retention_days    = 30
 }
 
 run "deploys_the_zip_with_its_log_group_and_role" {

@@ -6,18 +6,19 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix                      = "spotify-etl"
-  extract_function_name            = "spotify-etl-extract"
-  transform_function_name          = "spotify-etl-transform"
-  transform_timeout_seconds        = 60
-  metrics_namespace                = "SpotifyEtl"
-  extract_service_name             = "spotify-etl-extract"
-  transform_service_name           = "spotify-etl-transform"
-  queue_name                       = "spotify-etl-ingest"
-  dead_letter_queue_name           = "spotify-etl-ingest-dlq"
-  max_receive_count                = 5
-  scheduler_dead_letter_queue_name = "spotify-etl-extract-schedule-dlq"
-  crawler_name                     = "spotify-etl"
+  name_prefix                          = "spotify-etl"
+  extract_function_name                = "spotify-etl-extract"
+  transform_function_name              = "spotify-etl-transform"
+  transform_timeout_seconds            = 60
+  metrics_namespace                    = "SpotifyEtl"
+  extract_service_name                 = "spotify-etl-extract"
+  transform_service_name               = "spotify-etl-transform"
+  queue_name                           = "spotify-etl-ingest"
+  dead_letter_queue_name               = "spotify-etl-ingest-dlq"
+  max_receive_count                    = 5
+  scheduler_dead_letter_queue_name     = "spotify-etl-extract-schedule-dlq"
+  crawler_name                         = "spotify-etl"
+  oldest_message_age_threshold_seconds = 1800
 }
 
 run "every_alarm_notifies_the_encrypted_topic" {
