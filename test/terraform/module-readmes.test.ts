@@ -21,12 +21,12 @@ interface Block {
 /** The top-level `variable "x" { ... }` or `output "x" { ... }` blocks of an HCL file. */
 function blocks(hcl: string, kind: "variable" | "output"): Block[] {
   const pattern = new RegExp(`^${kind} "([A-Za-z0-9_-]+)" \\{\\n([\\s\\S]*?)^\\}`, "gm");
-  return [...hcl.matchAll(pattern)].map((m) => ({ name: m[1], body: m[2] }));
+  return [...hcl.matchAll(pattern)].map(([, name = "", body = ""]) => ({ name, body }));
 }
 
 /** A variable's default as written on its `default =` line, or undefined when it has none. */
 function defaultOf(body: string): string | undefined {
-  return /^ {2}default\s*=\s*(.+)$/m.exec(body)?.[1].trim();
+  return /^ {2}default\s*=\s*(.+)$/m.exec(body)?.[1]?.trim();
 }
 
 /** The cells of each body row of the table under `## <heading>` (header and rule left out). */
@@ -52,7 +52,7 @@ function read(module: string, file: string): string {
 
 /** The name in a table's first cell, written as code: `name`. */
 function nameCell(row: string[]): string {
-  return row[0].replace(/^`|`$/g, "");
+  return (row[0] ?? "").replace(/^`|`$/g, "");
 }
 
 describe("terraform module READMEs", () => {
