@@ -44,18 +44,9 @@ data "aws_iam_policy_document" "function" {
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.scheduler_dead_letter.arn]
   }
-
-  dynamic "statement" {
-    for_each = local.uses_kms ? [var.kms_key_arn] : []
-    content {
-      sid       = "UseDataKey"
-      effect    = "Allow"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
-  }
 }
 
+# With kms_key_arn, modules/lambda-function grants the role the key (UseDataKey).
 module "function" {
   source = "../lambda-function"
 

@@ -71,18 +71,9 @@ data "aws_iam_policy_document" "function" {
       resources = [statement.value]
     }
   }
-
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
-    content {
-      sid       = "UseDataKey"
-      effect    = "Allow"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
-  }
 }
 
+# With kms_key_arn, modules/lambda-function grants the role the key (UseDataKey).
 module "function" {
   source = "../lambda-function"
 

@@ -59,6 +59,11 @@ run "deploys_the_zip_with_its_log_group_and_role" {
     )
     error_message = "Only Lambda may assume the role."
   }
+
+  assert {
+    condition     = length(aws_iam_role_policy.kms) == 0
+    error_message = "Without a KMS key the role gets no KMS permission."
+  }
 }
 
 run "a_customer_key_encrypts_logs_and_environment" {
@@ -71,6 +76,15 @@ run "a_customer_key_encrypts_logs_and_environment" {
   assert {
     condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_lambda_function.this.kms_key_arn == var.kms_key_arn
     error_message = "With a KMS key the log group and the environment must use it."
+  }
+
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.kms[0].statement).resources == toset([var.kms_key_arn]) &&
+      toset(one(data.aws_iam_policy_document.kms[0].statement).actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) &&
+      aws_iam_role_policy.kms[0].role == aws_iam_role.this.id
+    )
+    error_message = "With a KMS key the function's role may decrypt and generate data keys with that key only."
   }
 }
 
