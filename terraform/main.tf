@@ -13,7 +13,7 @@ locals {
   repository_root = "${path.module}/.."
   queue_settings  = jsondecode(file("${local.repository_root}/config/queue-settings.json"))
 
-  transform_timeout_seconds       = coalesce(var.transform_timeout_seconds, local.queue_settings.transformTimeoutSeconds)
+  transform_timeout_seconds       = coalesce(var.lambda.transform.timeout_seconds, local.queue_settings.transformTimeoutSeconds)
   visibility_timeout_seconds      = coalesce(var.ingest_visibility_timeout_seconds, local.queue_settings.visibilityTimeoutSeconds)
   max_receive_count               = coalesce(var.ingest_max_receive_count, local.queue_settings.maxReceiveCount)
   message_retention_seconds       = coalesce(var.ingest_message_retention_seconds, local.queue_settings.messageRetentionSeconds)
@@ -37,6 +37,12 @@ locals {
   region     = data.aws_region.current.id
   # At most 24 + 1 + 10 + 1 + 12 + 1 + 14 = 63 characters, S3's limit.
   data_bucket_name = coalesce(var.data_bucket_name, "${var.name_prefix}-${var.environment}-${local.account_id}-${local.region}")
+
+  # Each function's settings object for modules/lambda-function: the shared runtime and
+  # architecture (null: that module's defaults) with the function's memory and timeout.
+  shared_lambda    = { runtime = var.lambda.runtime, architecture = var.lambda.architecture }
+  extract_lambda   = merge(var.lambda.extract, local.shared_lambda)
+  transform_lambda = merge(var.lambda.transform, local.shared_lambda, { timeout_seconds = local.transform_timeout_seconds })
 
   extract_function_name   = "${var.name_prefix}-extract"
   transform_function_name = "${var.name_prefix}-transform"
@@ -134,10 +140,7 @@ module "extract" {
   name_prefix           = var.name_prefix
   function_name         = local.extract_function_name
   zip_path              = "${local.repository_root}/dist/extract.zip"
-  runtime               = var.lambda_runtime
-  architecture          = var.lambda_architecture
-  memory_size_mb        = var.extract_memory_mb
-  timeout_seconds       = var.extract_timeout_seconds
+  lambda                = local.extract_lambda
   environment_variables = local.extract_environment
   data_bucket_name      = module.data_lake.bucket_name
   data_bucket_arn       = module.data_lake.bucket_arn
@@ -154,10 +157,7 @@ module "transform" {
 
   function_name                   = local.transform_function_name
   zip_path                        = "${local.repository_root}/dist/transform.zip"
-  runtime                         = var.lambda_runtime
-  architecture                    = var.lambda_architecture
-  memory_size_mb                  = var.transform_memory_mb
-  timeout_seconds                 = local.transform_timeout_seconds
+  lambda                          = local.transform_lambda
   environment_variables           = local.transform_environment
   data_bucket_name                = module.data_lake.bucket_name
   data_bucket_arn                 = module.data_lake.bucket_arn

@@ -123,55 +123,28 @@ variable "spotify_market" {
   }
 }
 
-variable "lambda_runtime" {
-  description = "Lambda runtime of both functions."
-  type        = string
-  default     = "nodejs22.x"
+variable "lambda" {
+  description = "Settings of both functions, each field optional: runtime and architecture (unset: nodejs22.x and arm64), and per function memory_size_mb and timeout_seconds. The extract defaults to 256 MB and 300 s (every playlist, rate-limit waits included); the transform to 512 MB, which suits charts and single large playlists (give 1024 if several playlists of 10,000 entries arrive together, docs/BENCHMARKS.md), and to transformTimeoutSeconds of config/queue-settings.json (the visibility timeout must stay at least 6 times it). Example: lambda = { transform = { memory_size_mb = 1024 } }. modules/lambda-function validates each field (docs/DEPLOY.md, \"Lambda settings\")."
+  type = object({
+    runtime      = optional(string)
+    architecture = optional(string)
+    extract = optional(object({
+      memory_size_mb  = optional(number, 256)
+      timeout_seconds = optional(number, 300)
+    }), {})
+    transform = optional(object({
+      memory_size_mb  = optional(number, 512)
+      timeout_seconds = optional(number)
+    }), {})
+  })
+  default  = {}
+  nullable = false
 
+  # The extract-only rule; the limits every function shares are checked in modules/lambda-function.
   validation {
-    condition     = contains(["nodejs22.x", "nodejs24.x"], var.lambda_runtime)
-    error_message = "lambda_runtime must be nodejs22.x or nodejs24.x."
+    condition     = try(var.lambda.extract.timeout_seconds >= 30, false)
+    error_message = "lambda.extract.timeout_seconds must be at least 30: one run reads every playlist, rate-limit waits included."
   }
-}
-
-variable "lambda_architecture" {
-  description = "Instruction set of both functions."
-  type        = string
-  default     = "arm64"
-
-  validation {
-    condition     = contains(["arm64", "x86_64"], var.lambda_architecture)
-    error_message = "lambda_architecture must be arm64 or x86_64."
-  }
-}
-
-variable "extract_memory_mb" {
-  description = "Memory of the extract function in MB."
-  type        = number
-  default     = 256
-}
-
-variable "extract_timeout_seconds" {
-  description = "Timeout of one extract run in seconds (every playlist, rate-limit waits included)."
-  type        = number
-  default     = 300
-
-  validation {
-    condition     = var.extract_timeout_seconds >= 30 && var.extract_timeout_seconds <= 900
-    error_message = "extract_timeout_seconds must be between 30 and 900."
-  }
-}
-
-variable "transform_memory_mb" {
-  description = "Memory of the transform function in MB. 512 suits charts and single large playlists; give 1024 if several playlists of 10,000 entries arrive together (docs/BENCHMARKS.md)."
-  type        = number
-  default     = 512
-}
-
-variable "transform_timeout_seconds" {
-  description = "Timeout of one transform batch in seconds; null uses transformTimeoutSeconds of config/queue-settings.json. The visibility timeout must stay at least 6 times it."
-  type        = number
-  default     = null
 }
 
 variable "log_retention_days" {

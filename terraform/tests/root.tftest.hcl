@@ -43,6 +43,30 @@ run "deploys_the_pipeline_with_the_shared_settings" {
   }
 }
 
+run "lambda_settings_reach_each_function_field_by_field" {
+  command = plan
+
+  variables {
+    lambda = { architecture = "x86_64", transform = { memory_size_mb = 1024 } }
+  }
+
+  assert {
+    condition = (
+      local.extract_lambda.runtime == null && local.extract_lambda.architecture == "x86_64" &&
+      local.extract_lambda.memory_size_mb == 256 && local.extract_lambda.timeout_seconds == 300 &&
+      local.transform_lambda.runtime == null && local.transform_lambda.architecture == "x86_64" &&
+      local.transform_lambda.memory_size_mb == 1024 &&
+      local.transform_lambda.timeout_seconds == jsondecode(file("../config/queue-settings.json")).transformTimeoutSeconds
+    )
+    error_message = "Unset fields keep their defaults (256 MB and 300 s for the extract, 512 MB and the queue settings' timeout for the transform); set ones reach the function they name."
+  }
+
+  assert {
+    condition     = module.transform.timeout_seconds == jsondecode(file("../config/queue-settings.json")).transformTimeoutSeconds
+    error_message = "The transform's timeout comes from config/queue-settings.json unless lambda.transform.timeout_seconds is set."
+  }
+}
+
 run "retention_expires_the_layout_prefixes" {
   command = plan
 
@@ -96,22 +120,10 @@ run "refuses_a_lowercase_market" {
   expect_failures = [var.spotify_market]
 }
 
-run "refuses_an_unsupported_runtime" {
-  command = plan
-  variables { lambda_runtime = "nodejs20.x" }
-  expect_failures = [var.lambda_runtime]
-}
-
-run "refuses_an_unknown_architecture" {
-  command = plan
-  variables { lambda_architecture = "amd64" }
-  expect_failures = [var.lambda_architecture]
-}
-
 run "refuses_an_extract_timeout_under_thirty_seconds" {
   command = plan
-  variables { extract_timeout_seconds = 10 }
-  expect_failures = [var.extract_timeout_seconds]
+  variables { lambda = { extract = { timeout_seconds = 10 } } }
+  expect_failures = [var.lambda]
 }
 
 run "refuses_an_unknown_log_level" {

@@ -31,7 +31,6 @@ variable "results_prefix" {
 variable "bytes_scanned_cutoff_per_query" {
   description = "Largest number of bytes one query may scan before Athena cancels it."
   type        = number
-  default     = 1073741824
 
   validation {
     condition     = var.bytes_scanned_cutoff_per_query >= 10485760

@@ -46,7 +46,6 @@ variable "table_names" {
 variable "schedule_expression" {
   description = "Glue cron() expression (UTC) of the crawler's safety-net run; null runs it only when the transform starts it."
   type        = string
-  default     = "cron(30 16 * * ? *)"
 
   validation {
     condition     = var.schedule_expression == null || can(regex("^cron\\(.+\\)$", var.schedule_expression))

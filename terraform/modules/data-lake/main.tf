@@ -50,32 +50,16 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
   }
 }
 
-data "aws_iam_policy_document" "bucket" {
-  statement {
-    sid     = "DenyInsecureTransport"
-    effect  = "Deny"
-    actions = ["s3:*"]
-    resources = [
-      aws_s3_bucket.this.arn,
-      "${aws_s3_bucket.this.arn}/*",
-    ]
+module "bucket_policy" {
+  source = "../tls-only-policy"
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  actions   = ["s3:*"]
+  resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
 }
 
 resource "aws_s3_bucket_policy" "this" {
   bucket = aws_s3_bucket.this.id
-  policy = data.aws_iam_policy_document.bucket.json
+  policy = module.bucket_policy.json
 
   # Putting a bucket policy while the public access block is being created can fail.
   depends_on = [aws_s3_bucket_public_access_block.this]

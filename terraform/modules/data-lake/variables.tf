@@ -38,7 +38,6 @@ variable "athena_results_prefix" {
 variable "athena_results_expiration_days" {
   description = "Days after which Athena query results are deleted."
   type        = number
-  default     = 30
 
   validation {
     condition     = var.athena_results_expiration_days >= 1 && floor(var.athena_results_expiration_days) == var.athena_results_expiration_days
@@ -59,7 +58,6 @@ variable "raw_processed_prefix" {
 variable "raw_processed_transition_days" {
   description = "Days after which processed raw snapshots move to raw_processed_transition_storage_class; null keeps them in STANDARD."
   type        = number
-  default     = 90
 
   validation {
     condition     = var.raw_processed_transition_days == null || try(var.raw_processed_transition_days >= 30, false)
@@ -134,7 +132,6 @@ variable "transformed_data_expiration_days" {
 variable "noncurrent_version_expiration_days" {
   description = "Days a replaced or deleted object version is kept before it is removed for good."
   type        = number
-  default     = 30
 
   validation {
     condition     = var.noncurrent_version_expiration_days >= 1

@@ -44,28 +44,16 @@ data "aws_iam_policy_document" "function" {
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.scheduler_dead_letter.arn]
   }
-
-  dynamic "statement" {
-    for_each = local.uses_kms ? [var.kms_key_arn] : []
-    content {
-      sid       = "UseDataKey"
-      effect    = "Allow"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
-  }
 }
 
+# With kms_key_arn, modules/lambda-function grants the role the key (UseDataKey).
 module "function" {
   source = "../lambda-function"
 
   function_name         = var.function_name
   description           = "Snapshots Spotify playlists into s3://${var.data_bucket_name}/${var.raw_to_process_prefix}"
   zip_path              = var.zip_path
-  runtime               = var.runtime
-  architecture          = var.architecture
-  memory_size_mb        = var.memory_size_mb
-  timeout_seconds       = var.timeout_seconds
+  lambda                = var.lambda
   environment_variables = merge(var.environment_variables, { SPOTIFY_SECRET_ARN = aws_secretsmanager_secret.spotify.arn })
   policy_json           = data.aws_iam_policy_document.function.json
   log_retention_days    = var.log_retention_days
@@ -106,29 +94,16 @@ resource "aws_sqs_queue" "scheduler_dead_letter" {
   tags = var.tags
 }
 
-data "aws_iam_policy_document" "scheduler_dead_letter" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.scheduler_dead_letter.arn]
+module "scheduler_dead_letter_policy" {
+  source = "../tls-only-policy"
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  actions   = ["sqs:*"]
+  resources = [aws_sqs_queue.scheduler_dead_letter.arn]
 }
 
 resource "aws_sqs_queue_policy" "scheduler_dead_letter" {
   queue_url = aws_sqs_queue.scheduler_dead_letter.id
-  policy    = data.aws_iam_policy_document.scheduler_dead_letter.json
+  policy    = module.scheduler_dead_letter_policy.json
 }
 
 data "aws_iam_policy_document" "scheduler_assume_role" {

@@ -13,28 +13,9 @@ variable "zip_path" {
   type        = string
 }
 
-variable "runtime" {
-  description = "Lambda runtime."
-  type        = string
-  default     = "nodejs22.x"
-}
-
-variable "architecture" {
-  description = "Instruction set of the function."
-  type        = string
-  default     = "arm64"
-}
-
-variable "memory_size_mb" {
-  description = "Memory of the function in MB."
-  type        = number
-  default     = 256
-}
-
-variable "timeout_seconds" {
-  description = "Timeout of one run in seconds (all playlists, with Spotify's rate-limit waits)."
-  type        = number
-  default     = 300
+variable "lambda" {
+  description = "Runtime, architecture, memory_size_mb and timeout_seconds (of one run (all playlists, with Spotify's rate-limit waits)) of the function; null runtime or architecture take modules/lambda-function's defaults, which validates every field."
+  type        = object({ runtime = optional(string), architecture = optional(string), memory_size_mb = number, timeout_seconds = number })
 }
 
 variable "environment_variables" {
@@ -76,7 +57,6 @@ variable "kms_key_arn" {
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number
-  default     = 30
 }
 
 variable "secret_recovery_window_days" {
@@ -93,7 +73,6 @@ variable "secret_recovery_window_days" {
 variable "schedule_expression" {
   description = "When the extract runs: an EventBridge Scheduler cron() or rate() expression."
   type        = string
-  default     = "cron(0 16 * * ? *)"
 
   validation {
     condition     = can(regex("^(cron\\(.+\\)|rate\\([0-9]+ (minute|minutes|hour|hours|day|days)\\))$", var.schedule_expression))
@@ -104,7 +83,6 @@ variable "schedule_expression" {
 variable "schedule_timezone" {
   description = "IANA time zone of schedule_expression."
   type        = string
-  default     = "UTC"
 }
 
 variable "schedule_enabled" {

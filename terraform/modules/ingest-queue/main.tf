@@ -54,68 +54,48 @@ locals {
   }
 }
 
-# Both queues refuse requests that do not use TLS.
-data "aws_iam_policy_document" "tls_only" {
-  for_each = local.queues
-
+# Only the data lake bucket of this account may send S3 notifications to the ingest queue.
+data "aws_iam_policy_document" "notifications" {
   statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [each.value.arn]
+    sid       = "AllowDataLakeNotifications"
+    effect    = "Allow"
+    actions   = ["sqs:SendMessage"]
+    resources = [aws_sqs_queue.this.arn]
 
     principals {
-      type        = "*"
-      identifiers = ["*"]
+      type        = "Service"
+      identifiers = ["s3.amazonaws.com"]
     }
 
     condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
+      test     = "ArnEquals"
+      variable = "aws:SourceArn"
+      values   = [var.source_bucket_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
     }
   }
 }
 
-data "aws_iam_policy_document" "queue" {
+# Both queues refuse requests that do not use TLS; the ingest queue also takes S3's notifications.
+module "queue_policy" {
+  source   = "../tls-only-policy"
   for_each = local.queues
 
-  source_policy_documents = [data.aws_iam_policy_document.tls_only[each.key].json]
-
-  # Only the data lake bucket of this account may send S3 notifications to the ingest queue.
-  dynamic "statement" {
-    for_each = each.key == "ingest" ? [each.value.arn] : []
-    content {
-      sid       = "AllowDataLakeNotifications"
-      effect    = "Allow"
-      actions   = ["sqs:SendMessage"]
-      resources = [statement.value]
-
-      principals {
-        type        = "Service"
-        identifiers = ["s3.amazonaws.com"]
-      }
-
-      condition {
-        test     = "ArnEquals"
-        variable = "aws:SourceArn"
-        values   = [var.source_bucket_arn]
-      }
-
-      condition {
-        test     = "StringEquals"
-        variable = "aws:SourceAccount"
-        values   = [data.aws_caller_identity.current.account_id]
-      }
-    }
-  }
+  actions                 = ["sqs:*"]
+  resources               = [each.value.arn]
+  source_policy_documents = each.key == "ingest" ? [data.aws_iam_policy_document.notifications.json] : []
 }
 
 resource "aws_sqs_queue_policy" "this" {
   for_each = local.queues
 
   queue_url = each.value.id
-  policy    = data.aws_iam_policy_document.queue[each.key].json
+  policy    = module.queue_policy[each.key].json
 }
 
 # S3 checks that it may send to the queue when the notification is saved, so the queue

@@ -48,6 +48,27 @@ resource "aws_iam_role_policy" "logs" {
   policy = data.aws_iam_policy_document.logs.json
 }
 
+# With a customer key, the role decrypts the environment and reads and writes what the key
+# encrypts (bucket objects, queue messages): both functions need it, so it is granted here.
+data "aws_iam_policy_document" "kms" {
+  count = var.kms_key_arn == null ? 0 : 1
+
+  statement {
+    sid       = "UseDataKey"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
+    resources = [var.kms_key_arn]
+  }
+}
+
+resource "aws_iam_role_policy" "kms" {
+  count = var.kms_key_arn == null ? 0 : 1
+
+  name   = "kms"
+  role   = aws_iam_role.this.id
+  policy = data.aws_iam_policy_document.kms[0].json
+}
+
 resource "aws_iam_role_policy" "this" {
   name   = var.policy_name
   role   = aws_iam_role.this.id
@@ -66,10 +87,10 @@ resource "aws_lambda_function" "this" {
   filename         = var.zip_path
   source_code_hash = filebase64sha256(var.zip_path)
   handler          = var.handler
-  runtime          = var.runtime
-  architectures    = [var.architecture]
-  memory_size      = var.memory_size_mb
-  timeout          = var.timeout_seconds
+  runtime          = var.lambda.runtime
+  architectures    = [var.lambda.architecture]
+  memory_size      = var.lambda.memory_size_mb
+  timeout          = var.lambda.timeout_seconds
 
   reserved_concurrent_executions = var.reserved_concurrent_executions
   # The environment holds no secrets; with a customer key it is encrypted with that key.
@@ -86,6 +107,7 @@ resource "aws_lambda_function" "this" {
   depends_on = [
     aws_cloudwatch_log_group.this,
     aws_iam_role_policy.logs,
+    aws_iam_role_policy.kms,
     aws_iam_role_policy.this,
   ]
 }

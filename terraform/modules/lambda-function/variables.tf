@@ -30,47 +30,35 @@ variable "handler" {
   default     = "index.handler"
 }
 
-variable "runtime" {
-  description = "Lambda runtime."
-  type        = string
-  default     = "nodejs22.x"
+# One object for the settings every caller passes through (root -> extract/transform -> here):
+# validated here only (docs/adr/0041-one-lambda-settings-object.md).
+variable "lambda" {
+  description = "Runtime (default nodejs22.x), instruction set (default arm64: the bundle is plain JavaScript, so either works, and arm64 is cheaper), memory in MB (CPU grows with it) and timeout of one invocation in seconds. A null runtime or architecture takes the default."
+  type = object({
+    runtime         = optional(string, "nodejs22.x")
+    architecture    = optional(string, "arm64")
+    memory_size_mb  = number
+    timeout_seconds = number
+  })
 
   validation {
-    condition     = contains(["nodejs22.x", "nodejs24.x"], var.runtime)
-    error_message = "runtime must be nodejs22.x or nodejs24.x (the bundles target Node 22 and later)."
+    condition     = contains(["nodejs22.x", "nodejs24.x"], var.lambda.runtime)
+    error_message = "lambda.runtime must be nodejs22.x or nodejs24.x (the bundles target Node 22 and later)."
   }
-}
-
-variable "architecture" {
-  description = "Instruction set of the function (the bundle is plain JavaScript, so either works; arm64 is cheaper)."
-  type        = string
-  default     = "arm64"
 
   validation {
-    condition     = contains(["arm64", "x86_64"], var.architecture)
-    error_message = "architecture must be arm64 or x86_64."
+    condition     = contains(["arm64", "x86_64"], var.lambda.architecture)
+    error_message = "lambda.architecture must be arm64 or x86_64."
   }
-}
-
-variable "memory_size_mb" {
-  description = "Memory of the function in MB (CPU grows with it)."
-  type        = number
-  default     = 256
 
   validation {
-    condition     = var.memory_size_mb >= 128 && var.memory_size_mb <= 10240
-    error_message = "memory_size_mb must be between 128 and 10240."
+    condition     = try(var.lambda.memory_size_mb >= 128 && var.lambda.memory_size_mb <= 10240 && floor(var.lambda.memory_size_mb) == var.lambda.memory_size_mb, false)
+    error_message = "lambda.memory_size_mb must be a whole number from 128 to 10240."
   }
-}
-
-variable "timeout_seconds" {
-  description = "Timeout of one invocation in seconds."
-  type        = number
-  default     = 60
 
   validation {
-    condition     = var.timeout_seconds >= 1 && var.timeout_seconds <= 900
-    error_message = "timeout_seconds must be between 1 and 900."
+    condition     = try(var.lambda.timeout_seconds >= 1 && var.lambda.timeout_seconds <= 900 && floor(var.lambda.timeout_seconds) == var.lambda.timeout_seconds, false)
+    error_message = "lambda.timeout_seconds must be a whole number from 1 to 900."
   }
 }
 
@@ -110,7 +98,6 @@ variable "policy_json" {
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number
-  default     = 30
 
   validation {
     condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)

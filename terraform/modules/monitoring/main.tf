@@ -146,29 +146,19 @@ data "aws_iam_policy_document" "topic" {
       values   = [aws_cloudwatch_event_rule.crawler_failed.arn]
     }
   }
+}
 
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sns:Publish"]
-    resources = [aws_sns_topic.alarms.arn]
+module "topic_policy" {
+  source = "../tls-only-policy"
 
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
+  actions                 = ["sns:Publish"]
+  resources               = [aws_sns_topic.alarms.arn]
+  source_policy_documents = [data.aws_iam_policy_document.topic.json]
 }
 
 resource "aws_sns_topic_policy" "alarms" {
   arn    = aws_sns_topic.alarms.arn
-  policy = data.aws_iam_policy_document.topic.json
+  policy = module.topic_policy.json
 }
 
 resource "aws_sns_topic_subscription" "email" {

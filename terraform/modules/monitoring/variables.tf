@@ -72,7 +72,6 @@ variable "crawler_name" {
 variable "oldest_message_age_threshold_seconds" {
   description = "Age of the oldest ingest message at which the queue-age alarm fires."
   type        = number
-  default     = 1800
 
   validation {
     condition     = var.oldest_message_age_threshold_seconds >= 60

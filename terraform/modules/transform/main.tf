@@ -71,28 +71,16 @@ data "aws_iam_policy_document" "function" {
       resources = [statement.value]
     }
   }
-
-  dynamic "statement" {
-    for_each = var.kms_key_arn == null ? [] : [var.kms_key_arn]
-    content {
-      sid       = "UseDataKey"
-      effect    = "Allow"
-      actions   = ["kms:Decrypt", "kms:GenerateDataKey"]
-      resources = [statement.value]
-    }
-  }
 }
 
+# With kms_key_arn, modules/lambda-function grants the role the key (UseDataKey).
 module "function" {
   source = "../lambda-function"
 
   function_name         = var.function_name
   description           = "Turns raw Spotify snapshots in s3://${var.data_bucket_name}/${var.raw_to_process_prefix} into Parquet tables"
   zip_path              = var.zip_path
-  runtime               = var.runtime
-  architecture          = var.architecture
-  memory_size_mb        = var.memory_size_mb
-  timeout_seconds       = var.timeout_seconds
+  lambda                = var.lambda
   environment_variables = var.environment_variables
   policy_json           = data.aws_iam_policy_document.function.json
   log_retention_days    = var.log_retention_days

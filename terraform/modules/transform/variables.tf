@@ -8,27 +8,9 @@ variable "zip_path" {
   type        = string
 }
 
-variable "runtime" {
-  description = "Lambda runtime."
-  type        = string
-  default     = "nodejs22.x"
-}
-
-variable "architecture" {
-  description = "Instruction set of the function."
-  type        = string
-  default     = "arm64"
-}
-
-variable "memory_size_mb" {
-  description = "Memory of the function in MB."
-  type        = number
-  default     = 512
-}
-
-variable "timeout_seconds" {
-  description = "Timeout of one batch in seconds; the ingest queue's visibility timeout must be at least 6 times it."
-  type        = number
+variable "lambda" {
+  description = "Runtime, architecture, memory_size_mb and timeout_seconds (of one batch; the ingest queue's visibility timeout must be at least 6 times it) of the function; null runtime or architecture take modules/lambda-function's defaults, which validates every field."
+  type        = object({ runtime = optional(string), architecture = optional(string), memory_size_mb = number, timeout_seconds = number })
 }
 
 variable "environment_variables" {
@@ -132,7 +114,6 @@ variable "kms_key_arn" {
 variable "log_retention_days" {
   description = "Retention of the function's log group in days."
   type        = number
-  default     = 30
 }
 
 variable "tags" {

@@ -6,11 +6,12 @@ mock_provider "aws" {
 }
 
 variables {
-  workgroup_name      = "spotify-etl"
-  database_name       = "spotify_etl_dev"
-  results_bucket_name = "spotify-etl-dev-123456789012-eu-west-1"
-  results_prefix      = "athena-results/"
-  queries_dir         = "../../../queries"
+  workgroup_name                 = "spotify-etl"
+  database_name                  = "spotify_etl_dev"
+  results_bucket_name            = "spotify-etl-dev-123456789012-eu-west-1"
+  results_prefix                 = "athena-results/"
+  queries_dir                    = "../../../queries"
+  bytes_scanned_cutoff_per_query = 1073741824
 }
 
 run "workgroup_is_enforced_and_encrypted" {

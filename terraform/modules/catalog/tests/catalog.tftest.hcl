@@ -5,12 +5,13 @@ mock_provider "aws" {
 }
 
 variables {
-  database_name      = "spotify_etl_dev"
-  crawler_name       = "spotify-etl"
-  data_bucket_name   = "spotify-etl-dev-123456789012-eu-west-1"
-  data_bucket_arn    = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
-  transformed_prefix = "transformed_data/"
-  table_names        = jsondecode(file("../../../config/s3-layout.json")).tables
+  database_name       = "spotify_etl_dev"
+  crawler_name        = "spotify-etl"
+  data_bucket_name    = "spotify-etl-dev-123456789012-eu-west-1"
+  data_bucket_arn     = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
+  transformed_prefix  = "transformed_data/"
+  table_names         = jsondecode(file("../../../config/s3-layout.json")).tables
+  schedule_expression = "cron(30 16 * * ? *)"
 }
 
 run "crawls_one_target_per_table" {

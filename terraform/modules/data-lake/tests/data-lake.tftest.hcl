@@ -11,6 +11,10 @@ variables {
   raw_processed_prefix  = "raw_data/processed/"
   raw_prefix            = "raw_data/"
   transformed_prefix    = "transformed_data/"
+
+  athena_results_expiration_days     = 30
+  raw_processed_transition_days      = 90
+  noncurrent_version_expiration_days = 30
 }
 
 run "bucket_is_private_encrypted_versioned_and_tls_only" {
@@ -43,10 +47,10 @@ run "bucket_is_private_encrypted_versioned_and_tls_only" {
 
   assert {
     condition = anytrue([
-      for s in data.aws_iam_policy_document.bucket.statement :
-      s.effect == "Deny" && toset(s.actions) == toset(["s3:*"]) &&
-      toset(s.resources) == toset([aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]) &&
-      anytrue([for c in s.condition : c.variable == "aws:SecureTransport" && toset(c.values) == toset(["false"])])
+      for s in jsondecode(aws_s3_bucket_policy.this.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Action == ["s3:*"] &&
+      toset(s.Resource) == toset([aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]) &&
+      s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
     ])
     error_message = "The bucket policy must deny every request without TLS, on the bucket and its objects."
   }

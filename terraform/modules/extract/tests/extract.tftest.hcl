@@ -22,6 +22,10 @@ variables {
   data_bucket_name      = "spotify-etl-dev-123456789012-eu-west-1"
   data_bucket_arn       = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
   raw_to_process_prefix = "raw_data/to_process/"
+  lambda                = { memory_size_mb = 256, timeout_seconds = 300 }
+  log_retention_days    = 30
+  schedule_expression   = "cron(0 16 * * ? *)"
+  schedule_timezone     = "UTC"
 }
 
 run "schedules_daily_with_retries_and_a_dead_letter_queue" {
@@ -29,7 +33,7 @@ run "schedules_daily_with_retries_and_a_dead_letter_queue" {
 
   assert {
     condition     = aws_scheduler_schedule.this.schedule_expression == "cron(0 16 * * ? *)" && aws_scheduler_schedule.this.state == "ENABLED"
-    error_message = "The extract runs daily at 16:00 UTC by default."
+    error_message = "The extract runs on the given schedule, enabled unless schedule_enabled is false."
   }
 
   assert {
@@ -54,8 +58,9 @@ run "schedules_daily_with_retries_and_a_dead_letter_queue" {
 
   assert {
     condition = anytrue([
-      for s in data.aws_iam_policy_document.scheduler_dead_letter.statement :
-      s.effect == "Deny" && anytrue([for c in s.condition : c.variable == "aws:SecureTransport"])
+      for s in jsondecode(aws_sqs_queue_policy.scheduler_dead_letter.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Resource == [aws_sqs_queue.scheduler_dead_letter.arn] &&
+      s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
     ])
     error_message = "The dead-letter queue refuses requests without TLS."
   }

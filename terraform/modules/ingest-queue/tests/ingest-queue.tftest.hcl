@@ -75,12 +75,12 @@ run "both_queues_refuse_plain_http" {
 
   assert {
     condition = alltrue([
-      for doc in data.aws_iam_policy_document.tls_only : alltrue([
-        for statement in doc.statement :
-        statement.effect == "Deny" && toset(statement.actions) == toset(["sqs:*"]) &&
-        anytrue([for c in statement.condition : c.variable == "aws:SecureTransport" && toset(c.values) == toset(["false"])])
+      for key, queue in { ingest = aws_sqs_queue.this, dead_letter = aws_sqs_queue.dead_letter } : anytrue([
+        for s in jsondecode(aws_sqs_queue_policy.this[key].policy).Statement :
+        s.Effect == "Deny" && s.Principal == "*" && s.Action == ["sqs:*"] && s.Resource == [queue.arn] &&
+        s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
       ])
-    ]) && toset(keys(data.aws_iam_policy_document.tls_only)) == toset(["dead_letter", "ingest"])
+    ])
     error_message = "Each queue's policy must deny every request without TLS."
   }
 
@@ -95,10 +95,10 @@ run "only_the_data_lake_bucket_may_send" {
 
   assert {
     condition = one([
-      for statement in data.aws_iam_policy_document.queue["ingest"].statement : statement
+      for statement in data.aws_iam_policy_document.notifications.statement : statement
       if statement.effect == "Allow"
       ]).actions == toset(["sqs:SendMessage"]) && one([
-      for statement in data.aws_iam_policy_document.queue["ingest"].statement : statement
+      for statement in data.aws_iam_policy_document.notifications.statement : statement
       if statement.effect == "Allow"
     ]).resources == toset([aws_sqs_queue.this.arn])
     error_message = "S3 may only send messages, and only to the ingest queue."
@@ -106,14 +106,14 @@ run "only_the_data_lake_bucket_may_send" {
 
   assert {
     condition = anytrue([
-      for c in one([for s in data.aws_iam_policy_document.queue["ingest"].statement : s if s.effect == "Allow"]).condition :
+      for c in one([for s in data.aws_iam_policy_document.notifications.statement : s if s.effect == "Allow"]).condition :
       c.variable == "aws:SourceArn" && toset(c.values) == toset([var.source_bucket_arn])
     ])
     error_message = "Sends must come from the data lake bucket (aws:SourceArn)."
   }
 
   assert {
-    condition     = length([for s in data.aws_iam_policy_document.queue["dead_letter"].statement : s if s.effect == "Allow"]) == 0
+    condition     = length([for s in jsondecode(aws_sqs_queue_policy.this["dead_letter"].policy).Statement : s if s.Effect == "Allow"]) == 0
     error_message = "Nothing may send to the dead-letter queue but SQS itself."
   }
 }

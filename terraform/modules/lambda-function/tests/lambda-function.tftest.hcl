@@ -13,6 +13,8 @@ variables {
     Statement = [{ Effect = "Allow", Action = "s3:GetObject", Resource = "arn:aws:s3:::bucket/raw_data/*" }]
   })
   environment_variables = { DATA_BUCKET = "bucket" }
+  lambda                = { memory_size_mb = 256, timeout_seconds = 60 }
+  log_retention_days    = 30
 }
 
 run "deploys_the_zip_with_its_log_group_and_role" {
@@ -57,6 +59,11 @@ run "deploys_the_zip_with_its_log_group_and_role" {
     )
     error_message = "Only Lambda may assume the role."
   }
+
+  assert {
+    condition     = length(aws_iam_role_policy.kms) == 0
+    error_message = "Without a KMS key the role gets no KMS permission."
+  }
 }
 
 run "a_customer_key_encrypts_logs_and_environment" {
@@ -69,6 +76,15 @@ run "a_customer_key_encrypts_logs_and_environment" {
   assert {
     condition     = aws_cloudwatch_log_group.this.kms_key_id == var.kms_key_arn && aws_lambda_function.this.kms_key_arn == var.kms_key_arn
     error_message = "With a KMS key the log group and the environment must use it."
+  }
+
+  assert {
+    condition = (
+      one(data.aws_iam_policy_document.kms[0].statement).resources == toset([var.kms_key_arn]) &&
+      toset(one(data.aws_iam_policy_document.kms[0].statement).actions) == toset(["kms:Decrypt", "kms:GenerateDataKey"]) &&
+      aws_iam_role_policy.kms[0].role == aws_iam_role.this.id
+    )
+    error_message = "With a KMS key the function's role may decrypt and generate data keys with that key only."
   }
 }
 
@@ -84,28 +100,80 @@ run "refuses_a_path_that_is_not_a_zip" {
   expect_failures = [var.zip_path]
 }
 
+run "takes_every_lambda_setting_up_to_lambdas_limits" {
+  command = plan
+
+  # nodejs24.x passes the validation too, but AWS provider releases before 6.x refuse it.
+  variables {
+    lambda = { runtime = "nodejs22.x", architecture = "x86_64", memory_size_mb = 10240, timeout_seconds = 900 }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this.runtime == "nodejs22.x" && aws_lambda_function.this.architectures == tolist(["x86_64"]) &&
+      aws_lambda_function.this.memory_size == 10240 && aws_lambda_function.this.timeout == 900
+    )
+    error_message = "Each field of lambda must reach the function, up to 10240 MB and 900 s."
+  }
+}
+
+run "a_null_runtime_and_architecture_take_the_defaults" {
+  command = plan
+
+  # What extract and transform pass when the root's lambda leaves both unset.
+  variables {
+    lambda = { runtime = null, architecture = null, memory_size_mb = 128, timeout_seconds = 1 }
+  }
+
+  assert {
+    condition = (
+      aws_lambda_function.this.runtime == "nodejs22.x" && aws_lambda_function.this.architectures == tolist(["arm64"]) &&
+      aws_lambda_function.this.memory_size == 128 && aws_lambda_function.this.timeout == 1
+    )
+    error_message = "Null runtime and architecture must become nodejs22.x and arm64; 128 MB and 1 s are allowed."
+  }
+}
+
 run "refuses_an_unsupported_runtime" {
   command = plan
-  variables { runtime = "nodejs18.x" }
-  expect_failures = [var.runtime]
+  variables { lambda = { runtime = "nodejs18.x", memory_size_mb = 256, timeout_seconds = 60 } }
+  expect_failures = [var.lambda]
 }
 
 run "refuses_an_unknown_architecture" {
   command = plan
-  variables { architecture = "arm" }
-  expect_failures = [var.architecture]
+  variables { lambda = { architecture = "arm", memory_size_mb = 256, timeout_seconds = 60 } }
+  expect_failures = [var.lambda]
 }
 
-run "refuses_memory_outside_lambdas_range" {
+run "refuses_memory_under_lambdas_range" {
   command = plan
-  variables { memory_size_mb = 64 }
-  expect_failures = [var.memory_size_mb]
+  variables { lambda = { memory_size_mb = 64, timeout_seconds = 60 } }
+  expect_failures = [var.lambda]
+}
+
+run "refuses_memory_over_lambdas_range" {
+  command = plan
+  variables { lambda = { memory_size_mb = 10241, timeout_seconds = 60 } }
+  expect_failures = [var.lambda]
+}
+
+run "refuses_a_timeout_under_a_second" {
+  command = plan
+  variables { lambda = { memory_size_mb = 256, timeout_seconds = 0 } }
+  expect_failures = [var.lambda]
 }
 
 run "refuses_a_timeout_over_fifteen_minutes" {
   command = plan
-  variables { timeout_seconds = 901 }
-  expect_failures = [var.timeout_seconds]
+  variables { lambda = { memory_size_mb = 256, timeout_seconds = 901 } }
+  expect_failures = [var.lambda]
+}
+
+run "refuses_a_missing_memory_size" {
+  command = plan
+  variables { lambda = { memory_size_mb = null, timeout_seconds = 60 } }
+  expect_failures = [var.lambda]
 }
 
 run "refuses_a_negative_reserved_concurrency_other_than_minus_one" {

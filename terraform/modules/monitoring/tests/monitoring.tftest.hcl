@@ -6,18 +6,19 @@ mock_provider "aws" {
 }
 
 variables {
-  name_prefix                      = "spotify-etl"
-  extract_function_name            = "spotify-etl-extract"
-  transform_function_name          = "spotify-etl-transform"
-  transform_timeout_seconds        = 60
-  metrics_namespace                = "SpotifyEtl"
-  extract_service_name             = "spotify-etl-extract"
-  transform_service_name           = "spotify-etl-transform"
-  queue_name                       = "spotify-etl-ingest"
-  dead_letter_queue_name           = "spotify-etl-ingest-dlq"
-  max_receive_count                = 5
-  scheduler_dead_letter_queue_name = "spotify-etl-extract-schedule-dlq"
-  crawler_name                     = "spotify-etl"
+  name_prefix                          = "spotify-etl"
+  extract_function_name                = "spotify-etl-extract"
+  transform_function_name              = "spotify-etl-transform"
+  transform_timeout_seconds            = 60
+  metrics_namespace                    = "SpotifyEtl"
+  extract_service_name                 = "spotify-etl-extract"
+  transform_service_name               = "spotify-etl-transform"
+  queue_name                           = "spotify-etl-ingest"
+  dead_letter_queue_name               = "spotify-etl-ingest-dlq"
+  max_receive_count                    = 5
+  scheduler_dead_letter_queue_name     = "spotify-etl-extract-schedule-dlq"
+  crawler_name                         = "spotify-etl"
+  oldest_message_age_threshold_seconds = 1800
 }
 
 run "every_alarm_notifies_the_encrypted_topic" {
@@ -39,6 +40,15 @@ run "every_alarm_notifies_the_encrypted_topic" {
   assert {
     condition     = aws_cloudwatch_event_target.crawler_failed.arn == aws_sns_topic.alarms.arn
     error_message = "Failed crawler runs must notify the topic too."
+  }
+
+  assert {
+    condition = anytrue([
+      for s in jsondecode(aws_sns_topic_policy.alarms.policy).Statement :
+      s.Effect == "Deny" && s.Principal == "*" && s.Action == ["sns:Publish"] && s.Resource == [aws_sns_topic.alarms.arn] &&
+      s.Condition == { Bool = { "aws:SecureTransport" = "false" } }
+    ])
+    error_message = "The topic must refuse publishing without TLS."
   }
 
   assert {

@@ -8,7 +8,8 @@ mock_provider "aws" {
 variables {
   function_name                   = "spotify-etl-transform"
   zip_path                        = "../../tests/fixtures/function.zip"
-  timeout_seconds                 = 60
+  lambda                          = { memory_size_mb = 512, timeout_seconds = 60 }
+  log_retention_days              = 30
   environment_variables           = { DATA_BUCKET = "spotify-etl-dev-123456789012-eu-west-1" }
   data_bucket_name                = "spotify-etl-dev-123456789012-eu-west-1"
   data_bucket_arn                 = "arn:aws:s3:::spotify-etl-dev-123456789012-eu-west-1"
