@@ -38,6 +38,17 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 
 const slug = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, "_");
 
+/** The bump chart's axis reaches this position at most. */
+export const BUMP_DEPTH = 50;
+
+/** Every position when there are few, else 1 and every fifth. */
+function positionTicks(bottom: number): number[] {
+  const step = bottom <= 25 ? 1 : 5;
+  const ticks = [1];
+  for (let tick = step === 1 ? 2 : 5; tick <= bottom; tick += step) ticks.push(tick);
+  return ticks;
+}
+
 /**
  * One bump chart per playlist: the rank over time of the songs in the top {@link BUMP_TOP} of
  * its latest day, one line per song, labelled at the latest day.
@@ -47,7 +58,9 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
   const byPlaylist = groupBy(data.bump, (point) => point.playlistId);
   return [...byPlaylist].map(([playlistId, points], index) => {
     const latest = points.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
-    const lowest = Math.max(...points.map((p) => p.position));
+    // Songs that climbed from far down enter from the bottom edge (clipped): a full-depth axis
+    // would squeeze the top 20 and their labels together.
+    const bottom = Math.min(Math.max(...points.map((p) => p.position)), BUMP_DEPTH);
     const markName = `bump_${index}`;
     return {
       id: `bump-${slug(playlistId)}`,
@@ -59,7 +72,8 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
           subtitle: "position on each snapshot day (the day's latest snapshot)",
         },
         width: WIDTH,
-        height: 420,
+        // At least 14 px per position, so the labels of adjacent songs do not overlap.
+        height: Math.max(420, 14 * bottom),
         data: {
           values: points.map((p) => ({
             date: p.snapshotDate,
@@ -75,7 +89,8 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
             field: "position",
             type: "quantitative",
             title: "position",
-            scale: { reverse: true, domain: [1, lowest], nice: false, zero: false },
+            scale: { reverse: true, domain: [1, bottom], nice: false, zero: false },
+            axis: { values: positionTicks(bottom), grid: true },
           },
           color: {
             field: "songId",
@@ -87,11 +102,11 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
         layer: [
           {
             name: markName,
-            mark: { type: "line", strokeWidth: 2.5, interpolate: "monotone" },
+            mark: { type: "line", strokeWidth: 2.5, interpolate: "monotone", clip: true },
             encoding: { detail: { field: "songId", type: "nominal" } },
           },
           {
-            mark: { type: "circle", size: 45, opacity: 1 },
+            mark: { type: "circle", size: 45, opacity: 1, clip: true },
             encoding: {
               tooltip: [
                 { field: "song", title: "song" },
@@ -137,7 +152,20 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
         subtitle: "compared with the playlist's snapshot day before",
       },
       data: { values },
-      facet: { row: { field: "playlist", type: "nominal", title: null } },
+      facet: {
+        row: {
+          field: "playlist",
+          type: "nominal",
+          title: null,
+          header: {
+            labelAngle: 0,
+            labelOrient: "top",
+            labelAnchor: "start",
+            labelFontSize: 13,
+            labelFontWeight: "bold",
+          },
+        },
+      },
       spec: {
         width: WIDTH,
         height: 160,
@@ -153,7 +181,13 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
                 title: "snapshot day",
                 axis: { format: "%b %d", labelAngle: 0 },
               },
-              y: { field: "songs", type: "quantitative", title: "songs" },
+              y: {
+                field: "songs",
+                type: "quantitative",
+                title: "songs (drop-outs below 0)",
+                // Drop-outs are drawn downwards but are counts: label them without a sign.
+                axis: { tickMinStep: 1, labelExpr: "format(abs(datum.value), 'd')" },
+              },
               color: {
                 field: "kind",
                 type: "nominal",
@@ -205,7 +239,12 @@ export function artistsChart(data: Pick<ReportData, "artists">): ChartSpec | und
       },
       encoding: {
         y: { field: "label", type: "nominal", sort: null, title: null },
-        x: { field: "daysOnChart", type: "quantitative", title: "days on chart" },
+        x: {
+          field: "daysOnChart",
+          type: "quantitative",
+          title: "days on chart",
+          axis: { tickMinStep: 1, format: "d" },
+        },
       },
       layer: [
         {
@@ -224,7 +263,9 @@ export function artistsChart(data: Pick<ReportData, "artists">): ChartSpec | und
           mark: { type: "text", align: "left", dx: 4, fontSize: 11 },
           encoding: {
             text: {
-              value: { expr: "datum.songsOnChart + ' songs, best #' + datum.bestPosition" },
+              value: {
+                expr: "datum.songsOnChart + (datum.songsOnChart === 1 ? ' song' : ' songs') + ', best #' + datum.bestPosition",
+              },
             },
           },
         },
@@ -264,7 +305,14 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
         },
         encoding: {
           x: dayAxis("chart day"),
-          y: { field: "streams", type: "quantitative", title: "streams", axis: { format: "~s" } },
+          // Not from zero: the top songs' counts are close, and their labels need the room.
+          y: {
+            field: "streams",
+            type: "quantitative",
+            title: "streams",
+            scale: { zero: false },
+            axis: { format: "~s" },
+          },
           color: { field: "songId", type: "nominal", legend: null, scale: { scheme: "tableau10" } },
         },
         layer: [
