@@ -22,6 +22,8 @@ const dayAxis = (title: string) => ({
   type: "temporal" as const,
   timeUnit: "utcyearmonthdate" as const,
   title,
+  // Padding keeps the first and last day's points and labels off the plot's edges.
+  scale: { padding: 12 },
   axis: { format: "%b %d", labelAngle: 0, tickCount: "day" as const },
 });
 
@@ -89,7 +91,8 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
             field: "position",
             type: "quantitative",
             title: "position",
-            scale: { reverse: true, domain: [1, bottom], nice: false, zero: false },
+            // Half a position of room above the first and below the last, for the points.
+            scale: { reverse: true, domain: [0.5, bottom + 0.5], nice: false, zero: false },
             axis: { values: positionTicks(bottom), grid: true },
           },
           color: {
@@ -184,7 +187,7 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
               y: {
                 field: "songs",
                 type: "quantitative",
-                title: "songs (drop-outs below 0)",
+                title: "songs",
                 // Drop-outs are drawn downwards but are counts: label them without a sign.
                 axis: { tickMinStep: 1, labelExpr: "format(abs(datum.value), 'd')" },
               },
