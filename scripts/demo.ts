@@ -36,7 +36,7 @@ const lakeDir = path.resolve(values.lake);
 const maxRows = Number(values["max-rows"]);
 const started = performance.now();
 const timings: [string, number][] = [];
-let extractRuns: { at: Date }[] = [];
+let extractRuns: { at: Date }[] | undefined;
 
 async function stage<T>(
   name: string,
@@ -164,5 +164,5 @@ console.log(
   "Query it again with `make query Q=<name>`, or open the Parquet files with DuckDB, pandas or Spark.",
 );
 // The demo's data are from its own days: the report's clock is the last extract run's.
-const report = await writeLocalReport(lakeDir, extractRuns.at(-1)?.at ?? new Date());
+const report = await writeLocalReport(lakeDir, extractRuns?.at(-1)?.at ?? new Date());
 console.log(`\nThe report: open ${report.url} in a browser`);

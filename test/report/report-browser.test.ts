@@ -7,7 +7,6 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { localLakeSource } from "../../scripts/report/lake-source";
 import { writeReport } from "../../scripts/report/write-report";
