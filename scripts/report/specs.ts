@@ -27,6 +27,15 @@ const dayAxis = (title: string) => ({
   axis: { format: "%b %d", labelAngle: 0, tickCount: "day" as const },
 });
 
+// Vega-Lite parses a temporal field into a timestamp, so the tooltip must format it (in UTC).
+const dayTooltip = {
+  field: "date",
+  type: "temporal" as const,
+  timeUnit: "utcyearmonthdate" as const,
+  title: "day",
+  format: "%Y-%m-%d",
+};
+
 /** Rows grouped by key in first-seen order (Node 20 has no `Map.groupBy`). */
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
@@ -113,7 +122,7 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
             encoding: {
               tooltip: [
                 { field: "song", title: "song" },
-                { field: "date", title: "day" },
+                dayTooltip,
                 { field: "position", title: "position" },
               ],
             },
@@ -201,7 +210,7 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
               tooltip: [
                 { field: "kind" },
                 { field: "count", title: "songs" },
-                { field: "date", title: "day" },
+                dayTooltip,
                 { field: "previous", title: "compared with" },
               ],
             },
@@ -330,7 +339,7 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
               tooltip: [
                 { field: "song" },
                 { field: "artists" },
-                { field: "date", title: "day" },
+                dayTooltip,
                 { field: "rank" },
                 { field: "streams", format: "," },
               ],

@@ -37,10 +37,36 @@ function expectedBump(lake: BuiltLake, playlistId: string) {
   const top = new Set(
     rows.filter((s) => s.snapshot_date === lastDay && s.position <= 20).map((s) => s.song_id),
   );
-  const points = new Set(
-    rows.filter((s) => top.has(s.song_id)).map((s) => `${s.snapshot_date}|${s.song_id}`),
-  );
-  return { lines: top.size, points: points.size };
+  // The day's chart holds a song once, so each point is a (day, song, position).
+  const points = rows
+    .filter((s) => top.has(s.song_id))
+    .map((s) => `${s.snapshot_date} ${s.song_id} #${s.position}`)
+    .sort();
+  return { lines: top.size, points };
+}
+
+/** Each playlist day's new entries and drop-outs against its day before, as the bars say. */
+function expectedChurn(lake: BuiltLake) {
+  const members = new Map<string, Set<string>>();
+  for (const s of dayCharts(lake)) {
+    const key = `${s.playlist_id} ${s.snapshot_date}`;
+    members.set(key, (members.get(key) ?? new Set()).add(s.song_id));
+  }
+  const bars: string[] = [];
+  for (const playlist of new Set(lake.songs.map((s) => s.playlist_id))) {
+    const days = [...members.keys()]
+      .filter((key) => key.startsWith(`${playlist} `))
+      .map((key) => key.slice(playlist.length + 1))
+      .sort();
+    for (let i = 1; i < days.length; i++) {
+      const today = members.get(`${playlist} ${days[i]}`)!;
+      const before = members.get(`${playlist} ${days[i - 1]}`)!;
+      const newEntries = [...today].filter((song) => !before.has(song)).length;
+      const dropOuts = [...before].filter((song) => !today.has(song)).length;
+      bars.push(`${days[i]} new entries ${newEntries}`, `${days[i]} drop-outs ${dropOuts}`);
+    }
+  }
+  return bars.sort();
 }
 
 /** Lines and points the streams chart of one chart must draw (songs of its last file's top 10). */
@@ -118,6 +144,23 @@ describe("the report in chromium", () => {
   }
 
   const count = (page: Page, selector: string) => page.locator(selector).count();
+  // Vega gives every mark an aria-label of its encoded fields: "title: value; ...".
+  const ariaLabels = (page: Page, selector: string) =>
+    page
+      .locator(selector)
+      .evaluateAll((marks) => marks.map((mark) => mark.getAttribute("aria-label") ?? ""));
+  const field = (label: string, title: string) =>
+    new RegExp(`(?:^|; )${title}: ([^;]*)`).exec(label)?.[1];
+  /** The bump chart's points as (day, song, position), read from the drawn marks. */
+  const bumpPoints = async (page: Page, chartId: string) =>
+    (await ariaLabels(page, `#${chartId} svg g.mark-symbol.role-mark > path`))
+      .map((l) => `${field(l, "day")} ${field(l, "songId")} #${field(l, "position")}`)
+      .sort();
+  /** The churn chart's bars as (day, kind, songs), read from the drawn marks. */
+  const churnBars = async (page: Page) =>
+    (await ariaLabels(page, "#churn svg g.mark-rect.role-mark > path"))
+      .map((l) => `${field(l, "day")} ${field(l, "kind")} ${field(l, "songs")?.replace("−", "")}`)
+      .sort();
   const lines = (page: Page, chartId: string) =>
     count(page, `#${chartId} svg g.mark-line.role-mark > path`);
   const points = (page: Page, chartId: string) =>
@@ -177,13 +220,14 @@ describe("the report in chromium", () => {
           playlist,
           lines: expected.lines,
         });
-        expect({ playlist, points: await points(page, `bump-${playlist}`) }).toEqual({
+        expect({ playlist, points: await bumpPoints(page, `bump-${playlist}`) }).toEqual({
           playlist,
           points: expected.points,
         });
       }
       // A new-entries bar and a drop-outs bar per playlist day but the first: 6 + 3 days.
       expect(await bars(page, "churn")).toBe(2 * (6 + 3));
+      expect(await churnBars(page)).toEqual(expectedChurn(lake));
       expect(await bars(page, "artists")).toBe(expectedArtistBars(lake));
       for (const chart of ["regional-global-daily", "regional-se-daily"]) {
         const expected = expectedStreams(lake, chart);
@@ -251,7 +295,8 @@ describe("the report in chromium", () => {
       expect(messages).toEqual([]);
       expect(requests).toEqual([url]);
       expect(await lines(page, "bump-daily")).toBe(expectedBump(lake, "daily").lines);
-      expect(await points(page, "bump-daily")).toBe(expectedBump(lake, "daily").points);
+      expect(await bumpPoints(page, "bump-daily")).toEqual(expectedBump(lake, "daily").points);
+      expect(await churnBars(page)).toEqual(expectedChurn(lake));
       expect(await bars(page, "churn")).toBe(2 * 2);
       expect(await bars(page, "artists")).toBe(expectedArtistBars(lake));
       expect(await page.locator("#no-chart-files").isVisible()).toBe(true);
