@@ -303,5 +303,25 @@ describe("the report in chromium", () => {
       expect(await count(page, "#streams svg")).toBe(0);
       expect(await count(page, "#stale-warning")).toBe(0);
     });
+
+    it("draws a playlist's first day alone, with nothing to compare yet", async () => {
+      // Prepare
+      const firstDayOnly = path.join(workDir, "one-day");
+      const oneDay = await buildLake(firstDayOnly, {
+        playlists: [
+          { id: "fresh", name: "New List", firstDay, days: 1, songsPerDay: 8, churnPerDay: 0 },
+        ],
+      });
+
+      // Act
+      const { page, messages } = await openReport(firstDayOnly, new Date(`${firstDay}T18:00:00Z`));
+
+      // Assess
+      expect(messages).toEqual([]);
+      expect(await lines(page, "bump-fresh")).toBe(8);
+      expect(await bumpPoints(page, "bump-fresh")).toEqual(expectedBump(oneDay, "fresh").points);
+      expect(await page.locator("#no-churn").isVisible()).toBe(true);
+      expect(await bars(page, "artists")).toBe(expectedArtistBars(oneDay));
+    });
   });
 });
