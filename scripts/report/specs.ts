@@ -292,6 +292,19 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
   const byChart = groupBy(points, (point) => point.chart);
   return [...byChart].map(([chart, rows], index) => {
     const latest = rows.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
+    // The legend names each song by its rank in the latest file: unique, and in chart order.
+    const lastRank = new Map(
+      rows.filter((p) => p.snapshotDate === latest).map((p) => [p.songId, p.rank]),
+    );
+    const labelOf = (p: (typeof rows)[number]) => `${lastRank.get(p.songId)}. ${p.songName}`;
+    const legendOrder = [
+      ...new Set(
+        rows
+          .filter((p) => p.snapshotDate === latest)
+          .sort((a, b) => a.rank - b.rank)
+          .map(labelOf),
+      ),
+    ];
     const markName = `streams_${index}`;
     return {
       id: `streams-${slug(chart)}`,
@@ -302,7 +315,8 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
           text: `${chart}: streams of the top ${STREAMS_TOP} of ${latest}`,
           subtitle: "from the Spotify Charts files (chart_positions)",
         },
-        width: WIDTH,
+        // Room for the legend on the right.
+        width: WIDTH - 80,
         height: 320,
         data: {
           values: rows.map((p) => ({
@@ -311,13 +325,13 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
             song: p.songName,
             artists: p.artistNames,
             songId: p.songId,
+            label: labelOf(p),
             rank: p.rank,
-            latest: p.snapshotDate === latest,
           })),
         },
         encoding: {
           x: dayAxis("chart day"),
-          // Not from zero: the top songs' counts are close, and their labels need the room.
+          // Not from zero: the top songs' counts are close together.
           y: {
             field: "streams",
             type: "quantitative",
@@ -325,7 +339,19 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
             scale: { zero: false },
             axis: { format: "~s" },
           },
-          color: { field: "songId", type: "nominal", legend: null, scale: { scheme: "tableau10" } },
+          // A legend, not labels at the line ends: lower ranks' counts are too close to label.
+          color: {
+            field: "label",
+            type: "nominal",
+            title: `rank on ${latest}`,
+            scale: { domain: legendOrder, scheme: "tableau10" },
+            legend: {
+              orient: "right",
+              labelLimit: 240,
+              symbolType: "stroke",
+              symbolStrokeWidth: 3,
+            },
+          },
         },
         layer: [
           {
@@ -344,11 +370,6 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
                 { field: "streams", format: "," },
               ],
             },
-          },
-          {
-            transform: [{ filter: "datum.latest" }],
-            mark: { type: "text", align: "left", dx: 8, fontSize: 11, limit: 220 },
-            encoding: { text: { field: "song" }, color: { value: "#333" } },
           },
         ],
       },
