@@ -80,7 +80,11 @@ function expectedStreams(lake: BuiltLake, chart: string) {
     rows.filter((r) => r.snapshot_date === lastDay && r.rank <= 10).map((r) => r.song_id),
   );
   const drawn = rows.filter((r) => top.has(r.song_id) && r.streams !== null);
-  return { lines: new Set(drawn.map((r) => r.song_id)).size, points: drawn.length };
+  const legend = rows
+    .filter((r) => r.snapshot_date === lastDay && top.has(r.song_id))
+    .sort((a, b) => a.rank - b.rank)
+    .map((r) => `${r.rank}. ${r.song_name}`);
+  return { lines: new Set(drawn.map((r) => r.song_id)).size, points: drawn.length, legend };
 }
 
 /** Artists credited on the day charts, capped at the panel's 20. */
@@ -238,6 +242,11 @@ describe("the report in chromium", () => {
         expect({ chart, points: await points(page, `streams-${chart}`) }).toEqual({
           chart,
           points: expected.points,
+        });
+        const legend = page.locator(`#streams-${chart} svg g.role-legend-label text`);
+        expect({ chart, legend: await legend.allTextContents() }).toEqual({
+          chart,
+          legend: expected.legend,
         });
       }
       expect(await count(page, "#no-chart-files")).toBe(0);
