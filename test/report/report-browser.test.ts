@@ -15,7 +15,7 @@ import { buildLake, dayAfter, type BuiltLake } from "./report-lake";
 const SCREENSHOT = path.resolve(import.meta.dirname, "../../build/report.png");
 const DAY_MS = 86_400_000;
 
-/** A day's chart is its latest snapshot (DESIGN.md): the rows of each playlist day's last one. */
+/** A day's chart is its latest snapshot (docs/DESIGN.md): the rows of each playlist day's last one. */
 function dayCharts(lake: BuiltLake) {
   const latest = new Map<string, number>();
   for (const s of lake.songs) {
