@@ -254,6 +254,25 @@ describe("the report in chromium", () => {
       await page.screenshot({ path: SCREENSHOT, fullPage: true });
     });
 
+    it("shows a point's song, day and position in a tooltip on hover", async () => {
+      // Prepare
+      const { page } = await openReport(lakeDir, new Date(lastExtract.getTime() + DAY_MS));
+      const point = page.locator("#bump-top50 svg g.mark-symbol.role-mark > path").nth(7);
+      const label = (await point.getAttribute("aria-label")) ?? "";
+
+      // Act
+      await point.hover({ force: true });
+
+      // Assess
+      const tooltip = page.locator("#vg-tooltip-element.visible");
+      await tooltip.waitFor();
+      const text = (await tooltip.innerText()).replace(/\s+/g, " ");
+      expect(text).toBe(
+        `song ${field(label, "song")} day ${field(label, "day")} position ${field(label, "position")}`,
+      );
+      expect(field(label, "day")).toMatch(/^2024-04-\d\d$/);
+    });
+
     it("says the lake is fresh when its newest data is 2 days old or less", async () => {
       // Act
       const { page } = await openReport(lakeDir, new Date(lastExtract.getTime() + 2 * DAY_MS));
