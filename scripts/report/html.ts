@@ -85,6 +85,11 @@ export function renderReport(data: ReportData, options: RenderOptions): string {
   const artists = artistsChart(data);
   const streams = streamsCharts(data);
   const charts = reportCharts(data);
+  // A lake of chart files only: say so instead of each playlist panel's own excuse.
+  const noSnapshots =
+    data.playlists.length === 0
+      ? "No playlist snapshot has been transformed yet (the daily extract writes them)."
+      : undefined;
   const streamsBody = !data.charts
     ? empty(
         "no-chart-files",
@@ -124,8 +129,8 @@ ${libraries}
 <h1>spotify-etl report</h1>
 <p class="meta">As of ${escapeHtml(options.now.toISOString().replace(/\.\d{3}Z$/, "Z"))}, from ${escapeHtml(data.source)}</p>
 ${freshnessPanel(freshnessOf(data, options.now), options.now)}
-${section("bump", "Positions over time", bump.length ? chartDivs(bump) : empty("no-bump", "No songs yet."))}
-${section("churn-panel", "New entries and drop-outs", churn ? chartDivs([churn]) : empty("no-churn", "Every playlist has a single snapshot day: nothing to compare yet."))}
+${section("bump", "Positions over time", bump.length ? chartDivs(bump) : empty("no-bump", noSnapshots ?? "No songs yet."))}
+${section("churn-panel", "New entries and drop-outs", churn ? chartDivs([churn]) : empty("no-churn", noSnapshots ?? "Every playlist has a single snapshot day: nothing to compare yet."))}
 ${section("artists-panel", "Artists", artists ? chartDivs([artists]) : empty("no-artists", "No credited artists yet."))}
 ${section("streams", "Streams (Spotify Charts files)", streamsBody)}
 <script type="application/json" id="report-charts">${inlineJson(charts)}</script>

@@ -244,31 +244,34 @@ const rowsOf = <T>(rows: Row[], map: (row: Row) => T) => rows.map(map);
 
 /**
  * Runs every panel's query on the lake. Without a `chart_positions` table (no chart file was
- * ever transformed) `charts` is null and nothing is asked of that table.
- * @throws Error when the lake has no `songs` or `playlists` table yet, or a query fails.
+ * ever transformed) `charts` is null and nothing is asked of that table; without the snapshot
+ * tables (a lake of chart files only, as for an app that cannot read Spotify's editorial
+ * playlists) the playlist panels are empty and nothing is asked of those tables.
+ * @throws Error when the lake has neither snapshot tables nor chart files, or a query fails.
  */
 export async function loadReportData(source: LakeSource): Promise<ReportData> {
-  for (const table of ["songs", "playlists", "artists"]) {
-    if (!source.tables.has(table))
-      throw new Error(
-        `the lake has no ${table} table yet (${source.description}): no snapshot was transformed`,
-      );
-  }
-  const playlists = rowsOf(await source.query(PLAYLISTS_SQL), (row) => ({
+  // A snapshot writes all four tables, so one missing means no snapshot was transformed.
+  const hasSnapshots = ["songs", "playlists", "artists"].every((t) => source.tables.has(t));
+  if (!hasSnapshots && !source.tables.has("chart_positions"))
+    throw new Error(
+      `the lake has no tables yet (${source.description}): no snapshot or chart file was transformed`,
+    );
+  const ask = async (sql: string) => (hasSnapshots ? source.query(sql) : []);
+  const playlists = rowsOf(await ask(PLAYLISTS_SQL), (row) => ({
     playlistId: text(row.playlist_id),
     playlistName: text(row.playlist_name) || text(row.playlist_id),
     lastSnapshotDate: text(row.last_snapshot_date),
     lastExtractedAt: toInstant(row.last_extracted_at),
     snapshotDays: toNumber(row.snapshot_days),
   }));
-  const bump = rowsOf(await source.query(BUMP_SQL), (row) => ({
+  const bump = rowsOf(await ask(BUMP_SQL), (row) => ({
     playlistId: text(row.playlist_id),
     snapshotDate: text(row.snapshot_date),
     songId: text(row.song_id),
     songName: text(row.song_name),
     position: toNumber(row.chart_position),
   }));
-  const churn = rowsOf(await source.query(CHURN_SQL), (row) => ({
+  const churn = rowsOf(await ask(CHURN_SQL), (row) => ({
     playlistId: text(row.playlist_id),
     snapshotDate: text(row.snapshot_date),
     previousDate: text(row.previous_date),
@@ -276,7 +279,7 @@ export async function loadReportData(source: LakeSource): Promise<ReportData> {
     dropOuts: toNumber(row.drop_outs),
   }));
   const artists = rowsOf(
-    await source.query(statementOf(namedQuery("top_artists_by_days_on_chart"))),
+    await ask(statementOf(namedQuery("top_artists_by_days_on_chart"))),
     (row) => ({
       artistId: text(row.artist_id),
       artistName: text(row.artist_name) || text(row.artist_id),

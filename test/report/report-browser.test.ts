@@ -332,6 +332,34 @@ describe("the report in chromium", () => {
       expect(await count(page, "#stale-warning")).toBe(0);
     });
 
+    it("draws the streams of a lake of chart files only, and says there are no snapshots", async () => {
+      // Prepare
+      const chartsOnly = path.join(workDir, "charts-only");
+      const lake = await buildLake(chartsOnly, {
+        playlists: [],
+        charts: [{ chart: "regional-us-daily", firstDay, days: 4, rowsPerDay: 14 }],
+      });
+
+      // Act
+      const { page, messages, requests, url } = await openReport(
+        chartsOnly,
+        new Date(`${dayAfter(firstDay, 4)}T12:00:00Z`),
+      );
+
+      // Assess
+      expect(messages).toEqual([]);
+      expect(requests).toEqual([url]);
+      const expected = expectedStreams(lake, "regional-us-daily");
+      expect(await lines(page, "streams-regional-us-daily")).toBe(expected.lines);
+      expect(await points(page, "streams-regional-us-daily")).toBe(expected.points);
+      for (const panel of ["#no-bump", "#no-churn"])
+        await expect(page.locator(panel).textContent()).resolves.toMatch(/No playlist snapshot/);
+      expect(await page.locator("#no-artists").isVisible()).toBe(true);
+      await expect(page.locator("#fresh-note").textContent()).resolves.toContain(
+        "regional-us-daily",
+      );
+    });
+
     it("draws a playlist's first day alone, with nothing to compare yet", async () => {
       // Prepare
       const firstDayOnly = path.join(workDir, "one-day");
