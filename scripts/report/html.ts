@@ -38,8 +38,11 @@ function freshnessPanel(freshness: Freshness, now: Date): string {
     : freshness.stale
       ? `<div class="warning" id="stale-warning" role="alert">⚠ STALE DATA: the newest data in the lake
          (${escapeHtml(newest.kind)} ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is
-         ${age(newest.ageDays)} old, more than ${STALE_AFTER_DAYS} days. Is the daily extract running?
-         (<code>make alarms</code>, <code>make logs FN=extract</code>, docs/RUNBOOK.md)</div>`
+         ${age(newest.ageDays)} old, more than ${STALE_AFTER_DAYS} days. ${
+           freshness.rows.some((row) => row.kind === "playlist")
+             ? `Is the daily extract running? (<code>make alarms</code>, <code>make logs FN=extract</code>, docs/RUNBOOK.md)`
+             : `Download the newest chart files and import them (<code>make import-charts</code>).`
+         }</div>`
       : `<p class="fresh" id="fresh-note">✓ Fresh: the newest data (${escapeHtml(newest.kind)}
          ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is ${age(newest.ageDays)} old.</p>`;
   const rows = freshness.rows
@@ -131,7 +134,7 @@ ${libraries}
 ${freshnessPanel(freshnessOf(data, options.now), options.now)}
 ${section("bump", "Positions over time", bump.length ? chartDivs(bump) : empty("no-bump", noSnapshots ?? "No songs yet."))}
 ${section("churn-panel", "New entries and drop-outs", churn ? chartDivs([churn]) : empty("no-churn", noSnapshots ?? "Every playlist has a single snapshot day: nothing to compare yet."))}
-${section("artists-panel", "Artists", artists ? chartDivs([artists]) : empty("no-artists", "No credited artists yet."))}
+${section("artists-panel", "Artists", artists ? chartDivs([artists]) : empty("no-artists", noSnapshots ?? "No credited artists yet."))}
 ${section("streams", "Streams (Spotify Charts files)", streamsBody)}
 <script type="application/json" id="report-charts">${inlineJson(charts)}</script>
 <script>

@@ -358,6 +358,12 @@ describe("the report in chromium", () => {
       await expect(page.locator("#fresh-note").textContent()).resolves.toContain(
         "regional-us-daily",
       );
+
+      // A week later it is stale, and the way out is importing chart files, not the extract.
+      const later = await openReport(chartsOnly, new Date(`${dayAfter(firstDay, 11)}T12:00:00Z`));
+      await expect(later.page.locator("#stale-warning").textContent()).resolves.toMatch(
+        /STALE DATA.*regional-us-daily.*make import-charts/s,
+      );
     });
 
     it("draws a playlist's first day alone, with nothing to compare yet", async () => {
