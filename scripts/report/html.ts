@@ -72,7 +72,7 @@ const section = (id: string, title: string, body: string) =>
 const empty = (id: string, text: string) => `<p class="empty" id="${id}">${escapeHtml(text)}</p>`;
 
 /** Every chart of the report, in page order. */
-export function reportCharts(data: ReportData): ChartSpec[] {
+function reportCharts(data: ReportData): ChartSpec[] {
   return [
     ...bumpCharts(data),
     ...[churnChart(data)].filter((c) => c !== undefined),

@@ -50,7 +50,7 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 const slug = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, "_");
 
 /** The bump chart's axis reaches this position at most. */
-export const BUMP_DEPTH = 50;
+const BUMP_DEPTH = 50;
 
 /** Every position when there are few, else 1 and every fifth. */
 function positionTicks(bottom: number): number[] {

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { localLakeSource, type LakeSource, type Row } from "../../scripts/report/lake-source";
 import { loadReportData } from "../../scripts/report/queries";
-import { buildLake } from "./report-lake";
+import { buildLake } from "../support/report-lake";
 
 /** A value as Athena's GetQueryResults gives it (VarCharValue), or null. */
 function asAthenaPrints(value: unknown): string | null {

@@ -10,7 +10,7 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { localLakeSource } from "../../scripts/report/lake-source";
 import { writeReport } from "../../scripts/report/write-report";
-import { buildLake, dayAfter, type BuiltLake } from "./report-lake";
+import { buildLake, dayAfter, type BuiltLake } from "../support/report-lake";
 
 const SCREENSHOT = path.resolve(import.meta.dirname, "../../build/report.png");
 const DAY_MS = 86_400_000;

@@ -14,7 +14,7 @@ import {
 } from "../../scripts/report/lake-source";
 import { loadReportData } from "../../scripts/report/queries";
 import { trinoSqlProblems } from "../support/trino-sql";
-import { buildLake } from "./report-lake";
+import { buildLake } from "../support/report-lake";
 
 describe("the report's SQL under Trino's grammar", () => {
   let lakeDir: string;
