@@ -3,7 +3,7 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 .PHONY: help deps venv build test terraform-test typecheck lint fmt unit integration bench demo demo-failure query \
         deploy plan destroy replay-dlq reprocess import-charts invoke-extract logs alarms spotify-login \
-        transform-files clean
+        transform-files clean report chromium
 
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ?= true
 DEPS := node_modules/.install-stamp
@@ -13,6 +13,10 @@ TF_DIR := terraform
 VENV := .venv
 VENV_STAMP := $(VENV)/.install-stamp
 PYTHON := $(VENV)/bin/python
+# The report's browser tests drive Debian's chromium through playwright-core (which downloads no
+# browser); installed with apt-get when missing, as root or through sudo.
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Terraform installs providers from a local mirror when the machine has one (TF_PLUGIN_MIRROR,
 # or the usual places); otherwise from the registry, as on a user's machine.
 TF_CLI_CONFIG := .tfcli/terraformrc
@@ -38,10 +42,16 @@ $(VENV_STAMP): requirements-dev.txt
 
 venv: $(VENV_STAMP) ## Python tools for the tests (checkov, moto, Parquet readers) in .venv/
 
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium
+
+chromium: $(CHROMIUM) ## Install Debian's chromium (the report's browser tests) if missing
+
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: venv build typecheck lint terraform-test ## Type check, lint, Terraform checks, both Jest projects
+test: venv build typecheck lint terraform-test $(CHROMIUM) ## Type check, lint, Terraform checks, both Jest projects
 	NODE_OPTIONS=--experimental-vm-modules npx jest
 
 terraform-test: build venv ## terraform fmt/validate/test of every module, and checkov
@@ -50,7 +60,7 @@ terraform-test: build venv ## terraform fmt/validate/test of every module, and c
 unit: $(DEPS) ## Jest unit project: in process, no emulator, network or child process (ARGS=... filters)
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects unit $(ARGS)
 
-integration: venv build ## Jest integration project: emulators, local Spotify API, child processes (ARGS=...)
+integration: venv build $(CHROMIUM) ## Jest integration project: emulators, local Spotify API, child processes (ARGS=...)
 	NODE_OPTIONS=--experimental-vm-modules npx jest --selectProjects integration $(ARGS)
 
 typecheck: $(DEPS) ## tsc --noEmit
@@ -84,6 +94,11 @@ demo-failure: build ## The local pipeline with a poison message that ends in the
 query: $(DEPS) ## Run a named query: make query Q=name [TARGET=aws]; no Q lists them
 	$(TSX) scripts/query.ts $(Q) $(if $(filter aws,$(TARGET)),--target aws \
 	  --workgroup "$(call tf_output,athena_workgroup_name)" --database "$(call tf_output,glue_database_name)")
+
+report: $(DEPS) ## HTML report of the lake: make report [TARGET=aws] [OUT=file.html] [NOW=ISO time]
+	$(TSX) scripts/report/cli.ts $(if $(filter aws,$(TARGET)),--target aws \
+	  --workgroup "$(call tf_output,athena_workgroup_name)" --database "$(call tf_output,glue_database_name)") \
+	  $(if $(OUT),--out "$(OUT)") $(if $(NOW),--now "$(NOW)") $(ARGS)
 
 deploy: build ## Build, terraform init and apply
 	@scripts/terraform/preflight.sh

@@ -23,6 +23,8 @@ const INTEGRATION = [
   "test/ops/import-charts.test.ts",
   "test/ops/replay-manual.test.ts",
   "test/ops/reprocess.test.ts",
+  "test/report/report-browser.test.ts",
+  "test/report/report-cli.test.ts",
   "test/terraform/preflight.test.ts",
   // Under test/unit/ but not unit: they spawn the built converter and python's readers.
   "test/unit/scripts/transform-files.test.ts",

@@ -22,6 +22,7 @@ import {
   LOCAL_DEMO_CHARTS_DIR,
 } from "./local/pipeline";
 import { DEMO_DAYS } from "./local/demo-charts";
+import { writeLocalReport } from "./report/write-report";
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +36,7 @@ const lakeDir = path.resolve(values.lake);
 const maxRows = Number(values["max-rows"]);
 const started = performance.now();
 const timings: [string, number][] = [];
+let extractRuns: { at: Date }[] | undefined;
 
 async function stage<T>(
   name: string,
@@ -69,7 +71,7 @@ try {
         ? `local API at ${s.api.apiBaseUrl} serving ${s.days} daily charts derived from the real Top 50 capture`
         : `the real Spotify Web API for ${s.playlistIds.join(", ")}`,
   );
-  await stage(
+  extractRuns = await stage(
     "Extract (the real handler, once per day)",
     () => runExtract(infra, spotify),
     (runs) => {
@@ -161,3 +163,6 @@ console.log(
 console.log(
   "Query it again with `make query Q=<name>`, or open the Parquet files with DuckDB, pandas or Spark.",
 );
+// The demo's data are from its own days: the report's clock is the last extract run's.
+const report = await writeLocalReport(lakeDir, extractRuns?.at(-1)?.at ?? new Date());
+console.log(`\nThe report: open ${report.url} in a browser`);

@@ -29,13 +29,20 @@ export interface Freshness {
   stale: boolean;
 }
 
-/** The end of a UTC day `YYYY-MM-DD`: a chart file covers its whole day. */
-const endOfDay = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS);
+/**
+ * The instant a day's data counts from: the end of the UTC day `YYYY-MM-DD` (a chart file
+ * covers its whole day), or `now` while that day is still running, so today's file is not
+ * "in the future".
+ */
+function dayAsOf(date: string, now: Date): Date {
+  const start = Date.parse(`${date}T00:00:00Z`);
+  return now.getTime() >= start && now.getTime() < start + DAY_MS ? now : new Date(start + DAY_MS);
+}
 
 /**
  * Ages relative to `now`. A playlist counts from its latest `extracted_at`; one whose files do
  * not say when (and a chart file, which names only its day) counts from the end of its last
- * day, so a missing time never raises a false alarm.
+ * day (or from now during that day), so a missing time never raises a false alarm.
  */
 export function freshnessOf(
   data: Pick<ReportData, "playlists" | "charts">,
@@ -52,11 +59,11 @@ export function freshnessOf(
         "playlist",
         p.playlistName,
         p.lastSnapshotDate,
-        p.lastExtractedAt ?? endOfDay(p.lastSnapshotDate),
+        p.lastExtractedAt ?? dayAsOf(p.lastSnapshotDate, now),
       ),
     ),
     ...(data.charts?.files ?? []).map((c) =>
-      row("chart", c.chart, c.lastDate, endOfDay(c.lastDate)),
+      row("chart", c.chart, c.lastDate, dayAsOf(c.lastDate, now)),
     ),
   ];
   const newest = rows.reduce<FreshnessRow | undefined>(

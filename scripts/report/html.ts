@@ -38,8 +38,11 @@ function freshnessPanel(freshness: Freshness, now: Date): string {
     : freshness.stale
       ? `<div class="warning" id="stale-warning" role="alert">⚠ STALE DATA: the newest data in the lake
          (${escapeHtml(newest.kind)} ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is
-         ${age(newest.ageDays)} old, more than ${STALE_AFTER_DAYS} days. Is the daily extract running?
-         (<code>make alarms</code>, <code>make logs FN=extract</code>, docs/RUNBOOK.md)</div>`
+         ${age(newest.ageDays)} old, more than ${STALE_AFTER_DAYS} days. ${
+           freshness.rows.some((row) => row.kind === "playlist")
+             ? `Is the daily extract running? (<code>make alarms</code>, <code>make logs FN=extract</code>, docs/RUNBOOK.md)`
+             : `Download the newest chart files and import them (<code>make import-charts</code>).`
+         }</div>`
       : `<p class="fresh" id="fresh-note">✓ Fresh: the newest data (${escapeHtml(newest.kind)}
          ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is ${age(newest.ageDays)} old.</p>`;
   const rows = freshness.rows
@@ -69,7 +72,7 @@ const section = (id: string, title: string, body: string) =>
 const empty = (id: string, text: string) => `<p class="empty" id="${id}">${escapeHtml(text)}</p>`;
 
 /** Every chart of the report, in page order. */
-export function reportCharts(data: ReportData): ChartSpec[] {
+function reportCharts(data: ReportData): ChartSpec[] {
   return [
     ...bumpCharts(data),
     ...[churnChart(data)].filter((c) => c !== undefined),
@@ -85,6 +88,11 @@ export function renderReport(data: ReportData, options: RenderOptions): string {
   const artists = artistsChart(data);
   const streams = streamsCharts(data);
   const charts = reportCharts(data);
+  // A lake of chart files only: say so instead of each playlist panel's own excuse.
+  const noSnapshots =
+    data.playlists.length === 0
+      ? "No playlist snapshot has been transformed yet (the daily extract writes them)."
+      : undefined;
   const streamsBody = !data.charts
     ? empty(
         "no-chart-files",
@@ -124,9 +132,9 @@ ${libraries}
 <h1>spotify-etl report</h1>
 <p class="meta">As of ${escapeHtml(options.now.toISOString().replace(/\.\d{3}Z$/, "Z"))}, from ${escapeHtml(data.source)}</p>
 ${freshnessPanel(freshnessOf(data, options.now), options.now)}
-${section("bump", "Positions over time", bump.length ? chartDivs(bump) : empty("no-bump", "No songs yet."))}
-${section("churn-panel", "New entries and drop-outs", churn ? chartDivs([churn]) : empty("no-churn", "Every playlist has a single snapshot day: nothing to compare yet."))}
-${section("artists-panel", "Artists", artists ? chartDivs([artists]) : empty("no-artists", "No credited artists yet."))}
+${section("bump", "Positions over time", bump.length ? chartDivs(bump) : empty("no-bump", noSnapshots ?? "No songs yet."))}
+${section("churn-panel", "New entries and drop-outs", churn ? chartDivs([churn]) : empty("no-churn", noSnapshots ?? "Every playlist has a single snapshot day: nothing to compare yet."))}
+${section("artists-panel", "Artists", artists ? chartDivs([artists]) : empty("no-artists", noSnapshots ?? "No credited artists yet."))}
 ${section("streams", "Streams (Spotify Charts files)", streamsBody)}
 <script type="application/json" id="report-charts">${inlineJson(charts)}</script>
 <script>

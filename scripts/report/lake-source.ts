@@ -49,6 +49,11 @@ export interface AthenaLakeOptions {
   onStatus?: (state: string) => void;
 }
 
+/** The statement that lists the tables of a Glue database in Athena. */
+export function athenaTablesSql(database: string): string {
+  return `SELECT table_name FROM information_schema.tables WHERE table_schema = '${database.replace(/'/g, "''")}'`;
+}
+
 /**
  * The deployed lake through Athena. The crawler creates a table only once files exist, so the
  * tables come from `information_schema` rather than being assumed.
@@ -62,10 +67,7 @@ export async function athenaLakeSource(options: AthenaLakeOptions): Promise<Lake
       database: options.database,
       onStatus: options.onStatus,
     });
-  const database = options.database.replace(/'/g, "''");
-  const listed = await query(
-    `SELECT table_name FROM information_schema.tables WHERE table_schema = '${database}'`,
-  );
+  const listed = await query(athenaTablesSql(options.database));
   return {
     description: `Athena workgroup ${options.workgroup}, database ${options.database}`,
     tables: new Set(listed.map((row) => String(row.table_name))),

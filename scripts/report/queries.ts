@@ -10,7 +10,7 @@ export const BUMP_TOP = 20;
 /** The streams panel follows the songs in this top of each chart's latest file. */
 export const STREAMS_TOP = 10;
 /** Artists shown in the days-on-chart panel. */
-export const ARTISTS_SHOWN = 20;
+const ARTISTS_SHOWN = 20;
 
 /** One playlist's last snapshot. */
 export interface PlaylistFreshness {
@@ -91,7 +91,7 @@ day_charts AS (
 )`;
 
 /** Last snapshot per playlist, from the `playlists` table (one row per raw file). */
-export const PLAYLISTS_SQL = `
+const PLAYLISTS_SQL = `
 SELECT
   playlist_id,
   max_by(playlist_name, snapshot_date) AS playlist_name,
@@ -103,7 +103,7 @@ GROUP BY playlist_id
 ORDER BY playlist_id`;
 
 /** Positions over time of the songs in each playlist's top {@link BUMP_TOP} on its latest day. */
-export const BUMP_SQL = `
+const BUMP_SQL = `
 WITH ${DAY_CHARTS},
 latest_day AS (
   SELECT playlist_id, MAX(snapshot_date) AS snapshot_date FROM day_charts GROUP BY playlist_id
@@ -129,7 +129,7 @@ ORDER BY c.playlist_id, c.snapshot_date, chart_position, c.song_id`;
  * Per playlist and snapshot day (but its first): songs that were not on the snapshot day before
  * (new entries) and songs of the day before that are gone (drop-outs).
  */
-export const CHURN_SQL = `
+const CHURN_SQL = `
 WITH ${DAY_CHARTS},
 members AS (SELECT DISTINCT playlist_id, snapshot_date, song_id FROM day_charts),
 days AS (
@@ -170,7 +170,7 @@ WHERE d.previous_date IS NOT NULL
 ORDER BY d.playlist_id, d.snapshot_date`;
 
 /** Streams over time of the songs in each chart's top {@link STREAMS_TOP} on its latest file. */
-export const STREAMS_SQL = `
+const STREAMS_SQL = `
 WITH latest AS (
   SELECT chart, MAX(snapshot_date) AS snapshot_date FROM chart_positions GROUP BY chart
 ),
@@ -194,7 +194,7 @@ GROUP BY c.chart, c.snapshot_date, c.song_id
 ORDER BY c.chart, c.snapshot_date, chart_rank, c.song_id`;
 
 /** The last file of each chart. */
-export const CHART_FILES_SQL = `
+const CHART_FILES_SQL = `
 SELECT
   chart,
   MIN(region) AS region,
@@ -212,7 +212,7 @@ const text = (value: unknown): string =>
  * A number from DuckDB (number or bigint) or Athena (a decimal string).
  * @throws Error when the value is not a number, which means a query and its reader disagree.
  */
-export function toNumber(value: unknown): number {
+function toNumber(value: unknown): number {
   const number = typeof value === "string" ? Number(value.trim()) : Number(value);
   if (value === null || value === undefined || value === "" || !Number.isFinite(number))
     throw new Error(`expected a number, got ${JSON.stringify(String(value))}`);
@@ -227,7 +227,7 @@ const toNumberOrNull = (value: unknown) =>
  * ` UTC`): Athena prints timestamps without a zone, and the lake's timestamps are UTC.
  * @throws Error when a string is not such a timestamp.
  */
-export function toInstant(value: unknown): Date | null {
+function toInstant(value: unknown): Date | null {
   if (value === null || value === undefined || value === "") return null;
   if (value instanceof Date) return value;
   const match =
@@ -244,31 +244,34 @@ const rowsOf = <T>(rows: Row[], map: (row: Row) => T) => rows.map(map);
 
 /**
  * Runs every panel's query on the lake. Without a `chart_positions` table (no chart file was
- * ever transformed) `charts` is null and nothing is asked of that table.
- * @throws Error when the lake has no `songs` or `playlists` table yet, or a query fails.
+ * ever transformed) `charts` is null and nothing is asked of that table; without the snapshot
+ * tables (a lake of chart files only, as for an app that cannot read Spotify's editorial
+ * playlists) the playlist panels are empty and nothing is asked of those tables.
+ * @throws Error when the lake has neither snapshot tables nor chart files, or a query fails.
  */
 export async function loadReportData(source: LakeSource): Promise<ReportData> {
-  for (const table of ["songs", "playlists", "artists"]) {
-    if (!source.tables.has(table))
-      throw new Error(
-        `the lake has no ${table} table yet (${source.description}): no snapshot was transformed`,
-      );
-  }
-  const playlists = rowsOf(await source.query(PLAYLISTS_SQL), (row) => ({
+  // A snapshot writes all four tables, so one missing means no snapshot was transformed.
+  const hasSnapshots = ["songs", "playlists", "artists"].every((t) => source.tables.has(t));
+  if (!hasSnapshots && !source.tables.has("chart_positions"))
+    throw new Error(
+      `the lake has no tables yet (${source.description}): no snapshot or chart file was transformed`,
+    );
+  const ask = async (sql: string) => (hasSnapshots ? source.query(sql) : []);
+  const playlists = rowsOf(await ask(PLAYLISTS_SQL), (row) => ({
     playlistId: text(row.playlist_id),
     playlistName: text(row.playlist_name) || text(row.playlist_id),
     lastSnapshotDate: text(row.last_snapshot_date),
     lastExtractedAt: toInstant(row.last_extracted_at),
     snapshotDays: toNumber(row.snapshot_days),
   }));
-  const bump = rowsOf(await source.query(BUMP_SQL), (row) => ({
+  const bump = rowsOf(await ask(BUMP_SQL), (row) => ({
     playlistId: text(row.playlist_id),
     snapshotDate: text(row.snapshot_date),
     songId: text(row.song_id),
     songName: text(row.song_name),
     position: toNumber(row.chart_position),
   }));
-  const churn = rowsOf(await source.query(CHURN_SQL), (row) => ({
+  const churn = rowsOf(await ask(CHURN_SQL), (row) => ({
     playlistId: text(row.playlist_id),
     snapshotDate: text(row.snapshot_date),
     previousDate: text(row.previous_date),
@@ -276,7 +279,7 @@ export async function loadReportData(source: LakeSource): Promise<ReportData> {
     dropOuts: toNumber(row.drop_outs),
   }));
   const artists = rowsOf(
-    await source.query(statementOf(namedQuery("top_artists_by_days_on_chart"))),
+    await ask(statementOf(namedQuery("top_artists_by_days_on_chart"))),
     (row) => ({
       artistId: text(row.artist_id),
       artistName: text(row.artist_name) || text(row.artist_id),

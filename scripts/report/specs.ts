@@ -22,8 +22,19 @@ const dayAxis = (title: string) => ({
   type: "temporal" as const,
   timeUnit: "utcyearmonthdate" as const,
   title,
+  // Padding keeps the first and last day's points and labels off the plot's edges.
+  scale: { padding: 12 },
   axis: { format: "%b %d", labelAngle: 0, tickCount: "day" as const },
 });
+
+// Vega-Lite parses a temporal field into a timestamp, so the tooltip must format it (in UTC).
+const dayTooltip = {
+  field: "date",
+  type: "temporal" as const,
+  timeUnit: "utcyearmonthdate" as const,
+  title: "day",
+  format: "%Y-%m-%d",
+};
 
 /** Rows grouped by key in first-seen order (Node 20 has no `Map.groupBy`). */
 function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
@@ -38,6 +49,17 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 
 const slug = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, "_");
 
+/** The bump chart's axis reaches this position at most. */
+const BUMP_DEPTH = 50;
+
+/** Every position when there are few, else 1 and every fifth. */
+function positionTicks(bottom: number): number[] {
+  const step = bottom <= 25 ? 1 : 5;
+  const ticks = [1];
+  for (let tick = step === 1 ? 2 : 5; tick <= bottom; tick += step) ticks.push(tick);
+  return ticks;
+}
+
 /**
  * One bump chart per playlist: the rank over time of the songs in the top {@link BUMP_TOP} of
  * its latest day, one line per song, labelled at the latest day.
@@ -47,7 +69,9 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
   const byPlaylist = groupBy(data.bump, (point) => point.playlistId);
   return [...byPlaylist].map(([playlistId, points], index) => {
     const latest = points.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
-    const lowest = Math.max(...points.map((p) => p.position));
+    // Songs that climbed from far down enter from the bottom edge (clipped): a full-depth axis
+    // would squeeze the top 20 and their labels together.
+    const bottom = Math.min(Math.max(...points.map((p) => p.position)), BUMP_DEPTH);
     const markName = `bump_${index}`;
     return {
       id: `bump-${slug(playlistId)}`,
@@ -59,7 +83,8 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
           subtitle: "position on each snapshot day (the day's latest snapshot)",
         },
         width: WIDTH,
-        height: 420,
+        // At least 14 px per position, so the labels of adjacent songs do not overlap.
+        height: Math.max(420, 14 * bottom),
         data: {
           values: points.map((p) => ({
             date: p.snapshotDate,
@@ -75,7 +100,9 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
             field: "position",
             type: "quantitative",
             title: "position",
-            scale: { reverse: true, domain: [1, lowest], nice: false, zero: false },
+            // Half a position of room above the first and below the last, for the points.
+            scale: { reverse: true, domain: [0.5, bottom + 0.5], nice: false, zero: false },
+            axis: { values: positionTicks(bottom), grid: true },
           },
           color: {
             field: "songId",
@@ -87,15 +114,15 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
         layer: [
           {
             name: markName,
-            mark: { type: "line", strokeWidth: 2.5, interpolate: "monotone" },
+            mark: { type: "line", strokeWidth: 2.5, interpolate: "monotone", clip: true },
             encoding: { detail: { field: "songId", type: "nominal" } },
           },
           {
-            mark: { type: "circle", size: 45, opacity: 1 },
+            mark: { type: "circle", size: 45, opacity: 1, clip: true },
             encoding: {
               tooltip: [
                 { field: "song", title: "song" },
-                { field: "date", title: "day" },
+                dayTooltip,
                 { field: "position", title: "position" },
               ],
             },
@@ -137,7 +164,20 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
         subtitle: "compared with the playlist's snapshot day before",
       },
       data: { values },
-      facet: { row: { field: "playlist", type: "nominal", title: null } },
+      facet: {
+        row: {
+          field: "playlist",
+          type: "nominal",
+          title: null,
+          header: {
+            labelAngle: 0,
+            labelOrient: "top",
+            labelAnchor: "start",
+            labelFontSize: 13,
+            labelFontWeight: "bold",
+          },
+        },
+      },
       spec: {
         width: WIDTH,
         height: 160,
@@ -153,7 +193,13 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
                 title: "snapshot day",
                 axis: { format: "%b %d", labelAngle: 0 },
               },
-              y: { field: "songs", type: "quantitative", title: "songs" },
+              y: {
+                field: "songs",
+                type: "quantitative",
+                title: "songs",
+                // Drop-outs are drawn downwards but are counts: label them without a sign.
+                axis: { tickMinStep: 1, labelExpr: "format(abs(datum.value), 'd')" },
+              },
               color: {
                 field: "kind",
                 type: "nominal",
@@ -164,7 +210,7 @@ export function churnChart(data: Pick<ReportData, "churn" | "playlists">): Chart
               tooltip: [
                 { field: "kind" },
                 { field: "count", title: "songs" },
-                { field: "date", title: "day" },
+                dayTooltip,
                 { field: "previous", title: "compared with" },
               ],
             },
@@ -205,7 +251,12 @@ export function artistsChart(data: Pick<ReportData, "artists">): ChartSpec | und
       },
       encoding: {
         y: { field: "label", type: "nominal", sort: null, title: null },
-        x: { field: "daysOnChart", type: "quantitative", title: "days on chart" },
+        x: {
+          field: "daysOnChart",
+          type: "quantitative",
+          title: "days on chart",
+          axis: { tickMinStep: 1, format: "d" },
+        },
       },
       layer: [
         {
@@ -224,7 +275,9 @@ export function artistsChart(data: Pick<ReportData, "artists">): ChartSpec | und
           mark: { type: "text", align: "left", dx: 4, fontSize: 11 },
           encoding: {
             text: {
-              value: { expr: "datum.songsOnChart + ' songs, best #' + datum.bestPosition" },
+              value: {
+                expr: "datum.songsOnChart + (datum.songsOnChart === 1 ? ' song' : ' songs') + ', best #' + datum.bestPosition",
+              },
             },
           },
         },
@@ -239,6 +292,19 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
   const byChart = groupBy(points, (point) => point.chart);
   return [...byChart].map(([chart, rows], index) => {
     const latest = rows.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
+    // The legend names each song by its rank in the latest file: unique, and in chart order.
+    const lastRank = new Map(
+      rows.filter((p) => p.snapshotDate === latest).map((p) => [p.songId, p.rank]),
+    );
+    const labelOf = (p: (typeof rows)[number]) => `${lastRank.get(p.songId)}. ${p.songName}`;
+    const legendOrder = [
+      ...new Set(
+        rows
+          .filter((p) => p.snapshotDate === latest)
+          .sort((a, b) => a.rank - b.rank)
+          .map(labelOf),
+      ),
+    ];
     const markName = `streams_${index}`;
     return {
       id: `streams-${slug(chart)}`,
@@ -249,7 +315,8 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
           text: `${chart}: streams of the top ${STREAMS_TOP} of ${latest}`,
           subtitle: "from the Spotify Charts files (chart_positions)",
         },
-        width: WIDTH,
+        // Room for the legend on the right.
+        width: WIDTH - 80,
         height: 320,
         data: {
           values: rows.map((p) => ({
@@ -258,14 +325,33 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
             song: p.songName,
             artists: p.artistNames,
             songId: p.songId,
+            label: labelOf(p),
             rank: p.rank,
-            latest: p.snapshotDate === latest,
           })),
         },
         encoding: {
           x: dayAxis("chart day"),
-          y: { field: "streams", type: "quantitative", title: "streams", axis: { format: "~s" } },
-          color: { field: "songId", type: "nominal", legend: null, scale: { scheme: "tableau10" } },
+          // Not from zero: the top songs' counts are close together.
+          y: {
+            field: "streams",
+            type: "quantitative",
+            title: "streams",
+            scale: { zero: false },
+            axis: { format: "~s" },
+          },
+          // A legend, not labels at the line ends: lower ranks' counts are too close to label.
+          color: {
+            field: "label",
+            type: "nominal",
+            title: `rank on ${latest}`,
+            scale: { domain: legendOrder, scheme: "tableau10" },
+            legend: {
+              orient: "right",
+              labelLimit: 240,
+              symbolType: "stroke",
+              symbolStrokeWidth: 3,
+            },
+          },
         },
         layer: [
           {
@@ -279,16 +365,11 @@ export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
               tooltip: [
                 { field: "song" },
                 { field: "artists" },
-                { field: "date", title: "day" },
+                dayTooltip,
                 { field: "rank" },
                 { field: "streams", format: "," },
               ],
             },
-          },
-          {
-            transform: [{ filter: "datum.latest" }],
-            mark: { type: "text", align: "left", dx: 8, fontSize: 11, limit: 220 },
-            encoding: { text: { field: "song" }, color: { value: "#333" } },
           },
         ],
       },
