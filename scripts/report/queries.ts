@@ -2,7 +2,7 @@
  * The report's data: one query per panel, in SQL that DuckDB and Athena (Trino) both run, and
  * the rows normalised to plain values (Athena returns every value as a string).
  */
-import { namedQuery, statementOf } from "../lib/named-queries";
+import { dayChartsSql, namedQuery, statementOf } from "../lib/named-queries";
 import type { LakeSource, Row } from "./lake-source";
 
 /** The bump chart follows the songs in this top of the latest day. */
@@ -79,16 +79,8 @@ export interface ReportData {
   charts: { streams: StreamsPoint[]; files: ChartFreshness[] } | null;
 }
 
-// A day's chart is its latest snapshot, as in queries/*.sql: two extract runs on one day must
-// not mix; rows without extracted_at count only on days that no snapshot says when.
-const DAY_CHARTS = `
-snapshots AS (
-  SELECT s.*, MAX(s.extracted_at) OVER (PARTITION BY s.playlist_id, s.snapshot_date) AS day_extracted_at
-  FROM songs AS s
-),
-day_charts AS (
-  SELECT * FROM snapshots WHERE extracted_at = day_extracted_at OR day_extracted_at IS NULL
-)`;
+// A day's chart is its latest snapshot: the same CTEs the named queries splice in.
+const DAY_CHARTS = dayChartsSql();
 
 /** Last snapshot per playlist, from the `playlists` table (one row per raw file). */
 const PLAYLISTS_SQL = `

@@ -4,10 +4,9 @@
  * give the expected answers on a tiny in-memory data set with the tables' real columns.
  */
 import { DuckDBInstance, type DuckDBConnection } from "@duckdb/node-api";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
+import { readdirSync } from "node:fs";
+import { QUERIES_DIR, namedQuery } from "../../scripts/lib/named-queries";
 
-const QUERIES_DIR = path.resolve(import.meta.dirname, "../../queries");
 const QUERY_NAMES = [
   "chart_artist_streams_per_day",
   "chart_climbers_and_fallers",
@@ -19,8 +18,9 @@ const QUERY_NAMES = [
   "top_artists_by_days_on_chart",
 ];
 
+/** The statement as Athena stores it and DuckDB runs it, shared CTEs spliced in. */
 function sql(name: string): string {
-  return readFileSync(path.join(QUERIES_DIR, `${name}.sql`), "utf8");
+  return namedQuery(name).sql;
 }
 
 // [playlist, position, song, artist ids, snapshot day, extracted_at (null: a file that does not say)].

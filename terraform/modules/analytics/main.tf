@@ -1,12 +1,16 @@
 # Athena: a workgroup whose settings every query must use (engine v3, encrypted results
 # under athena-results/, a scan limit), and the named queries kept in queries/*.sql, the
-# same files the local mode runs with DuckDB.
+# same files the local mode runs with DuckDB (queries/shared/ holds the CTEs they splice in).
 
 locals {
   query_files = fileset(var.queries_dir, "*.sql")
+  # A query that needs each day's chart holds this marker where its CTEs start; Athena stores
+  # the full statement, spliced as scripts/lib/named-queries.ts splices it for DuckDB.
+  day_charts_marker = "{{day_charts}}"
+  day_charts_sql    = trimspace(file("${var.queries_dir}/shared/day_charts.sql"))
   named_queries = {
     for query_file in local.query_files : trimsuffix(query_file, ".sql") => {
-      sql = file("${var.queries_dir}/${query_file}")
+      sql = replace(file("${var.queries_dir}/${query_file}"), local.day_charts_marker, local.day_charts_sql)
       # Each file opens with a `-- ` line saying what it answers.
       description = trimspace(trimprefix(split("\n", file("${var.queries_dir}/${query_file}"))[0], "--"))
     }

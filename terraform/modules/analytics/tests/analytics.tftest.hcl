@@ -36,6 +36,16 @@ run "workgroup_is_enforced_and_encrypted" {
     condition     = toset(keys(aws_athena_named_query.this)) == toset([for f in fileset(var.queries_dir, "*.sql") : trimsuffix(f, ".sql")]) && length(aws_athena_named_query.this) > 0
     error_message = "Every queries/*.sql file must become a named query."
   }
+
+  assert {
+    condition     = alltrue([for q in aws_athena_named_query.this : !strcontains(q.query, "{{day_charts}}")])
+    error_message = "Athena must store full statements, with queries/shared/day_charts.sql spliced in."
+  }
+
+  assert {
+    condition     = strcontains(aws_athena_named_query.this["latest_chart"].query, "WITH snapshots AS (") && strcontains(aws_athena_named_query.this["latest_chart"].query, "\nday_charts AS (")
+    error_message = "latest_chart must hold the snapshots and day_charts CTEs of queries/shared/day_charts.sql."
+  }
 }
 
 run "a_customer_key_encrypts_results" {
