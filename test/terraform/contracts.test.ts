@@ -44,8 +44,9 @@ function customMetricNames(): string[] {
   const alarmMetrics = [...monitoring.matchAll(/metric_name\s*=\s*"([A-Za-z0-9]+)"/g)].map(
     (m) => m[1]!,
   );
-  const dashboardLists = [...monitoring.matchAll(/for name in \[([^\]]*)\]/g)].flatMap((m) =>
-    [...m[1]!.matchAll(/"([A-Za-z0-9]+)"/g)].map((n) => n[1]!),
+  // The dashboard's per-function lists of what each emits (`namespace_metrics = [...]`).
+  const dashboardLists = [...monitoring.matchAll(/namespace_metrics\s*=\s*\[([^\]]*)\]/g)].flatMap(
+    (m) => [...m[1]!.matchAll(/"([A-Za-z0-9]+)"/g)].map((n) => n[1]!),
   );
   return [...new Set([...alarmMetrics, ...dashboardLists])].filter((n) => !awsMetrics.has(n));
 }

@@ -310,7 +310,49 @@ resource "aws_cloudwatch_event_target" "crawler_failed" {
 
 locals {
   lambda_metric_names = ["Invocations", "Errors", "Throttles"]
-  dashboard_widgets = [
+  # The two functions side by side: left the extract, right the transform. Each gets a panel of
+  # its Lambda metrics and one of what it emits in var.metrics_namespace (daily sums).
+  dashboard_functions = [
+    {
+      title             = "Extract"
+      function_name     = var.extract_function_name
+      service           = var.extract_service_name
+      namespace_metrics = ["TracksExtracted", "PlaylistsExtracted", "PlaylistsFailed", "SpotifyRequests", "SpotifyRetries429", "SpotifyRetries5xx"]
+    },
+    {
+      title             = "Transform"
+      function_name     = var.transform_function_name
+      service           = var.transform_service_name
+      namespace_metrics = ["SnapshotsTransformed", "RecordsFailed", "SongsRowsWritten", "EntriesSkippedNull", "EntriesSkippedLocal", "EntriesSkippedEpisode"]
+    },
+  ]
+  # Per function: its Lambda metrics (top row) and its own metrics as daily sums (lower row).
+  function_widgets = flatten([
+    for column, fn in local.dashboard_functions : [
+      for panel in [
+        {
+          title   = "${fn.title} function"
+          y       = 5
+          period  = local.period
+          metrics = [for name in local.lambda_metric_names : ["AWS/Lambda", name, "FunctionName", fn.function_name]]
+        },
+        {
+          title   = "${fn.title} (${var.metrics_namespace})"
+          y       = 17
+          period  = 86400
+          metrics = [for name in fn.namespace_metrics : [var.metrics_namespace, name, "service", fn.service]]
+        },
+        ] : {
+        type       = "metric"
+        x          = 12 * column
+        y          = panel.y
+        width      = 12
+        height     = 6
+        properties = { title = panel.title, region = local.region, stat = "Sum", period = panel.period, metrics = panel.metrics }
+      }
+    ]
+  ])
+  dashboard_widgets = concat([
     {
       type   = "text"
       x      = 0
@@ -332,38 +374,7 @@ locals {
         alarms = [for alarm in aws_cloudwatch_metric_alarm.this : alarm.arn]
       }
     },
-    {
-      type   = "metric"
-      x      = 0
-      y      = 5
-      width  = 12
-      height = 6
-      properties = {
-        title  = "Extract function"
-        region = local.region
-        stat   = "Sum"
-        period = local.period
-        metrics = [
-          for name in local.lambda_metric_names : ["AWS/Lambda", name, "FunctionName", var.extract_function_name]
-        ]
-      }
-    },
-    {
-      type   = "metric"
-      x      = 12
-      y      = 5
-      width  = 12
-      height = 6
-      properties = {
-        title  = "Transform function"
-        region = local.region
-        stat   = "Sum"
-        period = local.period
-        metrics = [
-          for name in local.lambda_metric_names : ["AWS/Lambda", name, "FunctionName", var.transform_function_name]
-        ]
-      }
-    },
+    ], local.function_widgets, [
     {
       type   = "metric"
       x      = 0
@@ -409,23 +420,6 @@ locals {
     {
       type   = "metric"
       x      = 0
-      y      = 17
-      width  = 12
-      height = 6
-      properties = {
-        title  = "Extract (${var.metrics_namespace})"
-        region = local.region
-        stat   = "Sum"
-        period = 86400
-        metrics = [
-          for name in ["TracksExtracted", "PlaylistsExtracted", "PlaylistsFailed", "SpotifyRequests", "SpotifyRetries429", "SpotifyRetries5xx"] :
-          [var.metrics_namespace, name, "service", var.extract_service_name]
-        ]
-      }
-    },
-    {
-      type   = "metric"
-      x      = 0
       y      = 23
       width  = 12
       height = 6
@@ -445,24 +439,7 @@ locals {
         }
       }
     },
-    {
-      type   = "metric"
-      x      = 12
-      y      = 17
-      width  = 12
-      height = 6
-      properties = {
-        title  = "Transform (${var.metrics_namespace})"
-        region = local.region
-        stat   = "Sum"
-        period = 86400
-        metrics = [
-          for name in ["SnapshotsTransformed", "RecordsFailed", "SongsRowsWritten", "EntriesSkippedNull", "EntriesSkippedLocal", "EntriesSkippedEpisode"] :
-          [var.metrics_namespace, name, "service", var.transform_service_name]
-        ]
-      }
-    },
-  ]
+  ])
 }
 
 resource "aws_cloudwatch_dashboard" "this" {
