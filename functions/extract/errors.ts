@@ -4,6 +4,7 @@
  * under Spotify's 2024-2026 rules and what to do about it. Messages hold ids, statuses, keys,
  * variable names and Spotify's own error text; never a credential, token or header.
  */
+import { PipelineError } from "../shared/errors";
 import {
   PREMIUM_REQUIRED_MESSAGE,
   QUOTA_EXCEEDED_REASON,
@@ -32,16 +33,12 @@ export interface RequestContext {
   retryAfterCapMs: number;
 }
 
-/** Base of the extract's own errors: `retryable` says whether the next run may succeed as is. */
-export class ExtractError extends Error {
+/**
+ * Base of the extract's own errors: `retryable` says whether the next run may succeed as is
+ * (a 5xx, the network, an edit while reading); false: someone must act.
+ */
+export class ExtractError extends PipelineError {
   override name = "ExtractError";
-  /** True for a transient fault (5xx, network, an edit while reading); false: someone must act. */
-  readonly retryable: boolean;
-
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options.retryable;
-  }
 }
 
 /** Problem kinds of Spotify's answers that the next run may not meet again. */

@@ -5,15 +5,21 @@
  * (S3 unavailable, throttling) keeps Lambda's retries with backoff.
  */
 
-/** Base of the transform's own errors: `retryable` says whether a retry of the record can help. */
-export class TransformError extends Error {
-  override name = "TransformError";
-  /** True when the same record may succeed later (a transient fault); false: it never will. */
-  readonly retryable: boolean;
+import { PipelineError } from "../shared/errors";
 
-  constructor(message: string, options: { retryable: boolean; cause?: unknown }) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options.retryable;
+/**
+ * Base of the transform's own errors: `retryable` says whether a retry of the record can help
+ * (true: a transient fault; false: the same record never will succeed).
+ */
+export class TransformError extends PipelineError {
+  override name = "TransformError";
+}
+
+/** A transform error that no retry of the record can fix: the record goes to the dead-letter queue. */
+class FinalTransformError extends TransformError {
+  override name = "FinalTransformError";
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { retryable: false, ...options });
   }
 }
 
@@ -26,27 +32,18 @@ export class TransformConfigError extends TransformError {
 }
 
 /** A raw object that cannot be transformed as it is (wrong key, missing, too large); final. */
-export class UnprocessableObjectError extends TransformError {
+export class UnprocessableObjectError extends FinalTransformError {
   override name = "UnprocessableObjectError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { retryable: false, ...options });
-  }
 }
 
 /** A document that is not a playlist in any accepted shape, or holds a malformed track; final. */
-export class InvalidSnapshotError extends TransformError {
+export class InvalidSnapshotError extends FinalTransformError {
   override name = "InvalidSnapshotError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { retryable: false, ...options });
-  }
 }
 
 /** An SQS message body that is not an S3 event notification the transform can act on; final. */
-export class UnreadableMessageError extends TransformError {
+export class UnreadableMessageError extends FinalTransformError {
   override name = "UnreadableMessageError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { retryable: false, ...options });
-  }
 }
 
 /**
@@ -87,9 +84,6 @@ const PERMANENT_SDK_ERRORS = new Set(["AccessDenied", "NoSuchBucket", "InvalidOb
  * A Spotify Charts CSV export that breaks the contract (docs/DESIGN.md, "Chart files"): its name,
  * its header or one of its lines; the message names the line and what was found. Final.
  */
-export class InvalidChartFileError extends TransformError {
+export class InvalidChartFileError extends FinalTransformError {
   override name = "InvalidChartFileError";
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { retryable: false, ...options });
-  }
 }
