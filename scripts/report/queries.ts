@@ -94,28 +94,52 @@ FROM playlists
 GROUP BY playlist_id
 ORDER BY playlist_id`;
 
-/** Positions over time of the songs in each playlist's top {@link BUMP_TOP} on its latest day. */
-const BUMP_SQL = `
-WITH ${DAY_CHARTS},
-latest_day AS (
-  SELECT playlist_id, MAX(snapshot_date) AS snapshot_date FROM day_charts GROUP BY playlist_id
+/**
+ * The lines over time of the songs in each series' top `top` (by `rank`) on the series' latest
+ * `snapshot_date`: `series` is the playlist or chart column of `from`, `c` its alias. One row
+ * per series, day and song, with `columns` (aggregates over `c`), in day, rank and song order.
+ */
+function topSongsOverTimeSql(options: {
+  with?: string;
+  from: string;
+  series: string;
+  rank: string;
+  top: number;
+  columns: string[];
+  rankAlias: string;
+}): string {
+  const { from, series, rank, top, columns, rankAlias } = options;
+  return `
+WITH ${options.with ? `${options.with},\n` : ""}latest AS (
+  SELECT ${series}, MAX(snapshot_date) AS snapshot_date FROM ${from} GROUP BY ${series}
 ),
 top_songs AS (
-  SELECT DISTINCT c.playlist_id, c.song_id
-  FROM day_charts AS c
-  JOIN latest_day AS d ON d.playlist_id = c.playlist_id AND d.snapshot_date = c.snapshot_date
-  WHERE c.position <= ${BUMP_TOP}
+  SELECT DISTINCT c.${series}, c.song_id
+  FROM ${from} AS c
+  JOIN latest AS l ON l.${series} = c.${series} AND l.snapshot_date = c.snapshot_date
+  WHERE c.${rank} <= ${top}
 )
 SELECT
-  c.playlist_id,
+  c.${series},
   c.snapshot_date,
   c.song_id,
-  MIN(c.song_name) AS song_name,
-  MIN(c.position) AS chart_position
-FROM day_charts AS c
-JOIN top_songs AS t ON t.playlist_id = c.playlist_id AND t.song_id = c.song_id
-GROUP BY c.playlist_id, c.snapshot_date, c.song_id
-ORDER BY c.playlist_id, c.snapshot_date, chart_position, c.song_id`;
+  ${columns.join(",\n  ")}
+FROM ${from} AS c
+JOIN top_songs AS t ON t.${series} = c.${series} AND t.song_id = c.song_id
+GROUP BY c.${series}, c.snapshot_date, c.song_id
+ORDER BY c.${series}, c.snapshot_date, ${rankAlias}, c.song_id`;
+}
+
+/** Positions over time of the songs in each playlist's top {@link BUMP_TOP} on its latest day. */
+const BUMP_SQL = topSongsOverTimeSql({
+  with: DAY_CHARTS,
+  from: "day_charts",
+  series: "playlist_id",
+  rank: "position",
+  top: BUMP_TOP,
+  columns: ["MIN(c.song_name) AS song_name", "MIN(c.position) AS chart_position"],
+  rankAlias: "chart_position",
+});
 
 /**
  * Per playlist and snapshot day (but its first): songs that were not on the snapshot day before
@@ -162,28 +186,19 @@ WHERE d.previous_date IS NOT NULL
 ORDER BY d.playlist_id, d.snapshot_date`;
 
 /** Streams over time of the songs in each chart's top {@link STREAMS_TOP} on its latest file. */
-const STREAMS_SQL = `
-WITH latest AS (
-  SELECT chart, MAX(snapshot_date) AS snapshot_date FROM chart_positions GROUP BY chart
-),
-top_songs AS (
-  SELECT DISTINCT c.chart, c.song_id
-  FROM chart_positions AS c
-  JOIN latest AS l ON l.chart = c.chart AND l.snapshot_date = c.snapshot_date
-  WHERE c.rank <= ${STREAMS_TOP}
-)
-SELECT
-  c.chart,
-  c.snapshot_date,
-  c.song_id,
-  MIN(c.song_name) AS song_name,
-  MIN(c.artist_names) AS artist_names,
-  MIN(c.rank) AS chart_rank,
-  MAX(c.streams) AS streams
-FROM chart_positions AS c
-JOIN top_songs AS t ON t.chart = c.chart AND t.song_id = c.song_id
-GROUP BY c.chart, c.snapshot_date, c.song_id
-ORDER BY c.chart, c.snapshot_date, chart_rank, c.song_id`;
+const STREAMS_SQL = topSongsOverTimeSql({
+  from: "chart_positions",
+  series: "chart",
+  rank: "rank",
+  top: STREAMS_TOP,
+  columns: [
+    "MIN(c.song_name) AS song_name",
+    "MIN(c.artist_names) AS artist_names",
+    "MIN(c.rank) AS chart_rank",
+    "MAX(c.streams) AS streams",
+  ],
+  rankAlias: "chart_rank",
+});
 
 /** The last file of each chart. */
 const CHART_FILES_SQL = `
