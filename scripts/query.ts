@@ -11,7 +11,7 @@ import { listNamedQueries, namedQuery, statementOf } from "./lib/named-queries";
 import { formatTable } from "./lib/print-table";
 import { openLakeCatalog } from "./local/lake-catalog";
 import { LOCAL_LAKE_DIR } from "./local/pipeline";
-import { requireFlag, UsageError } from "./ops/cli";
+import { EXIT, requireFlag, runCommand, UsageError } from "./ops/cli";
 import { CHART_TABLE_NAME, LAKE_TABLE_NAMES } from "../functions/shared/s3-layout";
 
 const { values, positionals } = parseArgs({
@@ -78,9 +78,7 @@ async function main(): Promise<void> {
   }
 }
 
-try {
+await runCommand(async () => {
   await main();
-} catch (error) {
-  console.error(`query: ${(error as Error).message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+  return EXIT.ok;
+}, "query");

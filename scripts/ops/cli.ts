@@ -94,14 +94,14 @@ export function describeFailure(error: unknown): { message: string; exitCode: nu
 
 /**
  * Runs a command's main function and turns its outcome into the process exit code: the
- * number it returns, or a one-line error (no stack trace for usage errors).
+ * number it returns, or a one-line error after `label` (no stack trace for usage errors).
  */
-export async function runCommand(main: () => Promise<number>): Promise<void> {
+export async function runCommand(main: () => Promise<number>, label = "error"): Promise<void> {
   try {
     process.exitCode = await main();
   } catch (error) {
     const { message, exitCode } = describeFailure(error);
-    console.error(`error: ${message}`);
+    console.error(`${label}: ${message}`);
     if (exitCode !== EXIT.usage && process.env.OPS_DEBUG && error instanceof Error) {
       console.error(error.stack);
     }

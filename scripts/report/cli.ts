@@ -7,7 +7,7 @@ import { AthenaClient } from "@aws-sdk/client-athena";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { LOCAL_LAKE_DIR } from "../local/pipeline";
-import { requireFlag, UsageError } from "../ops/cli";
+import { EXIT, requireFlag, runCommand, UsageError } from "../ops/cli";
 import { athenaLakeSource, localLakeSource } from "./lake-source";
 import { LOCAL_REPORT_NAME, writeReport } from "./write-report";
 
@@ -59,9 +59,7 @@ async function main(): Promise<void> {
   }
 }
 
-try {
+await runCommand(async () => {
   await main();
-} catch (error) {
-  console.error(`report: ${(error as Error).message}`);
-  process.exitCode = error instanceof UsageError ? 2 : 1;
-}
+  return EXIT.ok;
+}, "report");
