@@ -155,35 +155,29 @@ days AS (
     LAG(snapshot_date) OVER (PARTITION BY playlist_id ORDER BY snapshot_date) AS previous_date
   FROM (SELECT DISTINCT playlist_id, snapshot_date FROM members) AS d
 ),
-new_entries AS (
-  SELECT d.playlist_id, d.snapshot_date, COUNT(*) AS songs
+presence AS (
+  -- Each song of a day or of the day before, and on which of the two it was.
+  SELECT
+    d.playlist_id,
+    d.snapshot_date,
+    d.previous_date,
+    MAX(CASE WHEN m.snapshot_date = d.snapshot_date THEN 1 ELSE 0 END) AS today,
+    MAX(CASE WHEN m.snapshot_date = d.previous_date THEN 1 ELSE 0 END) AS before
   FROM days AS d
-  JOIN members AS m ON m.playlist_id = d.playlist_id AND m.snapshot_date = d.snapshot_date
-  LEFT JOIN members AS p
-    ON p.playlist_id = d.playlist_id AND p.snapshot_date = d.previous_date AND p.song_id = m.song_id
-  WHERE d.previous_date IS NOT NULL AND p.song_id IS NULL
-  GROUP BY d.playlist_id, d.snapshot_date
-),
-drop_outs AS (
-  SELECT d.playlist_id, d.snapshot_date, COUNT(*) AS songs
-  FROM days AS d
-  JOIN members AS p ON p.playlist_id = d.playlist_id AND p.snapshot_date = d.previous_date
-  LEFT JOIN members AS m
-    ON m.playlist_id = d.playlist_id AND m.snapshot_date = d.snapshot_date AND m.song_id = p.song_id
-  WHERE m.song_id IS NULL
-  GROUP BY d.playlist_id, d.snapshot_date
+  JOIN members AS m
+    ON m.playlist_id = d.playlist_id AND m.snapshot_date IN (d.snapshot_date, d.previous_date)
+  WHERE d.previous_date IS NOT NULL
+  GROUP BY d.playlist_id, d.snapshot_date, d.previous_date, m.song_id
 )
 SELECT
-  d.playlist_id,
-  d.snapshot_date,
-  d.previous_date,
-  COALESCE(n.songs, 0) AS new_entries,
-  COALESCE(o.songs, 0) AS drop_outs
-FROM days AS d
-LEFT JOIN new_entries AS n ON n.playlist_id = d.playlist_id AND n.snapshot_date = d.snapshot_date
-LEFT JOIN drop_outs AS o ON o.playlist_id = d.playlist_id AND o.snapshot_date = d.snapshot_date
-WHERE d.previous_date IS NOT NULL
-ORDER BY d.playlist_id, d.snapshot_date`;
+  playlist_id,
+  snapshot_date,
+  previous_date,
+  COUNT(CASE WHEN before = 0 THEN 1 END) AS new_entries,
+  COUNT(CASE WHEN today = 0 THEN 1 END) AS drop_outs
+FROM presence
+GROUP BY playlist_id, snapshot_date, previous_date
+ORDER BY playlist_id, snapshot_date`;
 
 /** Streams over time of the songs in each chart's top {@link STREAMS_TOP} on its latest file. */
 const STREAMS_SQL = topSongsOverTimeSql({
