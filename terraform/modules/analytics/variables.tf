@@ -39,7 +39,7 @@ variable "bytes_scanned_cutoff_per_query" {
 }
 
 variable "queries_dir" {
-  description = "Folder of the named queries, one <name>.sql each, whose first line is a `-- ` description."
+  description = "Folder of the named queries, one <name>.sql each, whose first line is a `-- ` description, and shared/day_charts.sql, which replaces {{day_charts}} in them."
   type        = string
 }
 
