@@ -24,13 +24,13 @@ const { values, positionals } = parseArgs({
   },
 });
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const [name] = positionals;
   if (!name) {
     console.log("Named queries (make query Q=<name> [TARGET=aws]):\n");
     for (const query of listNamedQueries())
       console.log(`  ${query.name.padEnd(40)} ${query.description}`);
-    return;
+    return EXIT.ok;
   }
   const query = namedQuery(name);
   if (values.target === "aws") {
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
     });
     console.log(formatTable(rows, 60));
     console.log(`(${rows.length} rows, Athena workgroup ${workgroup}, database ${database})`);
-    return;
+    return EXIT.ok;
   }
   if (values.target !== "local")
     throw new UsageError(`TARGET must be local or aws, got ${values.target}`);
@@ -76,9 +76,7 @@ async function main(): Promise<void> {
   } finally {
     catalog.close();
   }
+  return EXIT.ok;
 }
 
-await runCommand(async () => {
-  await main();
-  return EXIT.ok;
-}, "query");
+await runCommand(main, "query");

@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 
-async function main(): Promise<void> {
+async function main(): Promise<number> {
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime()))
     throw new UsageError(`--now must be an ISO date-time, got ${values.now}`);
@@ -57,9 +57,7 @@ async function main(): Promise<void> {
   } finally {
     source.close();
   }
+  return EXIT.ok;
 }
 
-await runCommand(async () => {
-  await main();
-  return EXIT.ok;
-}, "report");
+await runCommand(main, "report");
