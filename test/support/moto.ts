@@ -15,6 +15,8 @@ const MOTO_SERVER = path.resolve(import.meta.dirname, "../../.venv/bin/moto_serv
 export interface MotoServer {
   /** `http://127.0.0.1:<port>`: every service moto emulates answers there. */
   endpoint: string;
+  /** The last 256 KB moto printed (its request log and tracebacks), to explain a failure. */
+  log(): string;
   /** Stops the server and waits for it to exit (a no-op once it has). */
   stop(): Promise<void>;
 }
@@ -49,11 +51,16 @@ export async function startMotoServer(): Promise<MotoServer> {
     child.once("exit", (code) => reject(new Error(`moto_server exited (${code}): ${output}`)));
     child.once("error", reject);
   });
-  // Keep draining its request log, or the pipe fills and moto blocks.
-  child.stdout.resume();
-  child.stderr.resume();
+  // Keep draining its request log, or the pipe fills and moto blocks; keep its tail.
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-256 * 1024);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   return {
     endpoint,
+    log: () => log,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -73,6 +80,7 @@ export async function startMotoS3(): Promise<MotoS3> {
   const s3 = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: "us-east-1" });
   return {
     endpoint: server.endpoint,
+    log: server.log,
     s3,
     async stop() {
       s3.destroy();

@@ -10,11 +10,6 @@
  * Terraform gave the function. The Parquet it wrote is read back with DuckDB.
  */
 import { AthenaClient, ListWorkGroupsCommand } from "@aws-sdk/client-athena";
-import {
-  CloudWatchClient,
-  DescribeAlarmsCommand,
-  ListDashboardsCommand,
-} from "@aws-sdk/client-cloudwatch";
 import { CloudWatchLogsClient, DescribeLogGroupsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { EventBridgeClient, ListRulesCommand } from "@aws-sdk/client-eventbridge";
 import { GetCrawlersCommand, GetDatabasesCommand, GlueClient } from "@aws-sdk/client-glue";
@@ -222,12 +217,21 @@ describe("terraform apply of the root module against moto", () => {
           cwd: tfDir,
           env,
           maxBuffer: 256 * 1024 * 1024,
+          // The provider retries a 5xx for many minutes: fail well before Jest's timeout, with
+          // moto's errors in the message.
+          timeout: 480_000,
         });
         return stdout;
       } catch (error) {
         const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+        const motoErrors = (moto?.log() ?? "")
+          .split("\n")
+          .filter((line) => /Error|Exception| 5\d\d -$/.test(line))
+          .slice(-20)
+          .join("\n");
         throw new Error(
-          `terraform ${args[0]} failed:\n${stderr ?? ""}\n${(stdout ?? "").slice(-8000)}`,
+          `terraform ${args[0]} failed:\n${stderr ?? ""}\n${(stdout ?? "").slice(-8000)}\n` +
+            `moto's last errors:\n${motoErrors}`,
           { cause: error },
         );
       }
@@ -264,6 +268,7 @@ describe("terraform apply of the root module against moto", () => {
   }, 900_000);
 
   afterAll(async () => {
+    console.log(`moto apply test, wall time per step (ms): ${JSON.stringify(timings)}`);
     await moto?.stop();
     if (workDir) rmSync(workDir, { recursive: true, force: true });
   }, 60_000);
@@ -457,7 +462,6 @@ describe("terraform apply of the root module against moto", () => {
       // KMS cannot delete a key at once: destroy schedules its deletion (7-30 days).
       keysNotPendingDeletion: [],
     });
-    console.log(`moto apply test timings (ms): ${JSON.stringify(timings)}`);
   }, 900_000);
 
   /**
@@ -539,7 +543,7 @@ function clientsFor(endpoint: string) {
     lambda: new LambdaClient(config),
     iam: new IAMClient(config),
     logs: new CloudWatchLogsClient(config),
-    cloudwatch: new CloudWatchClient(config),
+    cloudwatch: cloudWatchQuery(endpoint),
     secrets: new SecretsManagerClient(config),
     glue: new GlueClient(config),
     sns: new SNSClient(config),
@@ -547,6 +551,32 @@ function clientsFor(endpoint: string) {
     events: new EventBridgeClient(config),
     kms: new KMSClient(config),
     athena: new AthenaClient(config),
+  };
+}
+
+/**
+ * One CloudWatch read through the awsQuery protocol, returning the values of the XML element
+ * `element` in the answer. The project's @aws-sdk/client-cloudwatch speaks JSON 1.0, which
+ * moto 5.2.5 refuses ("Unsupported protocol [json] for service cloudwatch"); the Terraform
+ * provider still uses awsQuery.
+ */
+function cloudWatchQuery(endpoint: string) {
+  return async (action: string, element: string): Promise<string[]> => {
+    const response = await fetch(endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        // moto routes by the signed service name.
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0",
+      },
+      body: new URLSearchParams({ Action: action, Version: "2010-08-01" }),
+    });
+    const body = await response.text();
+    if (!response.ok) throw new Error(`CloudWatch ${action}: HTTP ${response.status} ${body}`);
+    return [...body.matchAll(new RegExp(`<${element}>([^<]*)</${element}>`, "g"))].map(
+      (match) => match[1]!,
+    );
   };
 }
 
@@ -613,12 +643,8 @@ async function leftovers(c: ReturnType<typeof clientsFor>) {
     logGroups: ((await c.logs.send(new DescribeLogGroupsCommand({}))).logGroups ?? []).map(
       (g) => g.logGroupName,
     ),
-    alarms: ((await c.cloudwatch.send(new DescribeAlarmsCommand({}))).MetricAlarms ?? []).map(
-      (a) => a.AlarmName,
-    ),
-    dashboards: (
-      (await c.cloudwatch.send(new ListDashboardsCommand({}))).DashboardEntries ?? []
-    ).map((d) => d.DashboardName),
+    alarms: await c.cloudwatch("DescribeAlarms", "AlarmName"),
+    dashboards: await c.cloudwatch("ListDashboards", "DashboardName"),
     secrets: ((await c.secrets.send(new ListSecretsCommand({}))).SecretList ?? []).map(
       (s) => s.Name,
     ),
