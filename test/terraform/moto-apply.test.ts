@@ -161,7 +161,7 @@ describe("terraform apply of the root module against moto", () => {
   let clients: ReturnType<typeof clientsFor>;
   const timings: Record<string, number> = {};
 
-  /** Runs `step`, keeping its wall time for the summary the last test logs. */
+  /** Runs `step`, keeping its wall time for the summary afterAll logs. */
   async function timed<T>(step: string, body: () => Promise<T>): Promise<T> {
     const started = performance.now();
     try {
