@@ -1,7 +1,8 @@
 /**
- * moto's S3 server (from the venv `make venv` creates), for the one thing fauxqs lacks: bucket
- * versioning. fauxqs's README lists versioning among the S3 features it does not support, and
- * the transform's cleanup deletes by version id.
+ * moto's server (from the venv `make venv` creates). Tests use it for what fauxqs lacks: S3
+ * bucket versioning (fauxqs's README lists it among the unsupported S3 features; the
+ * transform's cleanup deletes by version id), and the services Terraform's apply needs
+ * (test/terraform/moto-apply.test.ts).
  */
 import { S3Client } from "@aws-sdk/client-s3";
 import { spawn } from "node:child_process";
@@ -10,18 +11,26 @@ import path from "node:path";
 
 const MOTO_SERVER = path.resolve(import.meta.dirname, "../../.venv/bin/moto_server");
 
-/** A moto server on a free loopback port, and an S3 client pointed at it. */
-export interface MotoS3 {
+/** A moto server on a free loopback port. */
+export interface MotoServer {
+  /** `http://127.0.0.1:<port>`: every service moto emulates answers there. */
   endpoint: string;
-  s3: S3Client;
+  /** The last 256 KB moto printed (its request log and tracebacks), to explain a failure. */
+  log(): string;
+  /** Stops the server and waits for it to exit (a no-op once it has). */
   stop(): Promise<void>;
 }
 
+/** A moto server and an S3 client pointed at it. */
+export interface MotoS3 extends MotoServer {
+  s3: S3Client;
+}
+
 /**
- * Starts `moto_server` on a free port and waits for the address it prints.
+ * Starts `moto_server` on a free port (`-p 0`) and waits for the address it prints.
  * @throws {Error} When the venv has no moto (run `make venv`) or the server does not start.
  */
-export async function startMotoS3(): Promise<MotoS3> {
+export async function startMotoServer(): Promise<MotoServer> {
   if (!existsSync(MOTO_SERVER)) {
     throw new Error(
       `${MOTO_SERVER} is missing: run \`make venv\` (moto[server] from requirements-dev.txt)`,
@@ -42,19 +51,40 @@ export async function startMotoS3(): Promise<MotoS3> {
     child.once("exit", (code) => reject(new Error(`moto_server exited (${code}): ${output}`)));
     child.once("error", reject);
   });
-  child.stdout.resume();
-  child.stderr.resume();
-  const s3 = new S3Client({ endpoint, forcePathStyle: true, region: "us-east-1" });
+  // Keep draining its request log, or the pipe fills and moto blocks; keep its tail.
+  let log = "";
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-256 * 1024);
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", keep);
   return {
     endpoint,
-    s3,
+    log: () => log,
     async stop() {
-      s3.destroy();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once("exit", resolve));
         child.kill("SIGTERM");
         await exited;
       }
+    },
+  };
+}
+
+/**
+ * Starts `moto_server` with an S3 client pointed at it.
+ * @throws {Error} When the venv has no moto (run `make venv`) or the server does not start.
+ */
+export async function startMotoS3(): Promise<MotoS3> {
+  const server = await startMotoServer();
+  const s3 = new S3Client({ endpoint: server.endpoint, forcePathStyle: true, region: "us-east-1" });
+  return {
+    endpoint: server.endpoint,
+    log: server.log,
+    s3,
+    async stop() {
+      s3.destroy();
+      await server.stop();
     },
   };
 }
