@@ -26,6 +26,7 @@ const INTEGRATION = [
   "test/report/report-browser.test.ts",
   "test/report/report-cli.test.ts",
   "test/terraform/athena-named-queries.test.ts",
+  "test/terraform/moto-apply.test.ts",
   "test/terraform/preflight.test.ts",
   // Under test/unit/ but not unit: they spawn the built converter and python's readers.
   "test/unit/scripts/transform-files.test.ts",
