@@ -51,7 +51,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import type { SQSBatchResponse } from "aws-lambda";
 import { lambdaSqsEventFor } from "../../scripts/local/sqs-event";
-import { readZipEntries } from "../../scripts/lib/zip";
+import { readZipEntries } from "../support/zip";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
 import {
   CHART_TABLE_NAME,
