@@ -18,9 +18,8 @@ import {
   startLocalInfrastructure,
   startSpotifySource,
   POISON_KEY,
-  LOCAL_LAKE_DIR,
-  LOCAL_DEMO_CHARTS_DIR,
 } from "./local/pipeline";
+import { LOCAL_DEMO_CHARTS_DIR, LOCAL_LAKE_DIR } from "./local/paths";
 import { DEMO_DAYS } from "./local/demo-charts";
 import { writeLocalReport } from "./report/write-report";
 

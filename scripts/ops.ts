@@ -17,7 +17,8 @@ import { formatAlarms, listAlarms } from "./ops/alarms";
 import { s3ClientFromEnvironment, sqsClientFromEnvironment } from "./ops/aws-clients";
 import { parseFlags, runCommand, UsageError } from "./ops/cli";
 import { fetchLogEvents, formatLogLine, logGroupOf } from "./ops/function-logs";
-import { chartUploadsFor, formatChartImport, importCharts } from "./ops/import-charts";
+import { formatChartImport, importCharts, importChartsIntoLake } from "./ops/import-charts";
+import { LOCAL_LAKE_DIR } from "./local/paths";
 import { formatInvocation, invokeFunction } from "./ops/invoke-function";
 import { OPS_USAGE, parseOpsArgs } from "./ops/ops-commands";
 import { createProgressReporter } from "./ops/progress";
@@ -99,19 +100,8 @@ async function importChartFiles(argv: string[]): Promise<number> {
   );
   if (positionals.length === 0) throw new UsageError('name chart files or folders: FILES="..."');
   if (values.local) {
-    // Loaded only here: the local lake's converter and location are not needed for a bucket.
-    const { transformFiles } = await import("./lib/transform-files");
-    const { LOCAL_LAKE_DIR } = await import("./local/pipeline");
-    const uploads = await chartUploadsFor(positionals);
-    const results = await transformFiles(
-      uploads.map(({ file }) => file),
-      { outDir: LOCAL_LAKE_DIR },
-    );
-    for (const result of results) {
-      console.log(result.ok ? `ok   ${result.file}` : `FAIL ${result.file}: ${result.error}`);
-    }
-    const failed = results.filter((result) => !result.ok).length;
-    console.log(`${results.length - failed} chart file(s) in ${LOCAL_LAKE_DIR}, ${failed} failed`);
+    const { lines, failed } = await importChartsIntoLake(positionals, LOCAL_LAKE_DIR);
+    for (const line of lines) console.log(line);
     return failed > 0 ? 1 : 0;
   }
   const bucket = values.bucket;

@@ -10,7 +10,7 @@ import { runAthenaQuery } from "./lib/athena-query";
 import { listNamedQueries, namedQuery, statementOf } from "./lib/named-queries";
 import { formatTable } from "./lib/print-table";
 import { openLakeCatalog } from "./local/lake-catalog";
-import { LOCAL_LAKE_DIR } from "./local/pipeline";
+import { LOCAL_LAKE_DIR } from "./local/paths";
 import { EXIT, requireFlag, runCommand, UsageError } from "./ops/cli";
 import { CHART_TABLE_NAME, LAKE_TABLE_NAMES } from "../functions/shared/s3-layout";
 

@@ -7,7 +7,8 @@
  */
 import { parseArgs } from "node:util";
 import { isMainThread } from "node:worker_threads";
-import { expandInputs, serveTransformWorker, transformFiles } from "./lib/transform-files";
+import { expandInputs } from "./lib/input-files";
+import { serveTransformWorker, transformFiles } from "./lib/transform-files";
 
 const USAGE = "usage: npm run transform-files -- --out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER...";
 

@@ -5,14 +5,13 @@
  * Files are converted in worker threads when the caller names a worker script (the CLI does),
  * else one after another in this thread.
  */
-import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { getHeapStatistics } from "node:v8";
 import { parentPort, Worker } from "node:worker_threads";
 import {
   LAKE_TABLE_NAMES,
-  RAW_SUFFIXES,
   snapshotNameFor,
   transformedKeyFor,
   type LakeTableName,
@@ -70,28 +69,6 @@ interface FileJob {
   outDir: string;
   snapshotDate: string | undefined;
   maxRawBytes: number | undefined;
-}
-
-/**
- * Expands folders to the files directly inside them that end in one of `suffixes` (default: the
- * raw `.json` and `.csv`), sorted; named files stay as given, in the given order.
- */
-export async function expandInputs(
-  inputs: string[],
-  suffixes: readonly string[] = RAW_SUFFIXES,
-): Promise<string[]> {
-  const files: string[] = [];
-  for (const input of inputs) {
-    if ((await stat(input)).isDirectory()) {
-      const names = (await readdir(input))
-        .filter((name) => suffixes.some((suffix) => name.endsWith(suffix)))
-        .sort();
-      files.push(...names.map((name) => path.join(input, name)));
-    } else {
-      files.push(input);
-    }
-  }
-  return files;
 }
 
 /**

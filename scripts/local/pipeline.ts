@@ -21,6 +21,7 @@ import { demoCharts, demoExtractionTime, DEMO_DAYS } from "./demo-charts";
 import { startEmulator, type Emulator } from "./emulator";
 import { drainQueue, type PollerStats, type SqsHandler } from "./event-source-poller";
 import { lambdaContext } from "./lambda-context";
+import { LOCAL_DEMO_CHARTS_DIR } from "./paths";
 import { NotificationRelay } from "./notification-relay";
 import {
   deadLetterQueueAttributes,
@@ -29,10 +30,6 @@ import {
   type QueueSettings,
 } from "./queue-settings";
 
-/** Where `make demo` leaves the lake (gitignored); `make query` reads it. */
-export const LOCAL_LAKE_DIR = path.resolve(import.meta.dirname, "../../.lake");
-/** Where `make demo` writes its chart exports before importing them (gitignored). */
-export const LOCAL_DEMO_CHARTS_DIR = path.resolve(import.meta.dirname, "../../.local/demo-charts");
 
 /** Names of the local resources (the same roles Terraform creates). */
 export const LOCAL_BUCKET = "spotify-etl-local-lake";

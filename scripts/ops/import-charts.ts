@@ -13,7 +13,7 @@ import {
 } from "../../functions/shared/s3-layout";
 import { headObjectIfExists } from "../../functions/shared/s3-objects";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
-import { expandInputs } from "../lib/transform-files";
+import { expandInputs } from "../lib/input-files";
 import { UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
@@ -87,6 +87,35 @@ export async function importCharts(
   }
   options.progress?.finish();
   return result;
+}
+
+/**
+ * Converts chart exports straight into a local lake (`make import-charts TARGET=local`): no
+ * queue runs there after `make demo`, so the files go through the converter instead.
+ * @returns The summary lines, and whether any file failed (each failure is its own line).
+ * @throws {UsageError} As {@link chartUploadsFor}, before anything is converted.
+ */
+export async function importChartsIntoLake(
+  inputs: string[],
+  lakeDir: string,
+): Promise<{ lines: string[]; failed: number }> {
+  const uploads = await chartUploadsFor(inputs);
+  // Loaded only here: the converter (Parquet encoder, workers) is not needed for a bucket.
+  const { transformFiles } = await import("../lib/transform-files");
+  const results = await transformFiles(
+    uploads.map(({ file }) => file),
+    { outDir: lakeDir },
+  );
+  const failed = results.filter((result) => !result.ok).length;
+  return {
+    lines: [
+      ...results.map((result) =>
+        result.ok ? `ok   ${result.file}` : `FAIL ${result.file}: ${result.error}`,
+      ),
+      `${results.length - failed} chart file(s) in ${lakeDir}, ${failed} failed`,
+    ],
+    failed,
+  };
 }
 
 /** The command's summary lines. */

@@ -6,7 +6,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { LOCAL_LAKE_DIR } from "../local/pipeline";
+import { LOCAL_LAKE_DIR } from "../local/paths";
 import { EXIT, requireFlag, runCommand, UsageError } from "../ops/cli";
 import { athenaLakeSource, localLakeSource } from "./lake-source";
 import { LOCAL_REPORT_NAME, writeReport } from "./write-report";
