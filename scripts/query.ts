@@ -5,26 +5,29 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { runAthenaQuery } from "./lib/athena-query";
 import { listNamedQueries, namedQuery, statementOf } from "./lib/named-queries";
 import { formatTable } from "./lib/print-table";
 import { openLakeCatalog } from "./local/lake-catalog";
 import { LOCAL_LAKE_DIR } from "./local/paths";
-import { EXIT, requireFlag, runCommand, UsageError } from "./ops/cli";
+import { EXIT, parseFlags, requireFlag, runCommand, UsageError } from "./ops/cli";
 import { CHART_TABLE_NAME, LAKE_TABLE_NAMES } from "../functions/shared/s3-layout";
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    target: { type: "string", default: "local" },
-    lake: { type: "string", default: LOCAL_LAKE_DIR },
-    workgroup: { type: "string" },
-    database: { type: "string" },
-  },
-});
+const USAGE =
+  "Usage: tsx scripts/query.ts [NAME] [--target local|aws] [--lake DIR] [--workgroup W --database D]";
 
 async function main(): Promise<number> {
+  const { values, positionals } = parseFlags(
+    process.argv.slice(2),
+    {
+      target: { type: "string" },
+      lake: { type: "string" },
+      workgroup: { type: "string" },
+      database: { type: "string" },
+    },
+    USAGE,
+  );
+  const target = values.target ?? "local";
   const [name] = positionals;
   if (!name) {
     console.log("Named queries (make query Q=<name> [TARGET=aws]):\n");
@@ -33,7 +36,7 @@ async function main(): Promise<number> {
     return EXIT.ok;
   }
   const query = namedQuery(name);
-  if (values.target === "aws") {
+  if (target === "aws") {
     const workgroup = requireFlag(values.workgroup, "workgroup", "athena_workgroup_name");
     const database = requireFlag(values.database, "database", "glue_database_name");
     const rows = await runAthenaQuery(new AthenaClient({}), {
@@ -46,9 +49,8 @@ async function main(): Promise<number> {
     console.log(`(${rows.length} rows, Athena workgroup ${workgroup}, database ${database})`);
     return EXIT.ok;
   }
-  if (values.target !== "local")
-    throw new UsageError(`TARGET must be local or aws, got ${values.target}`);
-  const lakeDir = path.resolve(values.lake);
+  if (target !== "local") throw new UsageError(`TARGET must be local or aws, got ${target}`);
+  const lakeDir = path.resolve(values.lake ?? LOCAL_LAKE_DIR);
   if (!existsSync(path.join(lakeDir, "transformed_data"))) {
     throw new UsageError(
       `no local lake at ${lakeDir}: run \`make demo\` first (or pass --lake DIR)`,

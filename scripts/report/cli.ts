@@ -5,30 +5,38 @@
  */
 import { AthenaClient } from "@aws-sdk/client-athena";
 import path from "node:path";
-import { parseArgs } from "node:util";
 import { LOCAL_LAKE_DIR } from "../local/paths";
-import { EXIT, requireFlag, runCommand, UsageError } from "../ops/cli";
+import { EXIT, parseFlags, requireFlag, runCommand, UsageError } from "../ops/cli";
 import { athenaLakeSource, localLakeSource } from "./lake-source";
 import { LOCAL_REPORT_NAME, writeReport } from "./write-report";
 
-const { values } = parseArgs({
-  options: {
-    target: { type: "string", default: "local" },
-    lake: { type: "string", default: LOCAL_LAKE_DIR },
-    out: { type: "string" },
-    workgroup: { type: "string" },
-    database: { type: "string" },
-    now: { type: "string" },
-  },
-});
+const USAGE =
+  "Usage: tsx scripts/report/cli.ts [--target local|aws] [--lake DIR] [--out FILE] [--now ISO]\n" +
+  "       [--workgroup NAME --database NAME]   (TARGET=aws)";
 
 async function main(): Promise<number> {
+  const { values, positionals } = parseFlags(
+    process.argv.slice(2),
+    {
+      target: { type: "string" },
+      lake: { type: "string" },
+      out: { type: "string" },
+      workgroup: { type: "string" },
+      database: { type: "string" },
+      now: { type: "string" },
+    },
+    USAGE,
+  );
+  if (positionals.length > 0)
+    throw new UsageError(`unexpected argument ${positionals[0]}\n\n${USAGE}`);
+  const target = values.target ?? "local";
+  const lake = values.lake ?? LOCAL_LAKE_DIR;
   const now = values.now ? new Date(values.now) : new Date();
   if (Number.isNaN(now.getTime()))
     throw new UsageError(`--now must be an ISO date-time, got ${values.now}`);
   let source;
   let out;
-  if (values.target === "aws") {
+  if (target === "aws") {
     const workgroup = requireFlag(values.workgroup, "workgroup", "athena_workgroup_name");
     const database = requireFlag(values.database, "database", "glue_database_name");
     source = await athenaLakeSource({
@@ -38,15 +46,15 @@ async function main(): Promise<number> {
       onStatus: (state) => process.stderr.write(`athena: ${state}\n`),
     });
     out = values.out ?? path.resolve(import.meta.dirname, "../../reports/report-aws.html");
-  } else if (values.target === "local") {
+  } else if (target === "local") {
     try {
-      source = await localLakeSource(values.lake);
+      source = await localLakeSource(lake);
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
-    out = values.out ?? path.join(path.resolve(values.lake), LOCAL_REPORT_NAME);
+    out = values.out ?? path.join(path.resolve(lake), LOCAL_REPORT_NAME);
   } else {
-    throw new UsageError(`TARGET must be local or aws, got ${values.target}`);
+    throw new UsageError(`TARGET must be local or aws, got ${target}`);
   }
   try {
     const report = await writeReport(source, out, now);

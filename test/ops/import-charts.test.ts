@@ -1,10 +1,15 @@
 import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { processedKeyFor } from "../../functions/shared/s3-layout";
 import { UsageError } from "../../scripts/ops/cli";
-import { formatChartImport, importCharts } from "../../scripts/ops/import-charts";
+import {
+  formatChartImport,
+  importCharts,
+  importChartsIntoLake,
+} from "../../scripts/ops/import-charts";
+import { readParquet } from "../support/parquet";
 import { startEmulator, type Emulator } from "../support/emulator";
 import { listKeys } from "../support/helpers";
 import { recordingProgress } from "../support/ops-fakes";
@@ -110,5 +115,33 @@ describe("import-charts, against fauxqs", () => {
     const forced = await importCharts(emulator.s3, lake, [file!], { force: true });
     expect(forced.uploaded.map((upload) => upload.key)).toEqual([key]);
     expect(await keysIn(lake)).toEqual([processedKeyFor(key), key].sort());
+  });
+
+  it("TARGET=local converts the files into the lake's chart_positions and reports a bad one alone", async () => {
+    const [good] = await files("regional-global-daily-2026-11-30.csv");
+    const bad = path.join(work, "regional-global-daily-2026-11-29.csv");
+    await writeFile(bad, CHART.replace(",5312345", ",many"));
+    const lake = path.join(work, "lake");
+
+    const { lines, failed } = await importChartsIntoLake([good!, bad], lake);
+
+    expect(failed).toBe(1);
+    expect(lines[0]).toBe(`ok   ${good}`);
+    expect(lines[1]).toMatch(/^FAIL .*2026-11-29\.csv: .*line 2.*streams/);
+    expect(lines[2]).toBe(`1 chart file(s) in ${lake}, 1 failed`);
+    const partition = path.join(lake, "transformed_data/chart_positions/snapshot_date=2026-11-30");
+    const [file] = await readdir(partition);
+    const { rows } = await readParquet(path.join(partition, file!));
+    expect(rows.map((row) => [row.rank, row.song_id, Number(row.streams)])).toEqual([
+      [1, "2plbrEY59IikOBgBGLjaoe", 5312345],
+    ]);
+  });
+
+  it("TARGET=local refuses a name that is not an export's before converting anything", async () => {
+    const [good] = await files("regional-global-daily-2026-11-30.csv");
+    const [odd] = await files("top200.csv");
+    const lake = path.join(work, "lake");
+    await expect(importChartsIntoLake([good!, odd!], lake)).rejects.toThrow(UsageError);
+    await expect(readdir(lake)).rejects.toThrow(/ENOENT/);
   });
 });

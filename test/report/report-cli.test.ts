@@ -71,6 +71,7 @@ describe("scripts/report/cli.ts", () => {
     ],
     [["--now", "yesterday"], /--now must be an ISO date-time, got yesterday/],
     [["--target", "gcp"], /TARGET must be local or aws, got gcp/],
+    [["--bogus"], /Unknown option '--bogus'[\s\S]*Usage: tsx scripts\/report\/cli.ts/],
   ])(
     "exits 2 with a message for %j",
     (args, message) => {
