@@ -6,7 +6,8 @@ import {
   UnprocessableObjectError,
   UnreadableMessageError,
 } from "../../../functions/transform/errors";
-import { awsQueueUrlFor } from "../../../functions/transform/fast-dead-letter";
+import type { SQSClient } from "@aws-sdk/client-sqs";
+import { awsQueueUrlFor, makeVisibleNow } from "../../../functions/transform/fast-dead-letter";
 
 describe("isRetryable", () => {
   it.each([
@@ -64,5 +65,46 @@ describe("awsQueueUrlFor", () => {
 
   it("refuses what is not an SQS queue ARN", () => {
     expect(() => awsQueueUrlFor("arn:aws:sns:us-east-1:1:topic")).toThrow("not an SQS queue ARN");
+  });
+});
+
+describe("makeVisibleNow", () => {
+  // A client mock: only the error branches (a refused entry, a failed call) are exercised here;
+  // the success path runs over fauxqs in the dead-letter integration tests.
+  function sqsAnswering(...answers: (Error | { Failed: { Id: string; Code: string }[] })[]) {
+    const calls: { Id: string; ReceiptHandle: string }[][] = [];
+    const sqs = {
+      send: (command: { input: { Entries: { Id: string; ReceiptHandle: string }[] } }) => {
+        calls.push(command.input.Entries);
+        const answer = answers[calls.length - 1] ?? { Failed: [] };
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      },
+    } as unknown as SQSClient;
+    return { sqs, calls };
+  }
+  const handles = Array.from({ length: 12 }, (_, i) => `handle-${i}`);
+
+  it("sends 10 entries a call and maps a refused entry back to its own index", async () => {
+    const { sqs, calls } = sqsAnswering({ Failed: [{ Id: "3", Code: "ReceiptHandleIsInvalid" }] });
+
+    const refused = await makeVisibleNow(sqs, "https://sqs.example/q", handles);
+
+    expect(calls.map((entries) => entries.map((e) => e.ReceiptHandle))).toEqual([
+      handles.slice(0, 10),
+      handles.slice(10),
+    ]);
+    expect(refused).toEqual([{ index: 3, reason: "ReceiptHandleIsInvalid: " }]);
+  });
+
+  it("counts a call that fails for its own messages only, and goes on with the next call", async () => {
+    const { sqs, calls } = sqsAnswering({ Failed: [] }, new Error("throttled"));
+
+    const refused = await makeVisibleNow(sqs, "https://sqs.example/q", handles);
+
+    expect(calls).toHaveLength(2);
+    expect(refused).toEqual([
+      { index: 10, reason: "throttled" },
+      { index: 11, reason: "throttled" },
+    ]);
   });
 });
