@@ -21,7 +21,7 @@ import {
 } from "./local/pipeline";
 import { LOCAL_DEMO_CHARTS_DIR, LOCAL_LAKE_DIR } from "./local/paths";
 import { DEMO_DAYS } from "./local/demo-charts";
-import { writeLocalReport } from "./report/write-report";
+import { writeLocalReport, type WrittenReport } from "./report/write-report";
 
 const { values } = parseArgs({
   options: {
@@ -36,6 +36,7 @@ const maxRows = Number(values["max-rows"]);
 const started = performance.now();
 const timings: [string, number][] = [];
 let extractRuns: { at: Date }[] | undefined;
+let report: WrittenReport | undefined;
 
 async function stage<T>(
   name: string,
@@ -148,6 +149,12 @@ try {
   } finally {
     catalog.close();
   }
+  // The demo's data are from its own days: the report's clock is the last extract run's.
+  report = await stage(
+    "Write the report (make report)",
+    () => writeLocalReport(lakeDir, extractRuns?.at(-1)?.at ?? new Date()),
+    (r) => `${(r.bytes / 1024).toFixed(0)} KB`,
+  );
   if (spotify.kind === "local") await spotify.api.stop();
 } finally {
   await infra.stop();
@@ -162,6 +169,4 @@ console.log(
 console.log(
   "Query it again with `make query Q=<name>`, or open the Parquet files with DuckDB, pandas or Spark.",
 );
-// The demo's data are from its own days: the report's clock is the last extract run's.
-const report = await writeLocalReport(lakeDir, extractRuns?.at(-1)?.at ?? new Date());
-console.log(`\nThe report: open ${report.url} in a browser`);
+if (report) console.log(`\nThe report: open ${report.url} in a browser`);

@@ -1,6 +1,6 @@
 /**
  * The local mode's week of daily "Top 200 Global" chart files, in the real export format
- * (DESIGN.md, "Chart files"), so that `make demo` sends them through the same path as
+ * (docs/DESIGN.md, "Chart files"), so that `make demo` sends them through the same path as
  * `make import-charts`. The captures hold only 51 distinct tracks, so the chart is those
  * tracks plus songs synthesized from the captures' real artists, with ids and names that say
  * they are this project's (docs/adr/0021-demo-chart-files.md). Deterministic (seeded).
@@ -21,11 +21,11 @@ import { DEMO_DAYS, DEMO_FIRST_DAY, seededRandom } from "./demo-charts";
 /** The chart the demo files are, as its export names it. */
 export const DEMO_CHART = "regional-global-daily";
 /** Songs on each day's chart. */
-export const DEMO_CHART_SIZE = 200;
+export const DEMO_CHART_FILE_SIZE = 200;
 /** Songs that can chart: the chart and those around it that rise and fall in and out of it. */
-export const DEMO_SONG_POOL_SIZE = 280;
+const DEMO_SONG_POOL_SIZE = 280;
 /** Days simulated before the first file, so that its history columns have a past. */
-export const DEMO_HISTORY_DAYS = 60;
+const DEMO_HISTORY_DAYS = 60;
 /**
  * Prefix of the synthesized songs' ids: with a 7-digit number it makes 22 characters, a
  * Spotify track id's length, and says the song is this project's, not Spotify's.
@@ -34,7 +34,7 @@ export const SYNTHETIC_ID_PREFIX = "0LocalDemoChart";
 /** Prefix of the synthesized songs' names. */
 export const SYNTHETIC_NAME_PREFIX = "Local Demo Song";
 /** The captures carry no record label (the export's `source`): every line says so. */
-export const DEMO_LABEL = "Local demo (label not in the capture)";
+const DEMO_LABEL = "Local demo (label not in the capture)";
 /**
  * How steeply the base score falls with a song's place in the pool (score = -slope x ln(place)):
  * against the daily wobble, it sets how much the chart moves, little at the top, more below.
@@ -44,7 +44,7 @@ const SCORE_SLOPE = 0.6;
 const RELEASES = 14;
 
 /** A song the demo can chart: its id, name and credited artists' names in credit order. */
-export interface ChartTrack {
+interface ChartTrack {
   id: string;
   name: string;
   artistNames: string[];
@@ -116,7 +116,7 @@ export function captureTracks(): ChartTrack[] {
 }
 
 /** The `index`-th synthesized song's id (1-based). */
-export const syntheticSongId = (index: number) =>
+const syntheticSongId = (index: number) =>
   SYNTHETIC_ID_PREFIX + String(index).padStart(22 - SYNTHETIC_ID_PREFIX.length, "0");
 
 /**
@@ -181,7 +181,7 @@ export function demoChartFiles(
   tracks: readonly ChartTrack[],
   options: { days?: number; firstDay?: string; size?: number; poolSize?: number } = {},
 ): DemoChartFile[] {
-  const { days = DEMO_DAYS, firstDay = DEMO_FIRST_DAY, size = DEMO_CHART_SIZE } = options;
+  const { days = DEMO_DAYS, firstDay = DEMO_FIRST_DAY, size = DEMO_CHART_FILE_SIZE } = options;
   const poolSize = options.poolSize ?? Math.max(DEMO_SONG_POOL_SIZE, size + 40);
   for (const [what, n] of [
     ["days", days],

@@ -2,6 +2,7 @@
  * The report's data: one query per panel, in SQL that DuckDB and Athena (Trino) both run, and
  * the rows normalised to plain values (Athena returns every value as a string).
  */
+import { CHART_TABLE_NAME, TABLE_NAMES } from "../../functions/shared/s3-layout";
 import { dayChartsSql, namedQuery, statementOf } from "../lib/named-queries";
 import type { LakeSource, Row } from "./lake-source";
 
@@ -252,8 +253,8 @@ const rowsOf = <T>(rows: Row[], map: (row: Row) => T) => rows.map(map);
  */
 export async function loadReportData(source: LakeSource): Promise<ReportData> {
   // A snapshot writes all four tables, so one missing means no snapshot was transformed.
-  const hasSnapshots = ["songs", "playlists", "artists"].every((t) => source.tables.has(t));
-  if (!hasSnapshots && !source.tables.has("chart_positions"))
+  const hasSnapshots = TABLE_NAMES.every((t) => source.tables.has(t));
+  if (!hasSnapshots && !source.tables.has(CHART_TABLE_NAME))
     throw new Error(
       `the lake has no tables yet (${source.description}): no snapshot or chart file was transformed`,
     );

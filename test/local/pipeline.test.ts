@@ -12,7 +12,7 @@ import {
   captureTracks,
   demoChartFiles,
   DEMO_CHART,
-  DEMO_CHART_SIZE,
+  DEMO_CHART_FILE_SIZE,
 } from "../../scripts/local/demo-chart-files";
 import { openLakeCatalog, type LakeCatalog } from "../../scripts/local/lake-catalog";
 import {
@@ -103,7 +103,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
         0,
       ),
       playlists: DEMO_DAYS,
-      chart_positions: DEMO_DAYS * DEMO_CHART_SIZE,
+      chart_positions: DEMO_DAYS * DEMO_CHART_FILE_SIZE,
     });
     expect(catalog.tables.find((t) => t.name === "songs")!.columns).toContainEqual({
       name: "snapshot_date",

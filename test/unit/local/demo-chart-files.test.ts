@@ -13,7 +13,7 @@ import {
   demoChartFiles,
   writeDemoChartFiles,
   DEMO_CHART,
-  DEMO_CHART_SIZE,
+  DEMO_CHART_FILE_SIZE,
   SYNTHETIC_ID_PREFIX,
   SYNTHETIC_NAME_PREFIX,
   type ChartLine,
@@ -57,9 +57,9 @@ describe("demoChartFiles", () => {
   it("has 200 lines a day with ranks 1..200 in order and each song once", () => {
     for (const file of files) {
       expect(file.lines.map((line) => line.rank)).toEqual(
-        Array.from({ length: DEMO_CHART_SIZE }, (_, i) => i + 1),
+        Array.from({ length: DEMO_CHART_FILE_SIZE }, (_, i) => i + 1),
       );
-      expect(new Set(file.lines.map(idOf)).size).toBe(DEMO_CHART_SIZE);
+      expect(new Set(file.lines.map(idOf)).size).toBe(DEMO_CHART_FILE_SIZE);
     }
   });
 
@@ -69,8 +69,8 @@ describe("demoChartFiles", () => {
       streams.slice(1).forEach((value, i) => expect(value).toBeLessThan(streams[i]!));
       expect(streams[0]).toBeGreaterThanOrEqual(1_000_000);
       expect(streams[0]).toBeLessThanOrEqual(8_000_000);
-      expect(streams[DEMO_CHART_SIZE - 1]).toBeGreaterThanOrEqual(250_000);
-      expect(streams[DEMO_CHART_SIZE - 1]).toBeLessThanOrEqual(400_000);
+      expect(streams[DEMO_CHART_FILE_SIZE - 1]).toBeGreaterThanOrEqual(250_000);
+      expect(streams[DEMO_CHART_FILE_SIZE - 1]).toBeLessThanOrEqual(400_000);
       expect(streams.every(Number.isSafeInteger)).toBe(true);
     }
   });
@@ -117,7 +117,7 @@ describe("demoChartFiles", () => {
     expect(entries.filter((line) => line.days_on_chart === 1).length).toBeGreaterThan(0);
     expect(entries.filter((line) => line.days_on_chart > 1).length).toBeGreaterThan(0);
     expect(new Set(files.flatMap((file) => file.lines.map(idOf))).size).toBeGreaterThan(
-      DEMO_CHART_SIZE,
+      DEMO_CHART_FILE_SIZE,
     );
   });
 
