@@ -1,4 +1,4 @@
--- Each song's rank and streams on every day of each chart file, with the change since the chart's previous file (add WHERE song_name = '...' to follow one song).
+-- Each song's rank and streams on every day of each chart file, with the change since the chart's previous file (to follow one song, add WHERE h.song_name = '...' before the final ORDER BY: a filter inside positions would make every file look consecutive).
 WITH positions AS (
   SELECT
     c.*,

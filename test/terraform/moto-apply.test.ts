@@ -29,7 +29,6 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   ListBucketsCommand,
-  ListObjectsV2Command,
   ListObjectVersionsCommand,
   PutObjectCommand,
   S3Client,
@@ -52,6 +51,7 @@ import { promisify } from "node:util";
 import type { SQSBatchResponse } from "aws-lambda";
 import { lambdaSqsEventFor } from "../../scripts/local/sqs-event";
 import { readZipEntries } from "../support/zip";
+import { listKeys } from "../support/helpers";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
 import {
   CHART_TABLE_NAME,
@@ -617,13 +617,6 @@ function notifiedKeys(messages: Message[]): string[] {
     const parsed = parseS3NotificationMessage(message.Body ?? "");
     return parsed.kind === "test_event" ? ["s3:TestEvent"] : parsed.objects.map((o) => o.key);
   });
-}
-
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const { Contents = [] } = await s3.send(
-    new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }),
-  );
-  return Contents.map((object) => object.Key!).sort();
 }
 
 /** Deletes every object version and delete marker in `bucket`. */

@@ -3,12 +3,7 @@
  * timeout as their backoff (docs/DESIGN.md, "Event handling"). Over the emulator's real queues,
  * with the redrive policy and visibility timeout Terraform gives the ingest queue.
  */
-import {
-  GetObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SendMessageCommand } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { jest } from "@jest/globals";
@@ -22,6 +17,7 @@ import {
 } from "../../../scripts/local/queue-settings";
 import { lambdaSqsEventFor } from "../../../scripts/local/sqs-event";
 import { startEmulator, type Emulator } from "../../support/emulator";
+import { listKeys } from "../../support/helpers";
 
 const BUCKET = "lake";
 describe("transform handler: how failed records return to the queue", () => {
@@ -83,9 +79,10 @@ describe("transform handler: how failed records return to the queue", () => {
       const messages = await receive(ingest.queueUrl);
       expect(messages).toHaveLength(1);
       receiveCounts.push(messages[0]!.Attributes!.ApproximateReceiveCount!);
-      await handler(lambdaSqsEventFor(messages, ingest.queueArn), lambdaContext("transform")).catch(
-        () => undefined,
-      );
+      // A batch whose every record failed throws (ADR 0053): Lambda then retries it whole.
+      await expect(
+        handler(lambdaSqsEventFor(messages, ingest.queueArn), lambdaContext("transform")),
+      ).rejects.toThrow();
     }
     const afterLast = await receive(ingest.queueUrl);
 
@@ -115,10 +112,9 @@ describe("transform handler: how failed records return to the queue", () => {
       for (let i = 0; i < settings.maxReceiveCount; i++) {
         const messages = await receive(ingest.queueUrl);
         expect(messages).toHaveLength(1);
-        await handler(
-          lambdaSqsEventFor(messages, ingest.queueArn),
-          lambdaContext("transform"),
-        ).catch(() => undefined);
+        await expect(
+          handler(lambdaSqsEventFor(messages, ingest.queueArn), lambdaContext("transform")),
+        ).rejects.toThrow();
       }
 
       // Assess
@@ -126,10 +122,7 @@ describe("transform handler: how failed records return to the queue", () => {
       const deadLettered = await receive(dlq.queueUrl);
       expect(deadLettered).toHaveLength(1);
       expect(deadLettered[0]!.Body).toContain("regional-global-daily-2026-11-30.csv");
-      const { Contents = [] } = await emulator.s3.send(
-        new ListObjectsV2Command({ Bucket: BUCKET }),
-      );
-      expect(Contents.map((object) => object.Key)).toEqual([key]);
+      expect(await listKeys(emulator.s3, BUCKET)).toEqual([key]);
       const logged = error.mock.calls.map(
         ([line]) => JSON.parse(String(line)) as Record<string, unknown>,
       );
@@ -166,9 +159,10 @@ describe("transform handler: how failed records return to the queue", () => {
       const messages = await receive(ingest.queueUrl);
 
       // Act
-      await handler(lambdaSqsEventFor(messages, ingest.queueArn), lambdaContext("transform")).catch(
-        () => undefined,
-      );
+      // A batch whose every record failed throws (ADR 0053): Lambda then retries it whole.
+      await expect(
+        handler(lambdaSqsEventFor(messages, ingest.queueArn), lambdaContext("transform")),
+      ).rejects.toThrow();
 
       // Assess
       expect(await receive(ingest.queueUrl)).toEqual([]);
