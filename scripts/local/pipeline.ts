@@ -30,7 +30,6 @@ import {
   type QueueSettings,
 } from "./queue-settings";
 
-
 /** Names of the local resources (the same roles Terraform creates). */
 export const LOCAL_BUCKET = "spotify-etl-local-lake";
 export const LOCAL_QUEUE = "spotify-etl-local-ingest";
