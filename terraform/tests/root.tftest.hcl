@@ -149,3 +149,9 @@ run "refuses_to_replace_the_crawler_name" {
   variables { transform_extra_environment = { GLUE_CRAWLER_NAME = "other" } }
   expect_failures = [var.transform_extra_environment]
 }
+
+run "refuses_processed_expiration_before_the_default_transition" {
+  command = plan
+  variables { raw_processed_expiration_days = 30 }
+  expect_failures = [var.raw_processed_expiration_days]
+}
