@@ -154,7 +154,13 @@ run "refuses_a_prefix_without_trailing_slash" {
   expect_failures = [var.notification_prefix]
 }
 
-run "refuses_no_suffix_and_a_suffix_without_dot" {
+run "refuses_no_suffix" {
+  command = plan
+  variables { notification_suffixes = {} }
+  expect_failures = [var.notification_suffixes]
+}
+
+run "refuses_a_suffix_without_dot" {
   command = plan
   variables { notification_suffixes = { raw-snapshot-created = "json" } }
   expect_failures = [var.notification_suffixes]
