@@ -158,9 +158,21 @@ run "refuses_a_raw_retention_of_zero_days" {
   expect_failures = [var.raw_data_expiration_days]
 }
 
+run "refuses_a_fractional_raw_retention" {
+  command = plan
+  variables { raw_data_expiration_days = 2.5 }
+  expect_failures = [var.raw_data_expiration_days]
+}
+
 run "refuses_a_fractional_transformed_retention" {
   command = plan
   variables { transformed_data_expiration_days = 1.5 }
+  expect_failures = [var.transformed_data_expiration_days]
+}
+
+run "refuses_a_transformed_retention_of_zero_days" {
+  command = plan
+  variables { transformed_data_expiration_days = 0 }
   expect_failures = [var.transformed_data_expiration_days]
 }
 
@@ -182,9 +194,15 @@ run "refuses_a_results_prefix_without_slash" {
   expect_failures = [var.athena_results_prefix]
 }
 
+run "refuses_result_expiration_of_zero_days" {
+  command = plan
+  variables { athena_results_expiration_days = 0 }
+  expect_failures = [var.athena_results_expiration_days]
+}
+
 run "refuses_fractional_result_expiration_days" {
   command = plan
-  variables { athena_results_expiration_days = 0.5 }
+  variables { athena_results_expiration_days = 1.5 }
   expect_failures = [var.athena_results_expiration_days]
 }
 

@@ -190,6 +190,12 @@ run "refuses_a_fractional_max_receive_count" {
   expect_failures = [var.max_receive_count]
 }
 
+run "refuses_a_max_receive_count_of_zero" {
+  command = plan
+  variables { max_receive_count = 0 }
+  expect_failures = [var.max_receive_count]
+}
+
 run "refuses_a_retention_over_fourteen_days" {
   command = plan
   variables { message_retention_seconds = 1209601 }
