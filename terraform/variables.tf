@@ -80,6 +80,13 @@ variable "raw_processed_expiration_days" {
   description = "Days after which processed raw snapshots are deleted; null keeps them (they allow re-running the transform)."
   type        = number
   default     = null
+
+  # Checked here as well as in modules/data-lake, so the error names the variable a tfvars
+  # file sets: the transition (default 90 days) and the expiration share one lifecycle rule.
+  validation {
+    condition     = var.raw_processed_expiration_days == null || var.raw_processed_transition_days == null || try(var.raw_processed_expiration_days > var.raw_processed_transition_days, false)
+    error_message = "raw_processed_expiration_days must be greater than raw_processed_transition_days (default 90; S3 refuses an expiration that is not after the transition), or one of them null."
+  }
 }
 
 variable "raw_data_expiration_days" {

@@ -108,9 +108,15 @@ run "refuses_a_kms_alias_for_a_key_arn" {
   expect_failures = [var.kms_key_arn]
 }
 
-run "refuses_the_example_placeholder_and_no_playlists" {
+run "refuses_the_example_placeholder" {
   command = plan
   variables { playlist_ids = ["<id-of-a-playlist-you-own-or-collaborate-on>"] }
+  expect_failures = [var.playlist_ids]
+}
+
+run "refuses_no_playlists" {
+  command = plan
+  variables { playlist_ids = [] }
   expect_failures = [var.playlist_ids]
 }
 
@@ -148,4 +154,10 @@ run "refuses_to_replace_the_crawler_name" {
   command = plan
   variables { transform_extra_environment = { GLUE_CRAWLER_NAME = "other" } }
   expect_failures = [var.transform_extra_environment]
+}
+
+run "refuses_processed_expiration_before_the_default_transition" {
+  command = plan
+  variables { raw_processed_expiration_days = 30 }
+  expect_failures = [var.raw_processed_expiration_days]
 }

@@ -60,8 +60,8 @@ variable "raw_processed_transition_days" {
   type        = number
 
   validation {
-    condition     = var.raw_processed_transition_days == null || try(var.raw_processed_transition_days >= 30, false)
-    error_message = "raw_processed_transition_days must be at least 30 (S3's minimum for the infrequent-access classes), or null."
+    condition     = var.raw_processed_transition_days == null || try(var.raw_processed_transition_days >= 30 && floor(var.raw_processed_transition_days) == var.raw_processed_transition_days, false)
+    error_message = "raw_processed_transition_days must be a whole number of days, at least 30 (S3's minimum for the infrequent-access classes), or null."
   }
 }
 
@@ -82,8 +82,15 @@ variable "raw_processed_expiration_days" {
   default     = null
 
   validation {
-    condition     = var.raw_processed_expiration_days == null || try(var.raw_processed_expiration_days >= 1, false)
-    error_message = "raw_processed_expiration_days must be at least 1, or null."
+    condition     = var.raw_processed_expiration_days == null || try(var.raw_processed_expiration_days >= 1 && floor(var.raw_processed_expiration_days) == var.raw_processed_expiration_days, false)
+    error_message = "raw_processed_expiration_days must be a whole number of days, at least 1, or null."
+  }
+
+  # Both actions sit in one lifecycle rule, and S3 refuses a rule whose expiration is not
+  # after its transition.
+  validation {
+    condition     = var.raw_processed_expiration_days == null || var.raw_processed_transition_days == null || try(var.raw_processed_expiration_days > var.raw_processed_transition_days, false)
+    error_message = "raw_processed_expiration_days must be greater than raw_processed_transition_days (S3 refuses an expiration that is not after the transition), or one of them null."
   }
 }
 
@@ -134,8 +141,8 @@ variable "noncurrent_version_expiration_days" {
   type        = number
 
   validation {
-    condition     = var.noncurrent_version_expiration_days >= 1
-    error_message = "noncurrent_version_expiration_days must be at least 1."
+    condition     = try(var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days, false)
+    error_message = "noncurrent_version_expiration_days must be a whole number of days, at least 1."
   }
 }
 

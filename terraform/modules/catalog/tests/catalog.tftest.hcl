@@ -68,6 +68,12 @@ run "refuses_no_tables" {
   expect_failures = [var.table_names]
 }
 
+run "refuses_a_table_name_with_capitals" {
+  command = plan
+  variables { table_names = ["playlist_tracks", "Artists"] }
+  expect_failures = [var.table_names]
+}
+
 run "refuses_a_schedule_that_is_not_cron" {
   command = plan
   variables { schedule_expression = "rate(1 day)" }

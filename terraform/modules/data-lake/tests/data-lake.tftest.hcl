@@ -158,9 +158,21 @@ run "refuses_a_raw_retention_of_zero_days" {
   expect_failures = [var.raw_data_expiration_days]
 }
 
+run "refuses_a_fractional_raw_retention" {
+  command = plan
+  variables { raw_data_expiration_days = 2.5 }
+  expect_failures = [var.raw_data_expiration_days]
+}
+
 run "refuses_a_fractional_transformed_retention" {
   command = plan
   variables { transformed_data_expiration_days = 1.5 }
+  expect_failures = [var.transformed_data_expiration_days]
+}
+
+run "refuses_a_transformed_retention_of_zero_days" {
+  command = plan
+  variables { transformed_data_expiration_days = 0 }
   expect_failures = [var.transformed_data_expiration_days]
 }
 
@@ -182,9 +194,15 @@ run "refuses_a_results_prefix_without_slash" {
   expect_failures = [var.athena_results_prefix]
 }
 
+run "refuses_result_expiration_of_zero_days" {
+  command = plan
+  variables { athena_results_expiration_days = 0 }
+  expect_failures = [var.athena_results_expiration_days]
+}
+
 run "refuses_fractional_result_expiration_days" {
   command = plan
-  variables { athena_results_expiration_days = 0.5 }
+  variables { athena_results_expiration_days = 1.5 }
   expect_failures = [var.athena_results_expiration_days]
 }
 
@@ -215,5 +233,80 @@ run "refuses_processed_expiration_under_a_day" {
 run "refuses_noncurrent_expiration_under_a_day" {
   command = plan
   variables { noncurrent_version_expiration_days = 0 }
+  expect_failures = [var.noncurrent_version_expiration_days]
+}
+
+run "processed_raw_move_then_expire_in_one_rule" {
+  command = plan
+
+  variables {
+    raw_processed_expiration_days = 365
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : [one(r.transition).days, one(r.transition).storage_class, one(r.expiration).days]
+      if r.id == "age-processed-raw-snapshots"
+    ]) == [90, "GLACIER_IR", 365]
+    error_message = "Processed raw objects move after raw_processed_transition_days and expire after raw_processed_expiration_days, in one rule."
+  }
+}
+
+run "processed_expiration_alone_needs_no_transition" {
+  command = plan
+
+  variables {
+    raw_processed_transition_days = null
+    raw_processed_expiration_days = 7
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : [length(r.transition), one(r.expiration).days]
+      if r.id == "age-processed-raw-snapshots"
+    ]) == [0, 7]
+    error_message = "Without a transition the processed rule only expires, and any expiration of at least a day is accepted."
+  }
+}
+
+run "refuses_a_raw_prefix_without_slash" {
+  command = plan
+  variables { raw_prefix = "raw_data" }
+  expect_failures = [var.raw_prefix]
+}
+
+run "refuses_a_transformed_prefix_with_leading_slash" {
+  command = plan
+  variables { transformed_prefix = "/transformed_data/" }
+  expect_failures = [var.transformed_prefix]
+}
+
+run "refuses_a_fractional_transition" {
+  command = plan
+  variables { raw_processed_transition_days = 30.5 }
+  expect_failures = [var.raw_processed_transition_days]
+}
+
+run "refuses_a_fractional_processed_expiration" {
+  command = plan
+  variables { raw_processed_expiration_days = 400.5 }
+  expect_failures = [var.raw_processed_expiration_days]
+}
+
+run "refuses_processed_expiration_before_the_transition" {
+  command = plan
+  variables { raw_processed_expiration_days = 60 }
+  expect_failures = [var.raw_processed_expiration_days]
+}
+
+run "refuses_processed_expiration_on_the_transition_day" {
+  command = plan
+  variables { raw_processed_expiration_days = 90 }
+  expect_failures = [var.raw_processed_expiration_days]
+}
+
+run "refuses_fractional_noncurrent_expiration" {
+  command = plan
+  variables { noncurrent_version_expiration_days = 1.5 }
   expect_failures = [var.noncurrent_version_expiration_days]
 }

@@ -154,7 +154,13 @@ run "refuses_a_prefix_without_trailing_slash" {
   expect_failures = [var.notification_prefix]
 }
 
-run "refuses_no_suffix_and_a_suffix_without_dot" {
+run "refuses_no_suffix" {
+  command = plan
+  variables { notification_suffixes = {} }
+  expect_failures = [var.notification_suffixes]
+}
+
+run "refuses_a_suffix_without_dot" {
   command = plan
   variables { notification_suffixes = { raw-snapshot-created = "json" } }
   expect_failures = [var.notification_suffixes]
@@ -181,6 +187,12 @@ run "refuses_a_visibility_timeout_over_twelve_hours" {
 run "refuses_a_fractional_max_receive_count" {
   command = plan
   variables { max_receive_count = 2.5 }
+  expect_failures = [var.max_receive_count]
+}
+
+run "refuses_a_max_receive_count_of_zero" {
+  command = plan
+  variables { max_receive_count = 0 }
   expect_failures = [var.max_receive_count]
 }
 

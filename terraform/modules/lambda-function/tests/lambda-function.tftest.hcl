@@ -170,6 +170,18 @@ run "refuses_a_timeout_over_fifteen_minutes" {
   expect_failures = [var.lambda]
 }
 
+run "refuses_a_fractional_memory_size" {
+  command = plan
+  variables { lambda = { memory_size_mb = 256.5, timeout_seconds = 60 } }
+  expect_failures = [var.lambda]
+}
+
+run "refuses_a_fractional_timeout" {
+  command = plan
+  variables { lambda = { memory_size_mb = 256, timeout_seconds = 1.5 } }
+  expect_failures = [var.lambda]
+}
+
 run "refuses_a_missing_memory_size" {
   command = plan
   variables { lambda = { memory_size_mb = null, timeout_seconds = 60 } }

@@ -47,10 +47,22 @@ run "keeps_the_callers_statements_after_it" {
   }
 }
 
-run "refuses_no_actions_and_actions_without_a_service" {
+run "refuses_no_actions" {
+  command = plan
+  variables { actions = [] }
+  expect_failures = [var.actions]
+}
+
+run "refuses_an_action_without_a_service" {
   command = plan
   variables { actions = ["*"] }
   expect_failures = [var.actions]
+}
+
+run "refuses_no_resources" {
+  command = plan
+  variables { resources = [] }
+  expect_failures = [var.resources]
 }
 
 run "refuses_a_resource_that_is_not_an_arn" {
