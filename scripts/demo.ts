@@ -22,6 +22,7 @@ import {
 import { LOCAL_DEMO_CHARTS_DIR, LOCAL_LAKE_DIR } from "./local/paths";
 import { DEMO_DAYS } from "./local/demo-charts";
 import { writeLocalReport, type WrittenReport } from "./report/write-report";
+import { RAW_TO_PROCESS_PREFIX } from "../functions/shared/s3-layout";
 
 const { values } = parseArgs({
   options: {
@@ -110,8 +111,8 @@ try {
     (keys) => (keys.length ? `${keys.length} message(s): ${keys.join(", ")}` : "empty"),
   );
   if (deadLetters.length) {
-    const stuck = await listKeys(infra, "raw_data/to_process/");
-    console.log(`  still in raw_data/to_process/ (nothing lost): ${stuck.join(", ")}`);
+    const stuck = await listKeys(infra, RAW_TO_PROCESS_PREFIX);
+    console.log(`  still in ${RAW_TO_PROCESS_PREFIX} (nothing lost): ${stuck.join(", ")}`);
     console.log("  in AWS: fix the cause, then `make replay-dlq` (docs/RUNBOOK.md)");
   }
   await stage(

@@ -131,7 +131,7 @@ variable "spotify_market" {
 }
 
 variable "lambda" {
-  description = "Settings of both functions, each field optional: runtime and architecture (unset: nodejs22.x and arm64), and per function memory_size_mb and timeout_seconds. The extract defaults to 256 MB and 300 s (every playlist, rate-limit waits included); the transform to 512 MB, which suits charts and single large playlists (give 1024 if several playlists of 10,000 entries arrive together, docs/BENCHMARKS.md), and to transformTimeoutSeconds of config/queue-settings.json (the visibility timeout must stay at least 6 times it). Example: lambda = { transform = { memory_size_mb = 1024 } }. modules/lambda-function validates each field (docs/DEPLOY.md, \"Lambda settings\")."
+  description = "Settings of both functions, each field optional: runtime and architecture (unset: nodejs22.x and arm64), and per function memory_size_mb and timeout_seconds. The extract defaults to 256 MB and 300 s (every playlist, rate-limit waits included); the transform to 512 MB, which suits charts and single large playlists (give 1024 if several playlists of 10,000 entries arrive together, docs/adr/0054), and to transformTimeoutSeconds of config/queue-settings.json (the visibility timeout must stay at least 6 times it). Example: lambda = { transform = { memory_size_mb = 1024 } }. modules/lambda-function validates each field (docs/DEPLOY.md, \"Lambda settings\")."
   type = object({
     runtime      = optional(string)
     architecture = optional(string)

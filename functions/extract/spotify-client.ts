@@ -163,7 +163,7 @@ const tokenResponseSchema = z.object({
 /**
  * The playlist object's fields the extract asks for: metadata and the embedded first page,
  * nothing else (no description, images, followers). The embedded page is the first page of
- * entries, so no `/items` request repeats it (docs/adr/0031). The older shape's `tracks` gives
+ * entries, so no `/items` request repeats it (docs/adr/0031-embedded-first-page-and-fields.md). The older shape's `tracks` gives
  * only its count: its entries then come from `/items`, once.
  */
 export const PLAYLIST_FIELDS =

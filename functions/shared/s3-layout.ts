@@ -5,25 +5,26 @@
  */
 import layout from "../../config/s3-layout.json" with { type: "json" };
 
-/** Everything raw: `to_process/` and `processed/`. */
-export const RAW_PREFIX = layout.rawPrefix;
 /** Raw objects waiting for the transform. The S3 notification filters on this prefix. */
 export const RAW_TO_PROCESS_PREFIX = layout.rawToProcessPrefix;
 /** Raw objects after a successful transform. */
 export const RAW_PROCESSED_PREFIX = layout.rawProcessedPrefix;
 /** Parquet tables, one folder per table, Hive-partitioned by snapshot date. */
 export const TRANSFORMED_PREFIX = layout.transformedPrefix;
-/** Athena query results. */
-export const ATHENA_RESULTS_PREFIX = layout.athenaResultsPrefix;
 /**
  * The S3 notifications on `raw_data/to_process/`, one per raw suffix: snapshots (`.json`) and
  * Spotify Charts exports (`.csv`). The id is the notification's `configurationId`.
  */
 export const RAW_NOTIFICATIONS: readonly { id: string; suffix: string }[] = layout.rawNotifications;
+const suffixOf = (id: string): string => {
+  const notification = RAW_NOTIFICATIONS.find((n) => n.id === id);
+  if (!notification) throw new Error(`config/s3-layout.json has no raw notification ${id}`);
+  return notification.suffix;
+};
 /** Suffix of the raw snapshots extract writes. */
-export const RAW_SUFFIX = ".json";
-/** Every table folder under `transformed_data/` that the crawler catalogs. */
-export const CATALOG_TABLE_NAMES: readonly string[] = layout.tables;
+export const RAW_SUFFIX = suffixOf("raw-snapshot-created");
+/** Suffix of the Spotify Charts CSV exports users upload. */
+export const CHART_SUFFIX = suffixOf("raw-chart-created");
 /** Every suffix the transform takes: snapshots, and Spotify Charts CSV exports. */
 export const RAW_SUFFIXES: readonly string[] = RAW_NOTIFICATIONS.map((n) => n.suffix);
 
@@ -34,7 +35,11 @@ export const RAW_SUFFIXES: readonly string[] = RAW_NOTIFICATIONS.map((n) => n.su
  */
 export const SNAPSHOT_DATE_METADATA = "snapshot-date";
 
-/** The tables the transform writes for a playlist snapshot, in the order it writes them. */
+/**
+ * The tables the transform writes for a playlist snapshot, in the order it writes them. Written
+ * out for their literal types; test/terraform/contracts.test.ts holds them equal to the JSON's
+ * `tables`, which the crawler catalogs.
+ */
 export const TABLE_NAMES = ["songs", "albums", "artists", "playlists"] as const;
 export type TableName = (typeof TABLE_NAMES)[number];
 
@@ -43,17 +48,6 @@ export const CHART_TABLE_NAME = "chart_positions";
 /** Every table the transform writes: a snapshot's four and the charts' one. */
 export const LAKE_TABLE_NAMES = [...TABLE_NAMES, CHART_TABLE_NAME] as const;
 export type LakeTableName = (typeof LAKE_TABLE_NAMES)[number];
-
-/** Suffix of the Spotify Charts CSV exports users upload. */
-export const CHART_SUFFIX = ".csv";
-
-/** A record with one value per table, `valueFor` called for each. */
-export function perTable<V>(valueFor: (table: TableName) => V): Record<TableName, V> {
-  return Object.fromEntries(TABLE_NAMES.map((table) => [table, valueFor(table)])) as Record<
-    TableName,
-    V
-  >;
-}
 
 const SAFE_NAME_CHARS = /[^A-Za-z0-9._=-]/g;
 

@@ -71,16 +71,6 @@ export function parseChartFileName(keyOrPath: string): ChartFileName {
   return { chart: name.slice(0, -date.length - 1), region, period, date };
 }
 
-/** Whether a file name is a chart export's, as {@link parseChartFileName} takes it. */
-export function isChartExportName(keyOrPath: string): boolean {
-  try {
-    parseChartFileName(keyOrPath);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The header an export of `period` has, with or without `source`. */
 export function chartHeader(period: "daily" | "weekly", withSource = true): string[] {
   return [

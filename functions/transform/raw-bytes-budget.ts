@@ -10,7 +10,7 @@
  * Memory a raw byte may need while its snapshot is worked on: the S3 body, the text (twice its
  * bytes as a V8 string once it holds a character beyond Latin-1), the text less its market
  * lists, the parsed document, the rows and the Parquet files, with room for V8 to collect late.
- * A 40 MB playlist alone peaked at 340 MB (docs/BENCHMARKS.md, "Large playlists").
+ * A 40 MB playlist alone peaked at 340 MB when this was measured (docs/adr/0054).
  */
 export const HEAP_BYTES_PER_RAW_BYTE = 8;
 
@@ -71,7 +71,7 @@ export const MAX_RAW_OBJECT_BYTES_ENV = "MAX_RAW_OBJECT_BYTES";
 
 /**
  * Heap per raw byte the default size cap allows: more than the budget's eight, because a file
- * alone at the budget's whole size was killed. Measured (docs/BENCHMARKS.md, "Size cap"): a
+ * alone at the budget's whole size was killed. Measured when the cap was set (docs/adr/0054): a
  * 512 MB function transformed 67 MB and was killed at 70 MB (the budget's size there); a
  * 1024 MB one transformed 148 MB. A tenth of the heap limit (56 and 111 MB) keeps 15 to 25%
  * below those.

@@ -22,7 +22,7 @@ function pinnedSnapshotDate(metadata: Record<string, string> | undefined): Date 
 
 /**
  * The transform's S3 client settings. `cacheMiddleware` builds each command's middleware stack
- * once instead of on every send: about a tenth of the time for a backlog (docs/BENCHMARKS.md).
+ * once instead of on every send: about a tenth of the time for a backlog when it was measured.
  * Safe because no command adds middleware of its own.
  */
 export const LAKE_S3_CLIENT_CONFIG: S3ClientConfig = { cacheMiddleware: true };

@@ -292,7 +292,7 @@ async function readText(
 /**
  * The raw object parsed, in a function of its own so that its text is garbage before the
  * document is normalised: 80 MB as a string for a 10,000-entry playlist, whose peak this
- * lowers by about 40 MB in most runs (docs/BENCHMARKS.md).
+ * lowered by about 40 MB in most runs when it was measured.
  */
 async function readDocument(
   load: () => Promise<RawObject | undefined>,

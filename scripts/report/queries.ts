@@ -182,7 +182,7 @@ ORDER BY playlist_id, snapshot_date`;
 
 /** Streams over time of the songs in each chart's top {@link STREAMS_TOP} on its latest file. */
 const STREAMS_SQL = topSongsOverTimeSql({
-  from: "chart_positions",
+  from: CHART_TABLE_NAME,
   series: "chart",
   rank: "rank",
   top: STREAMS_TOP,
@@ -291,7 +291,7 @@ export async function loadReportData(source: LakeSource): Promise<ReportData> {
     }),
   ).slice(0, ARTISTS_SHOWN);
   let charts: ReportData["charts"] = null;
-  if (source.tables.has("chart_positions")) {
+  if (source.tables.has(CHART_TABLE_NAME)) {
     charts = {
       streams: rowsOf(await source.query(STREAMS_SQL), (row) => ({
         chart: text(row.chart),

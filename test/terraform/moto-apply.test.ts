@@ -38,10 +38,12 @@ import { ListSecretsCommand, SecretsManagerClient } from "@aws-sdk/client-secret
 import { ListTopicsCommand, SNSClient } from "@aws-sdk/client-sns";
 import {
   DeleteMessageCommand,
+  GetQueueAttributesCommand,
   ListQueuesCommand,
   ReceiveMessageCommand,
   SQSClient,
   type Message,
+  type QueueAttributeName,
 } from "@aws-sdk/client-sqs";
 import { execFile } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -57,12 +59,17 @@ import {
   CHART_TABLE_NAME,
   processedKeyFor,
   rawKeyFor,
-  RAW_PREFIX,
   TABLE_NAMES,
   TRANSFORMED_PREFIX,
   transformedKeyFor,
   type LakeTableName,
 } from "../../functions/shared/s3-layout";
+import layout from "../../config/s3-layout.json" with { type: "json" };
+import {
+  deadLetterQueueAttributes,
+  ingestQueueAttributes,
+  loadQueueSettings,
+} from "../../scripts/local/queue-settings";
 import { startMotoServer, type MotoServer } from "../support/moto";
 import { readParquet } from "../support/parquet";
 
@@ -288,6 +295,47 @@ describe("terraform apply of the root module against moto", () => {
     expect(targets.length).toBeGreaterThan(40);
   });
 
+  it("gives its queues and trigger the settings the local mode reads (config/queue-settings.json)", async () => {
+    // Prepare
+    const settings = loadQueueSettings();
+    const attributesOf = async (queueUrl: string, names: string[]) =>
+      (
+        await clients.sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl: queueUrl,
+            AttributeNames: names as QueueAttributeName[],
+          }),
+        )
+      ).Attributes ?? {};
+    const redrive = (attributes: Record<string, string>) => {
+      const policy = JSON.parse(attributes.RedrivePolicy ?? "{}") as Record<string, unknown>;
+      return {
+        ...attributes,
+        RedrivePolicy: { ...policy, maxReceiveCount: Number(policy.maxReceiveCount) },
+      };
+    };
+    const local = {
+      ingest: ingestQueueAttributes(settings, output("dead_letter_queue_arn")),
+      deadLetter: deadLetterQueueAttributes(settings),
+    };
+
+    // Act
+    const ingest = await attributesOf(output("ingest_queue_url"), Object.keys(local.ingest));
+    const deadLetter = await attributesOf(
+      output("dead_letter_queue_url"),
+      Object.keys(local.deadLetter),
+    );
+    // moto matches no mapping by FunctionName: list them all, keep the queue's.
+    const mappings = (
+      await clients.lambda.send(new ListEventSourceMappingsCommand({}))
+    ).EventSourceMappings?.filter((m) => m.EventSourceArn === output("ingest_queue_arn"));
+
+    // Assess
+    expect(redrive(ingest)).toEqual(redrive(local.ingest));
+    expect(deadLetter).toEqual(local.deadLetter);
+    expect(mappings?.map((m) => m.BatchSize)).toEqual([settings.batchSize]);
+  });
+
   it("sends a snapshot through the notification, the queue and the built transform", async () => {
     const bucket = output("data_bucket_name");
     const queueUrl = output("ingest_queue_url");
@@ -355,7 +403,7 @@ describe("terraform apply of the root module against moto", () => {
       transformedKeyFor(table, SNAPSHOT_DATE, key),
     ).sort();
     expect(await listKeys(s3, bucket, TRANSFORMED_PREFIX)).toEqual(expectedKeys);
-    expect(await listKeys(s3, bucket, RAW_PREFIX)).toEqual([processedKeyFor(key)]);
+    expect(await listKeys(s3, bucket, layout.rawPrefix)).toEqual([processedKeyFor(key)]);
 
     const entries = capture.tracks.items;
     const songs = await readTable(bucket, "songs", SNAPSHOT_DATE, key);

@@ -1,5 +1,4 @@
 import {
-  perTable,
   extractedAtFromRawName,
   processedKeyFor,
   rawKeyFor,
@@ -52,13 +51,5 @@ describe("S3 layout", () => {
     expect(() => transformedKeyFor("songs", "22/11/2026", "raw_data/to_process/a.json")).toThrow(
       /YYYY-MM-DD/,
     );
-  });
-
-  it("builds a record with one value per table", () => {
-    // Act
-    const lengths = perTable((table) => table.length);
-
-    // Assess
-    expect(lengths).toEqual({ songs: 5, albums: 6, artists: 7, playlists: 9 });
   });
 });

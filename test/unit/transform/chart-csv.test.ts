@@ -4,11 +4,7 @@ import {
   processedKeyFor,
   transformedKeyFor,
 } from "../../../functions/shared/s3-layout";
-import {
-  isChartExportName,
-  parseChartCsv,
-  parseChartFileName,
-} from "../../../functions/transform/chart-csv";
+import { parseChartCsv, parseChartFileName } from "../../../functions/transform/chart-csv";
 import { InvalidChartFileError } from "../../../functions/transform/errors";
 import {
   transformRawObject,
@@ -35,7 +31,6 @@ describe("parseChartFileName", () => {
       period: "weekly",
       date: "2026-11-26",
     });
-    expect(isChartExportName("regional-global-daily-2026-11-30.csv")).toBe(true);
   });
 
   it.each([
@@ -46,7 +41,6 @@ describe("parseChartFileName", () => {
   ])("refuses %s", (name, message) => {
     expect(() => parseChartFileName(name)).toThrow(InvalidChartFileError);
     expect(() => parseChartFileName(name)).toThrow(message);
-    expect(isChartExportName(name)).toBe(false);
   });
 });
 
