@@ -11,7 +11,7 @@ import {
   processPartialResponse,
 } from "@aws-lambda-powertools/batch";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import { S3Client } from "@aws-sdk/client-s3";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from "aws-lambda";
@@ -25,16 +25,11 @@ import {
 import { LAKE_TABLE_NAMES } from "../shared/s3-layout";
 import { SKIP_REASONS } from "./normalize-snapshot";
 import { startGlueCrawler } from "./glue-crawler";
-import {
-  isRetryable,
-  TableWriteError,
-  UnprocessableObjectError,
-  UnreadableMessageError,
-} from "./errors";
+import { isRetryable, TableWriteError, UnreadableMessageError } from "./errors";
 import { releaseNow } from "./fast-dead-letter";
-import { rawBytesBudgetFor, tooLargeMessage } from "./raw-bytes-budget";
+import { rawBytesBudgetFor } from "./raw-bytes-budget";
 import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "./s3-lake-store";
-import { assertTransformableKey, transformRawObject } from "./transform-raw-object";
+import { assertTransformableNotification, transformRawObject } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
 import { readTransformConfig } from "./config";
 
@@ -61,6 +56,18 @@ function runtimeOnce(): Runtime {
   });
 }
 
+/** One invocation's settings and what it tallies for its report at the end. */
+interface Invocation {
+  logger: Logger;
+  metrics: Metrics;
+  store: S3LakeStore;
+  bucket: string;
+  maxRawBytes: number;
+  snapshotsTransformed: number;
+  /** Records that can never succeed: released at the end so they reach the DLQ at once. */
+  permanentFailures: SQSRecord[];
+}
+
 /**
  * Lambda entry point (SQS event source mapping with `ReportBatchItemFailures`).
  *
@@ -71,122 +78,125 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
   const { logger, metrics, s3, sqs, processor } = runtimeOnce();
   logger.addContext(context);
   const { bucket, maxRawBytes, glueCrawlerName } = readTransformConfig(process.env, heapLimitBytes);
-  const store = new S3LakeStore(s3, bucket);
-  let snapshotsTransformed = 0;
-  const permanentFailures: SQSRecord[] = [];
-
-  const transformObject = async (object: NotifiedObject, log: Logger): Promise<void> => {
-    if (object.bucket !== bucket) {
-      throw new UnprocessableObjectError(
-        `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
-      );
-    }
-    if (!object.eventName.startsWith("ObjectCreated:")) {
-      throw new UnprocessableObjectError(
-        `event ${object.eventName} is not an ObjectCreated event; only new raw objects are ` +
-          "transformed (check the bucket notification's event types)",
-      );
-    }
-    assertTransformableKey(object.key);
-    // Refused before the download: a file that cannot fit would kill the whole batch.
-    if (object.size !== undefined && object.size > maxRawBytes) {
-      throw new UnprocessableObjectError(tooLargeMessage(object.key, object.size, maxRawBytes));
-    }
-    const outcome = await rawBytesBudget.run(object.size, () =>
-      transformRawObject(object.key, store, { maxRawBytes }),
-    );
-    if (outcome.status === "already_processed") {
-      log.info("Raw object already processed; nothing to do", {
-        processedKey: outcome.processedKey,
-      });
-      return;
-    }
-    const { summary } = outcome;
-    snapshotsTransformed += 1;
-    metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
-    for (const table of LAKE_TABLE_NAMES) {
-      const rows = summary.rows[table];
-      // Only the tables this object wrote: a chart export writes chart_positions alone.
-      if (rows !== undefined)
-        metrics.addMetric(transformMetricNames.rowsWritten[table], MetricUnit.Count, rows);
-    }
-    for (const reason of SKIP_REASONS) {
-      metrics.addMetric(
-        transformMetricNames.entriesSkipped[reason],
-        MetricUnit.Count,
-        summary.skipped[reason],
-      );
-    }
-    log.info("Snapshot transformed", { ...summary, processedKey: outcome.processedKey });
+  const invocation: Invocation = {
+    logger,
+    metrics,
+    store: new S3LakeStore(s3, bucket),
+    bucket,
+    maxRawBytes,
+    snapshotsTransformed: 0,
+    permanentFailures: [],
   };
-
-  const transformRecord = async (record: SQSRecord): Promise<void> => {
-    let log = logger.createChild({ persistentKeys: { messageId: record.messageId } });
-    try {
-      let message: S3NotificationMessage;
-      try {
-        message = parseS3NotificationMessage(record.body);
-      } catch (error) {
-        throw new UnreadableMessageError((error as Error).message, { cause: error });
-      }
-      if (message.kind === "test_event") {
-        log.info("Ignoring s3:TestEvent");
-        return;
-      }
-      const [only] = message.objects;
-      if (message.objects.length === 1)
-        log = log.createChild({ persistentKeys: { objectKey: only!.key } });
-      // Every object of the message is tried: one that fails must not stop the others.
-      const failures: { key: string; error: unknown }[] = [];
-      for (const object of message.objects) {
-        const objectLog =
-          message.objects.length === 1
-            ? log
-            : log.createChild({ persistentKeys: { objectKey: object.key } });
-        try {
-          await transformObject(object, objectLog);
-        } catch (error) {
-          logLeftBehind(objectLog, error);
-          failures.push({ key: object.key, error });
-        }
-      }
-      if (failures.length === 1 && message.objects.length === 1) throw failures[0]!.error;
-      if (failures.length > 0) {
-        throw new AggregateError(
-          failures.map((failure) => failure.error),
-          `${failures.length} of ${message.objects.length} objects failed: ` +
-            failures.map(({ key, error }) => `${key}: ${(error as Error).message}`).join("; "),
-        );
-      }
-    } catch (error) {
-      const retryable = isRetryable(error);
-      if (!retryable) permanentFailures.push(record);
-      log.error(
-        retryable
-          ? "Record failed; its raw objects stay in to_process/ and it will be retried after the visibility timeout"
-          : "Record failed for good; retrying cannot help, so it goes to the dead-letter queue now",
-        { reason: (error as Error).message, retryable, error: error as Error },
-      );
-      throw error;
-    }
-  };
-
   let failed = 0;
   try {
-    const response = await processPartialResponse(event, transformRecord, processor, { context });
+    const response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => transformRecord(record, invocation),
+      processor,
+      { context },
+    );
     failed = response.batchItemFailures.length;
     return response;
   } catch (error) {
     if (error instanceof FullBatchFailureError) failed = event.Records.length;
     throw error;
   } finally {
-    if (permanentFailures.length > 0)
-      await releasePermanentFailures(sqs, logger, permanentFailures);
+    if (invocation.permanentFailures.length > 0)
+      await releasePermanentFailures(sqs, logger, invocation.permanentFailures);
     metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, failed);
-    if (snapshotsTransformed > 0) await startCrawler(logger, glueCrawlerName);
+    if (invocation.snapshotsTransformed > 0) await startCrawler(logger, glueCrawlerName);
     metrics.publishStoredMetrics();
   }
 };
+
+/**
+ * Transforms every object of one SQS record, logging its failure once at ERROR.
+ * @throws The object's error (or an AggregateError for several), so the batch reports the record.
+ */
+async function transformRecord(record: SQSRecord, invocation: Invocation): Promise<void> {
+  let log = invocation.logger.createChild({ persistentKeys: { messageId: record.messageId } });
+  try {
+    let message: S3NotificationMessage;
+    try {
+      message = parseS3NotificationMessage(record.body);
+    } catch (error) {
+      throw new UnreadableMessageError((error as Error).message, { cause: error });
+    }
+    if (message.kind === "test_event") {
+      log.info("Ignoring s3:TestEvent");
+      return;
+    }
+    const { objects } = message;
+    if (objects.length === 1)
+      log = log.createChild({ persistentKeys: { objectKey: objects[0]!.key } });
+    // Every object of the message is tried: one that fails must not stop the others.
+    const failures: { key: string; error: unknown }[] = [];
+    for (const object of objects) {
+      const objectLog =
+        objects.length === 1 ? log : log.createChild({ persistentKeys: { objectKey: object.key } });
+      try {
+        await transformObject(object, objectLog, invocation);
+      } catch (error) {
+        logLeftBehind(objectLog, error);
+        failures.push({ key: object.key, error });
+      }
+    }
+    if (failures.length === 1 && objects.length === 1) throw failures[0]!.error;
+    if (failures.length > 0) {
+      throw new AggregateError(
+        failures.map((failure) => failure.error),
+        `${failures.length} of ${objects.length} objects failed: ` +
+          failures.map(({ key, error }) => `${key}: ${(error as Error).message}`).join("; "),
+      );
+    }
+  } catch (error) {
+    const retryable = isRetryable(error);
+    if (!retryable) invocation.permanentFailures.push(record);
+    log.error(
+      retryable
+        ? "Record failed; its raw objects stay in to_process/ and it will be retried after the visibility timeout"
+        : "Record failed for good; retrying cannot help, so it goes to the dead-letter queue now",
+      { reason: (error as Error).message, retryable, error: error as Error },
+    );
+    throw error;
+  }
+}
+
+/** Transforms one notified object and records its metrics. */
+async function transformObject(
+  object: NotifiedObject,
+  log: Logger,
+  invocation: Invocation,
+): Promise<void> {
+  const { store, maxRawBytes, metrics } = invocation;
+  assertTransformableNotification(object, invocation.bucket, maxRawBytes);
+  const outcome = await rawBytesBudget.run(object.size, () =>
+    transformRawObject(object.key, store, { maxRawBytes }),
+  );
+  if (outcome.status === "already_processed") {
+    log.info("Raw object already processed; nothing to do", {
+      processedKey: outcome.processedKey,
+    });
+    return;
+  }
+  const { summary } = outcome;
+  invocation.snapshotsTransformed += 1;
+  metrics.addMetric(transformMetricNames.snapshotsTransformed, MetricUnit.Count, 1);
+  for (const table of LAKE_TABLE_NAMES) {
+    const rows = summary.rows[table];
+    // Only the tables this object wrote: a chart export writes chart_positions alone.
+    if (rows !== undefined)
+      metrics.addMetric(transformMetricNames.rowsWritten[table], MetricUnit.Count, rows);
+  }
+  for (const reason of SKIP_REASONS) {
+    metrics.addMetric(
+      transformMetricNames.entriesSkipped[reason],
+      MetricUnit.Count,
+      summary.skipped[reason],
+    );
+  }
+  log.info("Snapshot transformed", { ...summary, processedKey: outcome.processedKey });
+}
 
 /** Logs, at ERROR, each output a failed table write's cleanup had to leave in place. */
 function logLeftBehind(log: Logger, error: unknown): void {

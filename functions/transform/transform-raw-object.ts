@@ -14,6 +14,7 @@ import {
   RAW_SUFFIXES,
   RAW_TO_PROCESS_PREFIX,
 } from "../shared/s3-layout";
+import type { NotifiedObject } from "../shared/s3-event";
 import { parseChartCsv } from "./chart-csv";
 import { TableWriteError, UnprocessableObjectError } from "./errors";
 import {
@@ -24,6 +25,7 @@ import {
   type NormalizedSnapshot,
 } from "./normalize-snapshot";
 import { encodeTable } from "./parquet";
+import { tooLargeMessage } from "./raw-bytes-budget";
 import { decodeRawText } from "./raw-text";
 import type { LakeTables } from "./tables";
 
@@ -131,6 +133,34 @@ export function assertTransformableKey(rawKey: string): void {
       `${rawKey}: its Parquet files would be named ${name.replace(/\.[a-z]+$/, "")}.parquet, and Athena silently ` +
         "ignores files whose names start with _ or . (it treats them as hidden); rename it and upload it again",
     );
+  }
+}
+
+/**
+ * Refuses, before any download, a notification the transform must not act on: another
+ * bucket's, an event other than `ObjectCreated:*`, a key {@link assertTransformableKey}
+ * refuses, or an object larger than `maxRawBytes` (one that cannot fit would kill the batch).
+ * @throws {UnprocessableObjectError} Saying what is wrong and what to check.
+ */
+export function assertTransformableNotification(
+  object: NotifiedObject,
+  bucket: string,
+  maxRawBytes: number,
+): void {
+  if (object.bucket !== bucket) {
+    throw new UnprocessableObjectError(
+      `notification is for bucket ${object.bucket}, this function serves ${bucket}`,
+    );
+  }
+  if (!object.eventName.startsWith("ObjectCreated:")) {
+    throw new UnprocessableObjectError(
+      `event ${object.eventName} is not an ObjectCreated event; only new raw objects are ` +
+        "transformed (check the bucket notification's event types)",
+    );
+  }
+  assertTransformableKey(object.key);
+  if (object.size !== undefined && object.size > maxRawBytes) {
+    throw new UnprocessableObjectError(tooLargeMessage(object.key, object.size, maxRawBytes));
   }
 }
 

@@ -10,6 +10,7 @@ import {
 } from "../../../functions/transform/errors";
 import {
   assertTransformableKey,
+  assertTransformableNotification,
   transformRawObject,
   type LakeStore,
   type RawObject,
@@ -236,4 +237,37 @@ describe("assertTransformableKey", () => {
   ])("takes %s", (key) => {
     expect(() => assertTransformableKey(key)).not.toThrow();
   });
+});
+
+describe("assertTransformableNotification", () => {
+  const created = {
+    eventName: "ObjectCreated:Put",
+    bucket: "lake",
+    key: "raw_data/to_process/p_1.json",
+    size: 100,
+  };
+
+  it.each([
+    [
+      { ...created, bucket: "other" },
+      "notification is for bucket other, this function serves lake",
+    ],
+    [{ ...created, eventName: "ObjectRemoved:Delete" }, "is not an ObjectCreated event"],
+    [{ ...created, key: "raw_data/processed/p_1.json" }, "is not under raw_data/to_process/"],
+    [{ ...created, size: 101 }, "(101 bytes), over the cap"],
+  ])("refuses %o before any download", (object, reason) => {
+    // Act
+    const act = () => assertTransformableNotification(object, "lake", 100);
+
+    // Assess
+    expect(act).toThrow(UnprocessableObjectError);
+    expect(act).toThrow(reason);
+  });
+
+  it.each([created, { ...created, size: undefined }])(
+    "takes an object within the cap or of unstated size: %o",
+    (object) => {
+      expect(() => assertTransformableNotification(object, "lake", 100)).not.toThrow();
+    },
+  );
 });
