@@ -12,7 +12,7 @@
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
-  HeadObjectCommand,
+  type HeadObjectCommandOutput,
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -60,6 +60,11 @@ export interface SelectedSnapshot {
   snapshotDate: string;
   /** Where the date came from: the object's name, or its LastModified. */
   datedBy: "name" | "pinned" | "last-modified";
+  /**
+   * Set for a name without a date: its content type and metadata from the selection's HEAD,
+   * which the copy keeps (with the snapshot date pinned) without a second HEAD.
+   */
+  headers?: { contentType: string | undefined; metadata: Record<string, string> | undefined };
 }
 
 /** What a reprocess run did. */
@@ -219,10 +224,12 @@ async function selectOne(s3: S3Client, bucket: string, key: string): Promise<Sel
         `\`aws s3 ls s3://${bucket}/${RAW_PROCESSED_PREFIX}\`, or use --from/--to.`,
     );
   }
+  const dated = snapshotDateOf(processedKey, head.LastModified, head.Metadata);
   return {
     processedKey,
     toProcessKey,
-    ...snapshotDateOf(processedKey, head.LastModified, head.Metadata),
+    ...dated,
+    ...(dated.datedBy !== "name" && { headers: headersOf(head) }),
   };
 }
 
@@ -245,10 +252,10 @@ async function selectRange(
         continue;
       }
       // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
-      const metadata = extractedAtFromRawName(key)
+      const head = extractedAtFromRawName(key)
         ? undefined
-        : (await headObjectIfExists(s3, options.bucket, key))?.Metadata;
-      const dated = snapshotDateOf(key, object.LastModified, metadata);
+        : await headObjectIfExists(s3, options.bucket, key);
+      const dated = snapshotDateOf(key, object.LastModified, head?.Metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||
         (options.to && dated.snapshotDate > options.to)
@@ -256,7 +263,12 @@ async function selectRange(
         skipped += 1;
         continue;
       }
-      selected.push({ processedKey: key, toProcessKey: toProcessKeyFor(key), ...dated });
+      selected.push({
+        processedKey: key,
+        toProcessKey: toProcessKeyFor(key),
+        ...dated,
+        ...(head && { headers: headersOf(head) }),
+      });
     }
   }
   selected.sort(
@@ -266,26 +278,27 @@ async function selectRange(
   return { selected, skipped };
 }
 
+function headersOf(head: HeadObjectCommandOutput): NonNullable<SelectedSnapshot["headers"]> {
+  return { contentType: head.ContentType, metadata: head.Metadata };
+}
+
 /** Copy to `to_process/` (raising the notification), then delete the `processed/` copy. */
 async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot): Promise<void> {
   const copySource = copySourceFor(bucket, snapshot.processedKey);
-  if (snapshot.datedBy === "name") {
+  if (!snapshot.headers) {
     await s3.send(
       new CopyObjectCommand({ Bucket: bucket, Key: snapshot.toProcessKey, CopySource: copySource }),
     );
   } else {
     // Keep the snapshot date the copy's new LastModified would change (see SNAPSHOT_DATE_METADATA).
-    const head = await s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }),
-    );
     await s3.send(
       new CopyObjectCommand({
         Bucket: bucket,
         Key: snapshot.toProcessKey,
         CopySource: copySource,
         MetadataDirective: "REPLACE",
-        ContentType: head.ContentType,
-        Metadata: { ...head.Metadata, [SNAPSHOT_DATE_METADATA]: snapshot.snapshotDate },
+        ContentType: snapshot.headers.contentType,
+        Metadata: { ...snapshot.headers.metadata, [SNAPSHOT_DATE_METADATA]: snapshot.snapshotDate },
       }),
     );
   }

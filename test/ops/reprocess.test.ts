@@ -189,6 +189,9 @@ describe("reprocess, against fauxqs", () => {
       toProcessKey: toProcess(dump),
       snapshotDate: "2024-04-22",
       datedBy: "pinned",
+      headers: expect.objectContaining({
+        metadata: { [SNAPSHOT_DATE_METADATA]: "2024-04-22" },
+      }) as unknown,
     });
     const copy = await emulator.s3.send(
       new HeadObjectCommand({ Bucket: bucket, Key: toProcess(dump) }),
@@ -205,9 +208,21 @@ describe("reprocess, against fauxqs", () => {
       .toISOString()
       .slice(0, 10);
 
+    const heads: string[] = [];
+    emulator.s3.middlewareStack.add(
+      (next, context) => (args) => {
+        if (context.commandName === "HeadObjectCommand")
+          heads.push((args.input as { Key: string }).Key);
+        return next(args);
+      },
+      { step: "initialize", name: "countHeads" },
+    );
+
     // Act
     const before = await run({ bucket, from: "2024-01-01", to: dayBefore, dryRun: true });
+    heads.length = 0;
     const result = await run({ bucket, from: day, to: day });
+    emulator.s3.middlewareStack.remove("countHeads");
 
     // Assess
     expect(before.selected.map((snapshot) => snapshot.processedKey)).not.toContain(legacy);
@@ -217,8 +232,11 @@ describe("reprocess, against fauxqs", () => {
         toProcessKey: toProcess(legacy),
         snapshotDate: day,
         datedBy: "last-modified",
+        headers: { contentType: "application/json", metadata: { origin: "test" } },
       },
     ]);
+    // One HEAD for the undated name, at selection; the copy reuses what it said.
+    expect(heads).toEqual([legacy]);
     const copy = await emulator.s3.send(
       new HeadObjectCommand({ Bucket: bucket, Key: toProcess(legacy) }),
     );
