@@ -15,7 +15,7 @@ export type Row = Record<string, unknown>;
 
 /** A lake the report can query. */
 export interface LakeSource {
-  /** Shown in the report, e.g. `DuckDB over /path/.lake`. */
+  /** Shown in the report, e.g. `DuckDB over .lake`. */
   description: string;
   /** The catalogued tables that exist (a table without files is not catalogued). */
   tables: ReadonlySet<string>;
@@ -34,7 +34,8 @@ export async function localLakeSource(lakeDir: string): Promise<LakeSource> {
   }
   const catalog = await openLakeCatalog(dir);
   return {
-    description: `DuckDB over ${dir}`,
+    // Named by the folder alone: a report passed around should not carry the writer's home path.
+    description: `DuckDB over ${path.basename(dir)}`,
     tables: new Set(catalog.tables.map((table) => table.name)),
     query: (sql) => catalog.query(sql),
     close: () => catalog.close(),

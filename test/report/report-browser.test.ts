@@ -218,6 +218,9 @@ describe("the report in chromium", () => {
       // Assess
       expect(messages).toEqual([]);
       expect(requests).toEqual([url]);
+      // The lake is named by its folder: a shared report carries no path of the writer's disk.
+      expect(await page.textContent("p.meta")).toContain("from DuckDB over full");
+      expect(await page.content()).not.toContain(workDir);
       for (const playlist of ["top50", "indie"]) {
         const expected = expectedBump(lake, playlist);
         expect({ playlist, lines: await lines(page, `bump-${playlist}`) }).toEqual({
