@@ -1,7 +1,7 @@
 # spotify-etl: every target installs what it needs (npm ci) when node_modules is missing or stale.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help deps venv build test terraform-test typecheck lint fmt unit integration bench demo demo-failure query \
+.PHONY: help deps venv build test jest terraform-test typecheck lint fmt unit integration bench demo demo-failure query \
         deploy plan destroy replay-dlq reprocess import-charts invoke-extract logs alarms spotify-login \
         transform-files clean report chromium
 
@@ -51,8 +51,14 @@ chromium: $(CHROMIUM) ## Install Debian's chromium (the report's browser tests) 
 build: $(DEPS) ## Bundle the Lambda handlers into dist/extract.zip and dist/transform.zip
 	$(TSX) scripts/build.ts
 
-test: venv build typecheck lint terraform-test $(CHROMIUM) ## Type check, lint, Terraform checks, both Jest projects
-	NODE_OPTIONS=--experimental-vm-modules npx jest
+# Jest takes one worker on two cores and waits on moto's apply for most of its run, so the
+# Terraform checks run beside it (docs/adr/0078); each prints its output when it ends.
+test: venv typecheck lint $(CHROMIUM) ## Type check, lint, then Terraform checks and both Jest projects side by side
+	@echo "Terraform checks and Jest run side by side; each prints its output when it ends."
+	@$(MAKE) -f $(firstword $(MAKEFILE_LIST)) --no-print-directory -j2 --output-sync=target terraform-test jest
+
+jest: build venv $(CHROMIUM) ## Both Jest projects
+	NODE_OPTIONS=--experimental-vm-modules npx jest $(ARGS)
 
 terraform-test: build venv ## terraform fmt/validate/test of every module, and checkov
 	scripts/terraform/test.sh
