@@ -24,3 +24,19 @@ export async function expandInputs(
   }
   return files;
 }
+
+/**
+ * For each file, the earlier file of the list with the same name (by `nameOf`), or undefined:
+ * two files of one name would write one key, or one set of output files.
+ */
+export function earlierFilesOfTheSameName(
+  files: readonly string[],
+  nameOf: (file: string) => string = (file) => path.basename(file),
+): (string | undefined)[] {
+  const owners = new Map<string, string>();
+  return files.map((file) => {
+    const owner = owners.get(nameOf(file));
+    if (owner === undefined) owners.set(nameOf(file), file);
+    return owner;
+  });
+}

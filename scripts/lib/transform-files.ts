@@ -23,6 +23,7 @@ import {
   maxRawObjectBytes,
 } from "../../functions/transform/raw-bytes-budget";
 import { tablesOfRawObject } from "../../functions/transform/transform-raw-object";
+import { earlierFilesOfTheSameName } from "./input-files";
 
 /** Options of {@link transformFiles}. */
 export interface TransformFilesOptions {
@@ -105,16 +106,15 @@ export async function transformFiles(
  * each other's tables, so every file after the first of a name fails.
  */
 function refuseSharedNames(files: string[]): (FileResult | undefined)[] {
-  const nameOwners = new Map<string, string>();
-  return files.map((file) => {
-    const owner = nameOwners.get(snapshotNameFor(file));
-    if (owner === undefined) {
-      nameOwners.set(snapshotNameFor(file), file);
-      return undefined;
-    }
-    const error = `has the same file name as ${owner}; its tables would overwrite that file's`;
-    return { file, ok: false, error };
-  });
+  return earlierFilesOfTheSameName(files, snapshotNameFor).map((owner, index) =>
+    owner === undefined
+      ? undefined
+      : {
+          file: files[index]!,
+          ok: false,
+          error: `has the same file name as ${owner}; its tables would overwrite that file's`,
+        },
+  );
 }
 
 async function transformFile(job: FileJob): Promise<FileResult> {

@@ -13,7 +13,7 @@ import {
 } from "../../functions/shared/s3-layout";
 import { headObjectIfExists } from "../../functions/shared/s3-objects";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
-import { expandInputs } from "../lib/input-files";
+import { earlierFilesOfTheSameName, expandInputs } from "../lib/input-files";
 import { UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
@@ -32,8 +32,8 @@ export interface ChartImportResult {
 
 /**
  * The files to import: named files as given, and the `.csv` files directly inside named folders.
- * @throws {UsageError} When any file's name is not a chart export's, naming each one and why,
- *   so that nothing is uploaded from a half-right list.
+ * @throws {UsageError} When any file's name is not a chart export's, or two files share a name,
+ *   naming each one and why, so that nothing is uploaded from a half-right list.
  */
 export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> {
   const files = await expandInputs(inputs, [CHART_SUFFIX]);
@@ -52,6 +52,16 @@ export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> 
     );
   }
   if (files.length === 0) throw new UsageError("no chart files (.csv) in what was given");
+  // The key is the file name alone: a second file of one name would overwrite the first's upload.
+  const clashes = earlierFilesOfTheSameName(files).flatMap((owner, index) =>
+    owner === undefined ? [] : [`${files[index]} has the same file name as ${owner}`],
+  );
+  if (clashes.length > 0) {
+    throw new UsageError(
+      `nothing uploaded: ${clashes.length} file(s) would overwrite another's upload to ` +
+        `${RAW_TO_PROCESS_PREFIX}; give each chart file once:\n  ${clashes.join("\n  ")}`,
+    );
+  }
   return files.map((file) => ({ file, key: RAW_TO_PROCESS_PREFIX + path.basename(file) }));
 }
 

@@ -58,8 +58,13 @@ async function main(): Promise<number> {
   }
   try {
     const report = await writeReport(source, out, now);
-    if (report.freshness.stale)
-      console.log("report: ⚠ the lake is stale (its newest data is more than 2 days old)");
+    const { stale, newest } = report.freshness;
+    if (stale)
+      console.log(
+        newest
+          ? `report: ⚠ the lake is stale (its newest data is more than ${newest.staleAfterDays} days old)`
+          : "report: ⚠ the lake holds no data",
+      );
     console.log(`report: ${(report.bytes / 1024).toFixed(0)} KB from ${source.description}`);
     console.log(`report: open ${report.url}`);
   } finally {

@@ -2,7 +2,7 @@
  * The report page: a pure function from the lake's data (and the clock) to one HTML file that
  * holds its charting libraries and data inline, so it opens offline and loads nothing.
  */
-import { freshnessOf, STALE_AFTER_DAYS, type Freshness } from "./freshness";
+import { freshnessOf, type Freshness } from "./freshness";
 import type { InlineLibrary } from "./libraries";
 import type { ReportData } from "./queries";
 import { artistsChart, bumpCharts, churnChart, streamsCharts, type ChartSpec } from "./specs";
@@ -38,7 +38,7 @@ function freshnessPanel(freshness: Freshness, now: Date): string {
     : freshness.stale
       ? `<div class="warning" id="stale-warning" role="alert">⚠ STALE DATA: the newest data in the lake
          (${escapeHtml(newest.kind)} ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is
-         ${age(newest.ageDays)} old, more than ${STALE_AFTER_DAYS} days. ${
+         ${age(newest.ageDays)} old, more than ${newest.staleAfterDays} days. ${
            freshness.rows.some((row) => row.kind === "playlist")
              ? `Is the daily extract running? (<code>make alarms</code>, <code>make logs FN=extract</code>, docs/RUNBOOK.md)`
              : `Download the newest chart files and import them (<code>make import-charts</code>).`

@@ -288,23 +288,19 @@ export function artistsChart(data: Pick<ReportData, "artists">): ChartSpec | und
 
 /** Streams over time of the top {@link STREAMS_TOP} songs of each chart's latest file, one line per song. */
 export function streamsCharts(data: Pick<ReportData, "charts">): ChartSpec[] {
-  const points = (data.charts?.streams ?? []).filter((p) => p.streams !== null);
-  const byChart = groupBy(points, (point) => point.chart);
-  return [...byChart].map(([chart, rows], index) => {
-    const latest = rows.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
-    // The legend names each song by its rank in the latest file: unique, and in chart order.
-    const lastRank = new Map(
-      rows.filter((p) => p.snapshotDate === latest).map((p) => [p.songId, p.rank]),
-    );
-    const labelOf = (p: (typeof rows)[number]) => `${lastRank.get(p.songId)}. ${p.songName}`;
-    const legendOrder = [
-      ...new Set(
-        rows
-          .filter((p) => p.snapshotDate === latest)
-          .sort((a, b) => a.rank - b.rank)
-          .map(labelOf),
-      ),
-    ];
+  const byChart = groupBy(data.charts?.streams ?? [], (point) => point.chart);
+  return [...byChart].flatMap(([chart, all], index) => {
+    const latest = all.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
+    // The legend names each song once, by its rank and name in the latest file: unique, in chart
+    // order, and one colour per song even when its name changed or a count is missing that day.
+    const labels = new Map<string, string>();
+    for (const p of all.filter((p) => p.snapshotDate === latest).sort((a, b) => a.rank - b.rank)) {
+      if (!labels.has(p.songId)) labels.set(p.songId, `${p.rank}. ${p.songName}`);
+    }
+    const labelOf = (p: (typeof all)[number]) => labels.get(p.songId);
+    const legendOrder = [...labels.values()];
+    const rows = all.filter((p) => p.streams !== null);
+    if (rows.length === 0) return [];
     const markName = `streams_${index}`;
     return {
       id: `streams-${slug(chart)}`,

@@ -97,6 +97,23 @@ describe("import-charts, against fauxqs", () => {
     expect(await keysIn(lake)).toEqual([]);
   });
 
+  it("refuses two files of one name, which would upload to one key, before uploading anything", async () => {
+    const lake = bucket();
+    const [first, second] = await files(
+      "exports/regional-global-daily-2026-11-30.csv",
+      "backup/regional-global-daily-2026-11-30.csv",
+    );
+
+    const act = importCharts(emulator.s3, lake, [path.join(work, "exports"), second!]);
+
+    await expect(act).rejects.toThrow(UsageError);
+    await expect(act).rejects.toThrow(
+      `nothing uploaded: 1 file(s) would overwrite another's upload to raw_data/to_process/; ` +
+        `give each chart file once:\n  ${second} has the same file name as ${first}`,
+    );
+    expect(await keysIn(lake)).toEqual([]);
+  });
+
   it("skips a file already in processed/ and says so, unless forced", async () => {
     const lake = bucket();
     const [file] = await files("regional-global-daily-2026-11-30.csv");

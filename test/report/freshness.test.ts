@@ -9,10 +9,10 @@ const playlist = (lastSnapshotDate: string, lastExtractedAt: string | null) => (
   snapshotDays: 3,
 });
 
-const chartFile = (lastDate: string) => ({
-  chart: "regional-global-daily",
+const chartFile = (lastDate: string, period = "daily") => ({
+  chart: `regional-global-${period}`,
   region: "global",
-  period: "daily",
+  period,
   lastDate,
   files: 5,
 });
@@ -75,6 +75,45 @@ describe("freshnessOf", () => {
 
     // Assess
     expect(freshness.newest).toMatchObject({ ageDays: 2.25, stale: true });
+  });
+
+  it("counts a playlist from its last day when its newest files do not say when they were read", () => {
+    // Act: the last extract_at is from an older file than the last snapshot day
+    const freshness = freshnessOf(
+      data([playlist("2026-12-03", "2026-11-20T06:00:00Z")]),
+      new Date("2026-12-03T18:00:00Z"),
+    );
+
+    // Assess
+    expect(freshness).toMatchObject({
+      stale: false,
+      newest: { ageDays: 0, asOf: new Date("2026-12-03T18:00:00Z") },
+    });
+  });
+
+  it("gives a weekly chart, named for its week's end, a week more before it is stale", () => {
+    // Act
+    const at = (now: string) =>
+      freshnessOf(data([], [chartFile("2026-11-26", "weekly")]), new Date(now));
+
+    // Assess: the file covers up to the end of 2026-11-26; 2 + 7 days later it turns stale
+    expect(at("2026-12-03T18:00:00Z")).toMatchObject({
+      stale: false,
+      newest: { staleAfterDays: 9, stale: false },
+    });
+    expect(at("2026-12-06T00:00:01Z").stale).toBe(true);
+  });
+
+  it("speaks of the newest fresh row: a fresh weekly chart beats a newer, stale playlist", () => {
+    // Act
+    const freshness = freshnessOf(
+      data([playlist("2026-11-30", "2026-11-30T16:00:00Z")], [chartFile("2026-11-26", "weekly")]),
+      new Date("2026-12-03T18:00:00Z"),
+    );
+
+    // Assess
+    expect(freshness.stale).toBe(false);
+    expect(freshness.newest).toMatchObject({ kind: "chart", lastDate: "2026-11-26" });
   });
 
   it("is stale when the lake holds no data", () => {
