@@ -273,6 +273,7 @@ async function readSecret(
     throw new Error(
       `Could not read the secret ${secretArn} (${describeError(error)}). Check the ARN, the ` +
         "region and the permission secretsmanager:GetSecretValue; nothing was sent to Spotify.",
+      { cause: error },
     );
   }
   let value: unknown;
@@ -365,6 +366,7 @@ async function storeRefreshToken(
       `The refresh token was NOT stored: PutSecretValue on ${secretArn} failed ` +
         `(${describeError(error)}). Fix the cause (e.g. allow secretsmanager:PutSecretValue on ` +
         "this secret) and run `make spotify-login` again; this login's token is not kept.",
+      { cause: error },
     );
   }
 }
