@@ -35,7 +35,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseFlags, parseIntegerFlag, runCommand, UsageError } from "./ops/cli";
+import { errorText, parseFlags, parseIntegerFlag, runCommand, UsageError } from "./ops/cli";
 
 /** Scopes the extract needs: private and collaborative playlists of the user. */
 const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
@@ -271,7 +271,7 @@ async function readSecret(
     text = (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
   } catch (error) {
     throw new Error(
-      `Could not read the secret ${secretArn} (${describeError(error)}). Check the ARN, the ` +
+      `Could not read the secret ${secretArn} (${errorText(error)}). Check the ARN, the ` +
         "region and the permission secretsmanager:GetSecretValue; nothing was sent to Spotify.",
       { cause: error },
     );
@@ -335,8 +335,8 @@ function secretAppCredentials(
 
 /**
  * Writes `refresh_token` and `authorized_at` into the secret read before the login (other keys
- * kept), with the app credentials used when the secret lacks them: the extract needs them, and
- * a `client_secret` without a `client_id` belongs to no known app.
+ * kept), with the app credentials the code exchange has just proved: the extract needs them,
+ * and a rotated client secret given to the login replaces the stale one.
  *
  * @throws Error saying the token was not stored when PutSecretValue fails.
  */
@@ -347,16 +347,13 @@ async function storeRefreshToken(
   app: AppCredentials,
   login: { refreshToken: string; authorizedAt: string },
 ): Promise<void> {
-  const stored = secretAppCredentials(secret);
-  const record: Record<string, unknown> = { ...secret };
-  if (!stored.clientId) {
-    record.client_id = app.clientId;
-    record.client_secret = app.clientSecret;
-  } else if (!stored.clientSecret) {
-    record.client_secret = app.clientSecret;
-  }
-  record.refresh_token = login.refreshToken;
-  record.authorized_at = login.authorizedAt;
+  const record = {
+    ...secret,
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    refresh_token: login.refreshToken,
+    authorized_at: login.authorizedAt,
+  };
   try {
     await client.send(
       new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(record) }),
@@ -364,16 +361,11 @@ async function storeRefreshToken(
   } catch (error) {
     throw new Error(
       `The refresh token was NOT stored: PutSecretValue on ${secretArn} failed ` +
-        `(${describeError(error)}). Fix the cause (e.g. allow secretsmanager:PutSecretValue on ` +
+        `(${errorText(error)}). Fix the cause (e.g. allow secretsmanager:PutSecretValue on ` +
         "this secret) and run `make spotify-login` again; this login's token is not kept.",
       { cause: error },
     );
   }
-}
-
-/** An SDK error as `Name: message` (its name is the service's error code). */
-function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 const USAGE = `Usage: make spotify-login ARGS="[--client-id ID --client-secret SECRET] [--secret-arn ARN] [--port ${DEFAULT_PORT}] [--scopes 'a b'] [--accounts-base-url URL]"

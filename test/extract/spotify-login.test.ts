@@ -139,6 +139,30 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(printed.join("\n")).not.toContain(result.refreshToken);
   });
 
+  it("stores the client secret the login proved, replacing a stale one of the same app", async () => {
+    // Prepare: the app's client secret was rotated; the secret still holds the old one
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ client_id: api.clientId, client_secret: "rotated-away" }),
+    });
+    secretsManager.on(PutSecretValueCommand).resolves({});
+
+    // Act
+    await runSpotifyLogin({
+      ...baseOptions(),
+      secretArn: SECRET_ARN,
+      secretsManager: new SecretsManagerClient({}),
+      print: () => undefined,
+      onAuthorizeUrl: (url) => void fetch(url),
+    });
+
+    // Assess
+    const put = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
+    expect(JSON.parse(put?.SecretString ?? "{}")).toMatchObject({
+      client_id: api.clientId,
+      client_secret: api.clientSecret,
+    });
+  });
+
   it("explains a code Spotify refuses to exchange", async () => {
     // Prepare
     const printed: string[] = [];
