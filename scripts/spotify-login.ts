@@ -11,7 +11,10 @@
  *   SPOTIFY_CLIENT_ID=... SPOTIFY_CLIENT_SECRET=... make spotify-login    (prints the token)
  *
  * `--client-id`/`--client-secret` flags work too, but a secret on a command line lands in shell
- * history and `ps`: prefer the secret or the variables.
+ * history and `ps`: prefer the secret or the variables. With `--secret-arn` the secret is read
+ * before the login: Spotify ties a refresh token to the app that got it, so a login with an app
+ * other than the secret's `client_id` is refused, and a secret without app credentials gets the
+ * ones the login used.
  *
  * Register the redirect URI in the app's settings on the Spotify developer dashboard first:
  * `http://127.0.0.1/callback` without a port (Spotify then accepts any loopback port), or the
@@ -23,7 +26,6 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import axios from "axios";
-import { parseSecretJson } from "../functions/extract/credentials";
 import {
   appBasicAuthorization,
   DEFAULT_ACCOUNTS_BASE_URL,
@@ -33,7 +35,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseFlags, parseIntegerFlag, runCommand, UsageError } from "./ops/cli";
+import { errorText, parseFlags, parseIntegerFlag, runCommand, UsageError } from "./ops/cli";
 
 /** Scopes the extract needs: private and collaborative playlists of the user. */
 const DEFAULT_SCOPES = ["playlist-read-private", "playlist-read-collaborative"];
@@ -43,8 +45,10 @@ const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 
 /** Settings of one login. */
 export interface SpotifyLoginOptions {
-  clientId: string;
-  clientSecret: string;
+  /** The app's client id; when absent, the `client_id` of the secret `secretArn`. */
+  clientId?: string;
+  /** The app's client secret; when absent, the `client_secret` of the secret `secretArn`. */
+  clientSecret?: string;
   accountsBaseUrl?: string;
   /**
    * Loopback port for the redirect (0: any free port). Spotify accepts any port when the app
@@ -80,13 +84,30 @@ export interface SpotifyLoginResult {
   stored: boolean;
 }
 
-/** Runs the authorization-code flow once. */
+/**
+ * Runs the authorization-code flow once.
+ *
+ * @throws UsageError before anything is sent to Spotify when there are no app credentials, the
+ *   secret does not hold a JSON object, or its `client_id` is another app than the one in use.
+ * @throws Error when the secret cannot be read (before the login), Spotify refuses the login,
+ *   or the token cannot be stored (the message then says it was not stored).
+ */
 export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<SpotifyLoginResult> {
   const print = options.print ?? ((line: string) => console.log(line));
   const accountsBaseUrl = (options.accountsBaseUrl ?? DEFAULT_ACCOUNTS_BASE_URL).replace(
     /\/+$/,
     "",
   );
+  // The secret is read first: a wrong ARN, a missing permission or a secret of another app
+  // would otherwise only show after the user logged in, and the new token would be lost.
+  const secretsManager = options.secretArn
+    ? (options.secretsManager ?? new SecretsManagerClient({}))
+    : undefined;
+  const secret =
+    options.secretArn && secretsManager
+      ? await readSecret(secretsManager, options.secretArn)
+      : undefined;
+  const app = appCredentials(options, secret);
   const state = randomBytes(16).toString("hex");
   const scopes = options.scopes ?? DEFAULT_SCOPES;
 
@@ -100,7 +121,7 @@ export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<Spo
   try {
     const authorizeUrl = new URL(`${accountsBaseUrl}/authorize`);
     authorizeUrl.search = new URLSearchParams({
-      client_id: options.clientId,
+      client_id: app.clientId,
       response_type: "code",
       redirect_uri: redirectUri,
       scope: scopes.join(" "),
@@ -127,17 +148,15 @@ export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<Spo
       );
     });
     const code = await Promise.race([codePromise, timeout]);
-    const tokens = await exchangeCode(accountsBaseUrl, options, code, redirectUri);
+    const tokens = await exchangeCode(accountsBaseUrl, app, code, redirectUri);
     // The login time, not the first use: Spotify counts the six months from here.
     const authorizedAt = (options.now?.() ?? new Date()).toISOString();
 
-    if (options.secretArn) {
-      await storeRefreshToken(
-        options.secretsManager ?? new SecretsManagerClient({}),
-        options.secretArn,
-        tokens.refreshToken,
+    if (options.secretArn && secretsManager && secret) {
+      await storeRefreshToken(secretsManager, options.secretArn, secret, app, {
+        refreshToken: tokens.refreshToken,
         authorizedAt,
-      );
+      });
       print(`Stored the refresh token in ${options.secretArn} (scope: ${tokens.scope || "none"}).`);
       print("The extract now acts for this user (refresh-token mode).");
       print(EXPIRY_NOTE);
@@ -196,7 +215,7 @@ function listenForCallback(state: string): { server: http.Server; codePromise: P
 
 async function exchangeCode(
   accountsBaseUrl: string,
-  options: SpotifyLoginOptions,
+  app: AppCredentials,
   code: string,
   redirectUri: string,
 ): Promise<{ refreshToken: string; scope: string }> {
@@ -209,7 +228,7 @@ async function exchangeCode(
     }).toString(),
     {
       headers: {
-        Authorization: appBasicAuthorization(options.clientId, options.clientSecret),
+        Authorization: appBasicAuthorization(app.clientId, app.clientSecret),
         "Content-Type": "application/x-www-form-urlencoded",
       },
       timeout: 30_000,
@@ -232,43 +251,121 @@ async function exchangeCode(
   };
 }
 
+/** The app a login runs as. */
+interface AppCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
 /**
- * Merges `refresh_token` and `authorized_at` into the secret's JSON (other keys kept) and
- * writes a new version.
+ * Reads the secret's JSON object (its keys are kept when the token is stored).
+ *
+ * @throws Error when GetSecretValue fails; UsageError when the value is not a JSON object.
+ */
+async function readSecret(
+  client: SecretsManagerClient,
+  secretArn: string,
+): Promise<Record<string, unknown>> {
+  let text: string | undefined;
+  try {
+    text = (await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString;
+  } catch (error) {
+    throw new Error(
+      `Could not read the secret ${secretArn} (${errorText(error)}). Check the ARN, the ` +
+        "region and the permission secretsmanager:GetSecretValue; nothing was sent to Spotify.",
+      { cause: error },
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text ?? "");
+  } catch {
+    // Never quote the content: it may be a secret.
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new UsageError(
+      `The secret ${secretArn} does not hold a JSON object; it must hold ` +
+        '{"client_id": ..., "client_secret": ...} (or {}: the login then writes the ones it uses).',
+    );
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The app credentials in use: options (flags, variables) first, the secret's for what they
+ * lack.
+ *
+ * @throws UsageError when none are given, or the secret's `client_id` names another app (a
+ *   token of that app next to the secret's credentials would fail every extract refresh).
+ */
+function appCredentials(
+  options: SpotifyLoginOptions,
+  secret: Record<string, unknown> | undefined,
+): AppCredentials {
+  const stored = secretAppCredentials(secret);
+  const clientId = options.clientId?.trim() || stored.clientId;
+  const clientSecret = options.clientSecret?.trim() || stored.clientSecret;
+  if (!clientId || !clientSecret) {
+    throw new UsageError(
+      "No app credentials: pass --client-id/--client-secret, set SPOTIFY_CLIENT_ID/" +
+        "SPOTIFY_CLIENT_SECRET, or give a --secret-arn whose secret holds client_id and client_secret.",
+    );
+  }
+  if (stored.clientId && stored.clientId !== clientId) {
+    // Client ids are public (they appear in every authorize URL); secrets are never named.
+    throw new UsageError(
+      `The secret ${options.secretArn} is for the app with client_id ${stored.clientId}, but ` +
+        `this login would use client_id ${clientId} (from --client-id or SPOTIFY_CLIENT_ID). ` +
+        "Spotify ties a refresh token to the app that got it, so the extract could not use it. " +
+        "Unset SPOTIFY_CLIENT_ID and SPOTIFY_CLIENT_SECRET (or pass --client-id " +
+        `${stored.clientId} with that app's --client-secret) to log in as the secret's app, or ` +
+        `pass --secret-arn of the secret for ${clientId}.`,
+    );
+  }
+  return { clientId, clientSecret };
+}
+
+/** The secret's `client_id`/`client_secret`, each when a non-empty string (as the extract reads them). */
+function secretAppCredentials(
+  secret: Record<string, unknown> | undefined,
+): Partial<AppCredentials> {
+  const text = (value: unknown) => (typeof value === "string" && value.trim()) || undefined;
+  return { clientId: text(secret?.client_id), clientSecret: text(secret?.client_secret) };
+}
+
+/**
+ * Writes `refresh_token` and `authorized_at` into the secret read before the login (other keys
+ * kept), with the app credentials the code exchange has just proved: the extract needs them,
+ * and a rotated client secret given to the login replaces the stale one.
+ *
+ * @throws Error saying the token was not stored when PutSecretValue fails.
  */
 async function storeRefreshToken(
   client: SecretsManagerClient,
   secretArn: string,
-  refreshToken: string,
-  authorizedAt: string,
+  secret: Record<string, unknown>,
+  app: AppCredentials,
+  login: { refreshToken: string; authorizedAt: string },
 ): Promise<void> {
-  const current = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  let record: Record<string, unknown> = {};
-  if (current.SecretString) {
-    try {
-      record = JSON.parse(current.SecretString) as Record<string, unknown>;
-    } catch {
-      throw new Error(
-        `The secret ${secretArn} is not JSON; it must hold {"client_id", "client_secret"}.`,
-      );
-    }
+  const record = {
+    ...secret,
+    client_id: app.clientId,
+    client_secret: app.clientSecret,
+    refresh_token: login.refreshToken,
+    authorized_at: login.authorizedAt,
+  };
+  try {
+    await client.send(
+      new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(record) }),
+    );
+  } catch (error) {
+    throw new Error(
+      `The refresh token was NOT stored: PutSecretValue on ${secretArn} failed ` +
+        `(${errorText(error)}). Fix the cause (e.g. allow secretsmanager:PutSecretValue on ` +
+        "this secret) and run `make spotify-login` again; this login's token is not kept.",
+      { cause: error },
+    );
   }
-  record.refresh_token = refreshToken;
-  record.authorized_at = authorizedAt;
-  await client.send(
-    new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(record) }),
-  );
-}
-
-/** Reads client_id and client_secret from the secret (when no flags or variables give them). */
-async function appCredentialsFromSecret(
-  client: SecretsManagerClient,
-  secretArn: string,
-): Promise<{ clientId?: string; clientSecret?: string }> {
-  const current = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
-  // parseSecretJson's errors never quote the secret's content.
-  const { clientId, clientSecret } = parseSecretJson(current.SecretString ?? "", secretArn);
-  return { clientId, clientSecret };
 }
 
 const USAGE = `Usage: make spotify-login ARGS="[--client-id ID --client-secret SECRET] [--secret-arn ARN] [--port ${DEFAULT_PORT}] [--scopes 'a b'] [--accounts-base-url URL]"
@@ -293,24 +390,13 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return 0;
   }
-  const secretArn = values["secret-arn"];
-  const secretsManager = secretArn ? new SecretsManagerClient({}) : undefined;
-  let clientId = values["client-id"] ?? process.env.SPOTIFY_CLIENT_ID;
-  let clientSecret = values["client-secret"] ?? process.env.SPOTIFY_CLIENT_SECRET;
-  if ((!clientId || !clientSecret) && secretArn && secretsManager) {
-    const fromSecret = await appCredentialsFromSecret(secretsManager, secretArn);
-    clientId ??= fromSecret.clientId;
-    clientSecret ??= fromSecret.clientSecret;
-  }
-  if (!clientId || !clientSecret) throw new UsageError(`No app credentials.\n${USAGE}`);
   await runSpotifyLogin({
-    clientId,
-    clientSecret,
+    clientId: values["client-id"] ?? process.env.SPOTIFY_CLIENT_ID,
+    clientSecret: values["client-secret"] ?? process.env.SPOTIFY_CLIENT_SECRET,
     port: parseIntegerFlag(values.port, "port", { min: 0, max: 65535 }) ?? DEFAULT_PORT,
     scopes: (values.scopes ?? DEFAULT_SCOPES.join(" ")).split(/[\s,]+/).filter(Boolean),
     accountsBaseUrl: values["accounts-base-url"] ?? process.env.SPOTIFY_ACCOUNTS_BASE_URL,
-    secretArn,
-    secretsManager,
+    secretArn: values["secret-arn"],
   });
   return 0;
 }
