@@ -1,5 +1,6 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "@jest/globals";
+import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import {
+  CreateSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
@@ -9,28 +10,46 @@ import { UsageError } from "../../scripts/ops/cli";
 import { runSpotifyLogin } from "../../scripts/spotify-login";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 import { rejectionOf } from "../support/helpers";
+import { startMotoServer, type MotoServer } from "../support/moto";
 
-const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-AbCdEf";
 const LOGIN_TIME = new Date("2026-11-22T16:00:03.123Z");
 /** Another app's credentials, as a secret created for it holds them. */
 const OTHER_APP = { client_id: "other-app-client-id", client_secret: "other-app-client-secret" };
 
 describe("spotify-login (authorization-code flow against the local accounts service)", () => {
   let api: LocalSpotifyApi;
-  const secretsManager = mockClient(SecretsManagerClient);
+  // Secrets Manager is moto's server; a client mock stands in only for a refused write.
+  let moto: MotoServer;
+  let secretsManager: SecretsManagerClient;
+  let secretNumber = 0;
 
   beforeAll(async () => {
-    api = await startLocalSpotifyApi();
+    [api, moto] = await Promise.all([startLocalSpotifyApi(), startMotoServer()]);
+    secretsManager = new SecretsManagerClient({ endpoint: moto.endpoint, region: "us-east-1" });
   });
 
   afterAll(async () => {
-    secretsManager.restore();
-    await api.stop();
+    secretsManager.destroy();
+    await Promise.all([api.stop(), moto.stop()]);
   });
 
-  afterEach(() => {
-    secretsManager.reset();
-  });
+  /** A new secret in moto holding `value` (JSON-encoded unless a string); its ARN. */
+  async function secretHolding(value: unknown): Promise<string> {
+    secretNumber += 1;
+    const created = await secretsManager.send(
+      new CreateSecretCommand({
+        Name: `spotify-login-${secretNumber}`,
+        SecretString: typeof value === "string" ? value : JSON.stringify(value),
+      }),
+    );
+    return created.ARN!;
+  }
+
+  /** The secret's current value, parsed. */
+  async function secretValue(arn: string): Promise<Record<string, unknown>> {
+    const current = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+    return JSON.parse(current.SecretString ?? "null") as Record<string, unknown>;
+  }
 
   const baseOptions = () => ({
     clientId: api.clientId,
@@ -105,30 +124,25 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("stores the refresh token in the secret, keeping its other keys, without printing it", async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({
-        client_id: api.clientId,
-        client_secret: api.clientSecret,
-        extra: 1,
-      }),
+    const secretArn = await secretHolding({
+      client_id: api.clientId,
+      client_secret: api.clientSecret,
+      extra: 1,
     });
-    secretsManager.on(PutSecretValueCommand).resolves({});
     const printed: string[] = [];
 
     // Act
     const result = await runSpotifyLogin({
       ...baseOptions(),
-      secretArn: SECRET_ARN,
-      secretsManager: new SecretsManagerClient({}),
+      secretArn,
+      secretsManager,
       print: (line) => printed.push(line),
       onAuthorizeUrl: (url) => void fetch(url),
       now: () => LOGIN_TIME,
     });
 
     // Assess
-    const put = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
-    expect(put?.SecretId).toBe(SECRET_ARN);
-    expect(JSON.parse(put?.SecretString ?? "{}")).toEqual({
+    expect(await secretValue(secretArn)).toEqual({
       client_id: api.clientId,
       client_secret: api.clientSecret,
       extra: 1,
@@ -141,23 +155,22 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("stores the client secret the login proved, replacing a stale one of the same app", async () => {
     // Prepare: the app's client secret was rotated; the secret still holds the old one
-    secretsManager.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ client_id: api.clientId, client_secret: "rotated-away" }),
+    const secretArn = await secretHolding({
+      client_id: api.clientId,
+      client_secret: "rotated-away",
     });
-    secretsManager.on(PutSecretValueCommand).resolves({});
 
     // Act
     await runSpotifyLogin({
       ...baseOptions(),
-      secretArn: SECRET_ARN,
-      secretsManager: new SecretsManagerClient({}),
+      secretArn,
+      secretsManager,
       print: () => undefined,
       onAuthorizeUrl: (url) => void fetch(url),
     });
 
     // Assess
-    const put = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
-    expect(JSON.parse(put?.SecretString ?? "{}")).toMatchObject({
+    expect(await secretValue(secretArn)).toMatchObject({
       client_id: api.clientId,
       client_secret: api.clientSecret,
     });
@@ -190,7 +203,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("refuses a secret of another app before any login request reaches Spotify", async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify(OTHER_APP) });
+    const secretArn = await secretHolding(OTHER_APP);
     const requestsBefore = loginRequests().length;
     const printed: string[] = [];
     let authorizeUrlShown = false;
@@ -199,8 +212,8 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     const error = await rejectionOf(
       runSpotifyLogin({
         ...baseOptions(),
-        secretArn: SECRET_ARN,
-        secretsManager: new SecretsManagerClient({}),
+        secretArn,
+        secretsManager,
         print: (line) => printed.push(line),
         onAuthorizeUrl: (url) => {
           authorizeUrlShown = true;
@@ -219,31 +232,30 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(authorizeUrlShown).toBe(false);
     expect(printed).toEqual([]);
     expect(loginRequests().length).toBe(requestsBefore);
-    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(await secretValue(secretArn)).toEqual(OTHER_APP);
   });
 
   it("logs in as the secret's app when no credentials are given", async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({
-      SecretString: JSON.stringify({ client_id: api.clientId, client_secret: api.clientSecret }),
+    const secretArn = await secretHolding({
+      client_id: api.clientId,
+      client_secret: api.clientSecret,
     });
-    secretsManager.on(PutSecretValueCommand).resolves({});
 
     // Act
     const result = await runSpotifyLogin({
       ...baseOptions(),
       clientId: undefined,
       clientSecret: undefined,
-      secretArn: SECRET_ARN,
-      secretsManager: new SecretsManagerClient({}),
+      secretArn,
+      secretsManager,
       print: () => undefined,
       onAuthorizeUrl: (url) => void fetch(url),
     });
 
     // Assess
     expect(api.isRefreshTokenValid(result.refreshToken)).toBe(true);
-    const put = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
-    expect(JSON.parse(put?.SecretString ?? "{}")).toMatchObject({
+    expect(await secretValue(secretArn)).toMatchObject({
       client_id: api.clientId,
       refresh_token: result.refreshToken,
     });
@@ -251,22 +263,20 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("writes the app credentials it used into a secret that has none", async () => {
     // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: "{}" });
-    secretsManager.on(PutSecretValueCommand).resolves({});
+    const secretArn = await secretHolding({});
 
     // Act
     const result = await runSpotifyLogin({
       ...baseOptions(),
-      secretArn: SECRET_ARN,
-      secretsManager: new SecretsManagerClient({}),
+      secretArn,
+      secretsManager,
       print: () => undefined,
       onAuthorizeUrl: (url) => void fetch(url),
       now: () => LOGIN_TIME,
     });
 
     // Assess
-    const put = secretsManager.commandCalls(PutSecretValueCommand)[0]?.args[0].input;
-    expect(JSON.parse(put?.SecretString ?? "{}")).toEqual({
+    expect(await secretValue(secretArn)).toEqual({
       client_id: api.clientId,
       client_secret: api.clientSecret,
       refresh_token: result.refreshToken,
@@ -277,7 +287,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
   it("refuses a secret that is not JSON before the login, without quoting it", async () => {
     // Prepare
     const content = "client_id=a-secret-looking-value";
-    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: content });
+    const secretArn = await secretHolding(content);
     const requestsBefore = loginRequests().length;
     let authorizeUrlShown = false;
 
@@ -285,8 +295,8 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     const error = await rejectionOf(
       runSpotifyLogin({
         ...baseOptions(),
-        secretArn: SECRET_ARN,
-        secretsManager: new SecretsManagerClient({}),
+        secretArn,
+        secretsManager,
         print: () => undefined,
         onAuthorizeUrl: () => {
           authorizeUrlShown = true;
@@ -296,27 +306,23 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
     // Assess
     expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toContain(`The secret ${SECRET_ARN} does not hold a JSON object`);
+    expect(error.message).toContain(`The secret ${secretArn} does not hold a JSON object`);
     expect(error.message).not.toContain(content);
     expect(authorizeUrlShown).toBe(false);
     expect(loginRequests().length).toBe(requestsBefore);
   });
 
   it("names the ARN and the permission when the secret cannot be read, before the login", async () => {
-    // Prepare
-    secretsManager.on(GetSecretValueCommand).rejects(
-      Object.assign(new Error("User is not authorized to perform secretsmanager:GetSecretValue"), {
-        name: "AccessDeniedException",
-      }),
-    );
+    // Prepare: an ARN of no secret (a typo, another region)
+    const secretArn = (await secretHolding({})).replace(/-[A-Za-z0-9]{6}$/, "-XXXXXX");
     const requestsBefore = loginRequests().length;
 
     // Act
     const error = await rejectionOf(
       runSpotifyLogin({
         ...baseOptions(),
-        secretArn: SECRET_ARN,
-        secretsManager: new SecretsManagerClient({}),
+        secretArn,
+        secretsManager,
         print: () => undefined,
         onAuthorizeUrl: (url) => void fetch(url),
       }),
@@ -324,18 +330,21 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
     // Assess
     expect(error.message).toContain(
-      `Could not read the secret ${SECRET_ARN} (AccessDeniedException`,
+      `Could not read the secret ${secretArn} (ResourceNotFoundException`,
     );
+    expect(error.message).toContain("secretsmanager:GetSecretValue");
     expect(error.message).toContain("nothing was sent to Spotify");
     expect(loginRequests().length).toBe(requestsBefore);
   });
 
   it("says the token was not stored when PutSecretValue fails, without printing it", async () => {
-    // Prepare
-    secretsManager.on(GetSecretValueCommand).resolves({
+    // Prepare: an error branch, so a client mock (moto has no IAM to refuse the write)
+    const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-AbCdEf";
+    const refusing = mockClient(SecretsManagerClient);
+    refusing.on(GetSecretValueCommand).resolves({
       SecretString: JSON.stringify({ client_id: api.clientId, client_secret: api.clientSecret }),
     });
-    secretsManager.on(PutSecretValueCommand).rejects(
+    refusing.on(PutSecretValueCommand).rejects(
       Object.assign(new Error("User is not authorized to perform secretsmanager:PutSecretValue"), {
         name: "AccessDeniedException",
       }),
@@ -347,16 +356,16 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     const error = await rejectionOf(
       runSpotifyLogin({
         ...baseOptions(),
-        secretArn: SECRET_ARN,
+        secretArn,
         secretsManager: new SecretsManagerClient({}),
         print: (line) => printed.push(line),
         onAuthorizeUrl: (url) => void fetch(url),
       }),
-    );
+    ).finally(() => refusing.restore());
 
     // Assess
     expect(error.message).toContain(
-      `The refresh token was NOT stored: PutSecretValue on ${SECRET_ARN} failed (AccessDeniedException`,
+      `The refresh token was NOT stored: PutSecretValue on ${secretArn} failed (AccessDeniedException`,
     );
     expect(error.message).toContain("secretsmanager:PutSecretValue");
     expect(error.message).toContain("run `make spotify-login` again");
