@@ -11,9 +11,9 @@ locals {
   account    = data.aws_caller_identity.current.account_id
   region     = data.aws_region.current.id
   glue_arn   = "${local.arn_prefix}:glue:${local.region}:${local.account}"
-  # Tables sit one level below the prefix: transformed_data/<table>/ is level 2 when the
-  # prefix is one folder deep (the bucket's top-level folder is level 1).
-  table_level = length(split("/", trimsuffix(var.transformed_prefix, "/"))) + 1
+  # Glue counts levels from the bucket, which is level 1: transformed_data/<table>/ is level 3
+  # when the prefix is one folder deep.
+  table_level = length(split("/", trimsuffix(var.transformed_prefix, "/"))) + 2
   # Crawlers log to the shared group /aws-glue/crawlers, created by Glue on first use; with an
   # encrypting security configuration, to a /aws-glue/crawlers-role/... group instead.
   crawler_log_groups_arn = "${local.arn_prefix}:logs:${local.region}:${local.account}:log-group:/aws-glue/crawlers*"

@@ -5,7 +5,7 @@
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV2_AWS_62:The notification exists: the ingest-queue module owns it (it must follow the queue policy), which checkov does not follow.
   #checkov:skip=CKV_AWS_18:Server access logs need a second bucket; use CloudTrail S3 data events where an audit trail is required (docs/DEPLOY.md).
-  #checkov:skip=CKV_AWS_144:Cross-region replication doubles storage cost; versioning protects against deletes, and raw snapshots can be re-extracted.
+  #checkov:skip=CKV_AWS_144:Cross-region replication doubles storage cost; versioning protects against deletes within the region. A lost raw snapshot cannot be re-extracted (Spotify serves only the current state): add replication where a regional outage must not lose history.
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
 

@@ -38,16 +38,22 @@ data "aws_iam_policy_document" "function" {
     ]
   }
 
-  # to_process/: the raw object leaves after its move. transformed_data/: an attempt whose table
-  # writes partly failed removes the versions it wrote (by version id, never another delivery's).
+  # The raw object leaves to_process/ after its move as a delete marker: its versions stay, and
+  # no permanent delete is granted there.
   statement {
-    sid     = "RemoveTransformedSnapshots"
-    effect  = "Allow"
-    actions = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
-    resources = [
-      "${local.bucket_objects}${var.raw_to_process_prefix}*",
-      "${local.bucket_objects}${var.transformed_prefix}*",
-    ]
+    sid       = "RemoveMovedSnapshots"
+    effect    = "Allow"
+    actions   = ["s3:DeleteObject"]
+    resources = ["${local.bucket_objects}${var.raw_to_process_prefix}*"]
+  }
+
+  # An attempt whose table writes partly failed removes the versions it wrote, by version id,
+  # never another delivery's (a plain delete would hide the current tables behind a marker).
+  statement {
+    sid       = "RemoveOwnTableVersions"
+    effect    = "Allow"
+    actions   = ["s3:DeleteObjectVersion"]
+    resources = ["${local.bucket_objects}${var.transformed_prefix}*"]
   }
 
   statement {

@@ -26,8 +26,8 @@ run "crawls_one_target_per_table" {
   }
 
   assert {
-    condition     = jsondecode(aws_glue_crawler.this.configuration).Grouping.TableLevelConfiguration == 2
-    error_message = "Tables sit at level 2 (transformed_data/<table>/)."
+    condition     = jsondecode(aws_glue_crawler.this.configuration).Grouping.TableLevelConfiguration == 3
+    error_message = "Tables sit at level 3, counting the bucket as level 1 (bucket/transformed_data/<table>/)."
   }
 
   assert {

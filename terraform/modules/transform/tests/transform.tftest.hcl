@@ -86,8 +86,15 @@ run "policy_has_no_wildcard_action_and_stays_in_its_prefixes_and_queue" {
   assert {
     condition = toset(flatten([
       for s in data.aws_iam_policy_document.function.statement : s.actions if anytrue([for r in s.resources : r == "${var.data_bucket_arn}/${var.transformed_prefix}*"])
-    ])) == toset(["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion"])
-    error_message = "On transformed_data/ the function writes and removes its own versions, nothing else."
+    ])) == toset(["s3:PutObject", "s3:DeleteObjectVersion"])
+    error_message = "On transformed_data/ the function writes and removes its own versions by id, nothing else."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for s in data.aws_iam_policy_document.function.statement : s.actions if anytrue([for r in s.resources : r == "${var.data_bucket_arn}/${var.raw_to_process_prefix}*"])
+    ])) == toset(["s3:DeleteObject"])
+    error_message = "On to_process/ the function only leaves a delete marker: no permanent delete of a raw snapshot."
   }
 
   assert {
