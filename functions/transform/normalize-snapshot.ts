@@ -213,7 +213,12 @@ function readPlaylistFacts(document: unknown, source: DocumentSource): PlaylistF
   }
   if ("id" in doc && (isObject(doc.tracks) || isObject(doc.items))) {
     const playlist = parseShape(playlistObjectSchema, doc, "a playlist object");
-    const page = (playlist.items ?? playlist.tracks)!;
+    const pageKey = entriesPageKey(doc);
+    const page = parseShape(
+      itemsPageSchema,
+      doc[pageKey],
+      `a playlist object's \`${pageKey}\` page`,
+    );
     return {
       shape: "playlist_object",
       playlistId: playlist.id,
@@ -311,6 +316,17 @@ function albumRowFor({ album }: Track): AlbumRow {
     album_url: album.external_urls?.spotify ?? null,
     artist_ids: (album.artists ?? []).map((artist) => artist.id),
   };
+}
+
+/**
+ * Which key of a playlist object holds its entries: the first of `items` and `tracks` with an
+ * `items` array; else the one that is an object, for the page check to say what is wrong.
+ */
+function entriesPageKey(playlist: Record<string, unknown>): "items" | "tracks" {
+  const hasEntries = (value: unknown) => isObject(value) && Array.isArray(value.items);
+  if (hasEntries(playlist.items)) return "items";
+  if (hasEntries(playlist.tracks)) return "tracks";
+  return isObject(playlist.items) ? "items" : "tracks";
 }
 
 function parseShape<T>(schema: z.ZodMiniType<T>, doc: unknown, what: string): T {
