@@ -337,9 +337,17 @@ function parseShape<T>(schema: z.ZodMiniType<T>, doc: unknown, what: string): T 
   );
 }
 
+/** @throws {InvalidSnapshotError} When the id in `href` does not decode (a URIError would be retried). */
 function playlistIdFromHref(href: string | null | undefined): string | undefined {
-  const match = /\/playlists\/([^/?#]+)/.exec(href ?? "");
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+  const id = /\/playlists\/([^/?#]+)/.exec(href ?? "")?.[1];
+  if (!id) return undefined;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    throw new InvalidSnapshotError(
+      `href ${href}: the playlist id ${id} is not valid percent-encoding`,
+    );
+  }
 }
 
 function parseInstant(value: string | null | undefined): Date | null {

@@ -331,6 +331,14 @@ describe("normalizeSnapshot edge cases", () => {
       rawSnapshot([entry("a string payload")]),
       /position 1: payload should be an object/,
     ],
+    [
+      "a page whose href is not valid percent-encoding",
+      {
+        ...readFixture<object>("items-2026-shape.page.json"),
+        href: "https://api.spotify.com/v1/playlists/%ZZ/tracks",
+      },
+      /href https:\/\/api\.spotify\.com\/v1\/playlists\/%ZZ\/tracks: the playlist id %ZZ is not valid percent-encoding/,
+    ],
   ])(
     "rejects %s with an error that says what was expected and found",
     (_label, document, message) => {
