@@ -207,6 +207,8 @@ export function describeProblem(problem: Problem, context: RequestContext): stri
         `active Premium subscription; it resumes by itself once Premium is renewed.`
       );
     case "forbidden":
+      // A 403 to a token request (a proxy or WAF in front of it) is about no playlist.
+      if (context.endpoint === "token") return describeTokenRejection(failure, spotifySaid);
       return (
         `Spotify answered 403 Forbidden for ${what}${spotifySaid}. Since February 2026 (March 9, ` +
         `2026 for older apps) a development-mode app may read the items only of playlists owned ` +

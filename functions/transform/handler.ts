@@ -31,7 +31,7 @@ import { rawBytesBudgetFor } from "./raw-bytes-budget";
 import { LAKE_S3_CLIENT_CONFIG, S3LakeStore } from "./s3-lake-store";
 import { assertTransformableNotification, transformRawObject } from "./transform-raw-object";
 import { transformMetricNames } from "./metric-names";
-import { readTransformConfig } from "./config";
+import { readTransformConfig, type TransformConfig } from "./config";
 
 /** What warm invocations reuse: created on the first one, so it sees that invocation's environment. */
 interface Runtime extends Observability {
@@ -77,7 +77,7 @@ interface Invocation {
 export const handler = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
   const { logger, metrics, s3, sqs, processor } = runtimeOnce();
   logger.addContext(context);
-  const { bucket, maxRawBytes, glueCrawlerName } = readTransformConfig(process.env, heapLimitBytes);
+  const { bucket, maxRawBytes, glueCrawlerName } = readConfigOrFailAll(event, logger, metrics);
   const invocation: Invocation = {
     logger,
     metrics,
@@ -108,6 +108,27 @@ export const handler = async (event: SQSEvent, context: Context): Promise<SQSBat
     metrics.publishStoredMetrics();
   }
 };
+
+/**
+ * The invocation's configuration. A bad one fails every record: each gets its ERROR line and
+ * counts in RecordsFailed, as any failed record does, before the whole batch fails.
+ * @throws {TransformConfigError} Listing every problem.
+ */
+function readConfigOrFailAll(event: SQSEvent, logger: Logger, metrics: Metrics): TransformConfig {
+  try {
+    return readTransformConfig(process.env, heapLimitBytes);
+  } catch (error) {
+    for (const { messageId } of event.Records) {
+      logger.error(
+        "Record failed: the transform's configuration is invalid; the whole batch is retried after the visibility timeout and reaches the dead-letter queue after maxReceiveCount receives unless the configuration is fixed",
+        { messageId, reason: (error as Error).message, retryable: false },
+      );
+    }
+    metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, event.Records.length);
+    metrics.publishStoredMetrics();
+    throw error;
+  }
+}
 
 /**
  * Transforms every object of one SQS record, logging its failure once at ERROR.

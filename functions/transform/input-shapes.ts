@@ -72,17 +72,14 @@ export const rawSnapshotSchema = z.object({
   items: z.array(z.unknown()),
 });
 
-/** A full playlist object (`GET /v1/playlists/{id}`), entries under `tracks` or `items`. */
-export const playlistObjectSchema = z
-  .object({
-    id: nonEmptyString,
-    name: z.nullish(z.string()),
-    snapshot_id: z.nullish(z.string()),
-    tracks: z.optional(itemsPageSchema),
-    items: z.optional(itemsPageSchema),
-  })
-  .check(
-    z.refine((playlist) => Boolean(playlist.items ?? playlist.tracks), {
-      message: "a playlist object needs its entries page under `items` or `tracks`",
-    }),
-  );
+/**
+ * A full playlist object (`GET /v1/playlists/{id}`) without its entries page, which
+ * normalize-snapshot picks from `items` or `tracks` and checks with {@link itemsPageSchema}: the
+ * other key may hold a summary such as `{href, total}` or null (the extract's fields request
+ * gets `items` and a `tracks` summary).
+ */
+export const playlistObjectSchema = z.object({
+  id: nonEmptyString,
+  name: z.nullish(z.string()),
+  snapshot_id: z.nullish(z.string()),
+});

@@ -213,7 +213,12 @@ function readPlaylistFacts(document: unknown, source: DocumentSource): PlaylistF
   }
   if ("id" in doc && (isObject(doc.tracks) || isObject(doc.items))) {
     const playlist = parseShape(playlistObjectSchema, doc, "a playlist object");
-    const page = (playlist.items ?? playlist.tracks)!;
+    const pageKey = entriesPageKey(doc);
+    const page = parseShape(
+      itemsPageSchema,
+      doc[pageKey],
+      `a playlist object's \`${pageKey}\` page`,
+    );
     return {
       shape: "playlist_object",
       playlistId: playlist.id,
@@ -313,6 +318,17 @@ function albumRowFor({ album }: Track): AlbumRow {
   };
 }
 
+/**
+ * Which key of a playlist object holds its entries: the first of `items` and `tracks` with an
+ * `items` array; else the one that is an object, for the page check to say what is wrong.
+ */
+function entriesPageKey(playlist: Record<string, unknown>): "items" | "tracks" {
+  const hasEntries = (value: unknown) => isObject(value) && Array.isArray(value.items);
+  if (hasEntries(playlist.items)) return "items";
+  if (hasEntries(playlist.tracks)) return "tracks";
+  return isObject(playlist.items) ? "items" : "tracks";
+}
+
 function parseShape<T>(schema: z.ZodMiniType<T>, doc: unknown, what: string): T {
   const parsed = schema.safeParse(doc);
   if (parsed.success) return parsed.data;
@@ -321,9 +337,17 @@ function parseShape<T>(schema: z.ZodMiniType<T>, doc: unknown, what: string): T 
   );
 }
 
+/** @throws {InvalidSnapshotError} When the id in `href` does not decode (a URIError would be retried). */
 function playlistIdFromHref(href: string | null | undefined): string | undefined {
-  const match = /\/playlists\/([^/?#]+)/.exec(href ?? "");
-  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+  const id = /\/playlists\/([^/?#]+)/.exec(href ?? "")?.[1];
+  if (!id) return undefined;
+  try {
+    return decodeURIComponent(id);
+  } catch {
+    throw new InvalidSnapshotError(
+      `href ${href}: the playlist id ${id} is not valid percent-encoding`,
+    );
+  }
 }
 
 function parseInstant(value: string | null | undefined): Date | null {

@@ -71,16 +71,22 @@ export class S3LakeStore implements LakeStore {
     );
   }
 
-  async move(fromKey: string, toKey: string): Promise<void> {
-    await this.s3.send(
-      new CopyObjectCommand({
-        Bucket: this.bucket,
-        Key: toKey,
-        CopySource: copySourceFor(this.bucket, fromKey),
-        // Tags are not copied: copying them needs s3:GetObjectTagging, which the role lacks.
-        TaggingDirective: "REPLACE",
-      }),
-    );
+  async move(fromKey: string, toKey: string): Promise<boolean> {
+    try {
+      await this.s3.send(
+        new CopyObjectCommand({
+          Bucket: this.bucket,
+          Key: toKey,
+          CopySource: copySourceFor(this.bucket, fromKey),
+          // Tags are not copied: copying them needs s3:GetObjectTagging, which the role lacks.
+          TaggingDirective: "REPLACE",
+        }),
+      );
+    } catch (error) {
+      if (isMissingObjectError(error) && (await this.exists(toKey))) return false;
+      throw error;
+    }
     await this.s3.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: fromKey }));
+    return true;
   }
 }

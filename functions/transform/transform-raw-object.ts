@@ -55,8 +55,13 @@ export interface LakeStore {
    * and becomes the object again if this version was the latest.
    */
   removeVersion(key: string, versionId: string): Promise<void>;
-  /** Copies the object to `toKey`, then deletes `fromKey`. */
-  move(fromKey: string, toKey: string): Promise<void>;
+  /**
+   * Copies the object to `toKey`, then deletes `fromKey`.
+   * @returns false, moving nothing, when `fromKey` is gone and `toKey` exists: another
+   *   delivery of the same object moved it first.
+   * @throws {Error} When `fromKey` is gone and `toKey` is not there either, or S3 fails.
+   */
+  move(fromKey: string, toKey: string): Promise<boolean>;
 }
 
 /** Which kind of raw file: a snapshot shape (1-3), or a Spotify Charts CSV export (4). */
@@ -167,7 +172,8 @@ export function assertTransformableNotification(
 /**
  * Transforms one `raw_data/to_process/` object. Outputs are written before the raw object
  * moves, so a failure at any step leaves it where it was; a redelivery for an object that
- * is already in `processed/` (and no longer in `to_process/`) succeeds without writing.
+ * is already in `processed/` (and no longer in `to_process/`) succeeds without writing, and
+ * so does one that finds another delivery moved the object while it wrote.
  * @throws {UnprocessableObjectError} For a key {@link assertTransformableKey} refuses, an
  *   object too large to read, or one that exists neither in `to_process/` nor `processed/`.
  * @throws {InvalidSnapshotError} When the object is not UTF-8 or not a playlist.
@@ -207,7 +213,13 @@ export async function transformRawObject(
       { cause, leftBehind },
     );
   }
-  await store.move(rawKey, processedKey);
+  if (!(await store.move(rawKey, processedKey))) {
+    // A duplicate of the notification (one batch can hold both) wrote the same tables and moved
+    // the object first: this one is a redelivery, so it keeps none of its own writes (what an
+    // unversioned bucket cannot remove is the same content under the same keys).
+    await removeOwnWrites(store, outputKeys, writes);
+    return { status: "already_processed", processedKey };
+  }
   return { status: "transformed", summary, outputKeys, processedKey };
 }
 

@@ -191,6 +191,23 @@ describe("SpotifyClient", () => {
     expect(error.message).not.toContain("wrong-secret-value");
   });
 
+  it("explains a 403 from the token endpoint as a refused token request, not a playlist rule", async () => {
+    // Prepare: a proxy or WAF in front of the accounts service refuses the request
+    const spotify = client({ tokenCache: new AccessTokenCache() });
+    api.injectFaults({
+      endpoint: "token",
+      fault: { kind: "forbidden", message: "Request blocked" },
+    });
+
+    // Act
+    const error = await rejectionOf(spotify.getPlaylist(TOP50_GLOBAL_ID));
+
+    // Assess
+    expect(error.message).toBe(
+      `Spotify's accounts service answered 403 (no error code ("Request blocked")) to a token request.`,
+    );
+  });
+
   it("reports an unreachable Spotify as a network problem with the error code only", async () => {
     // Prepare
     const spotify = client({

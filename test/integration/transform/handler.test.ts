@@ -174,6 +174,28 @@ describe("transform handler against the S3/SQS emulator", () => {
     expect(songsNow.LastModified).toEqual(firstSongs.LastModified);
   });
 
+  it("treats the same notification twice in one batch as one delivery", async () => {
+    // Prepare: both records run at once, so both read the object before either moves it
+    const key = "raw_data/to_process/twice_20261122T160003123Z.json";
+    await putRaw(key, JSON.stringify(rawSnapshot([entry(track())])));
+    const body = objectCreatedMessage({ bucket: BUCKET, key, size: 1 });
+    const event = await eventFor([body, body]);
+    let response: SQSBatchResponse | undefined;
+
+    // Act
+    const logs = await logsOf(async () => {
+      response = await handler(event, lambdaContext("transform"));
+    });
+
+    // Assess
+    expect(response!.batchItemFailures).toEqual([]);
+    expect(logs.filter((line) => line.level === "ERROR")).toEqual([]);
+    expect(await keysUnder("raw_data/")).toEqual([processedKeyFor(key)]);
+    expect(await keysUnder("transformed_data/")).toEqual(
+      TABLE_NAMES.map((table) => transformedKeyFor(table, "2026-11-22", key)).sort(),
+    );
+  });
+
   it("overwrites instead of duplicating when the same raw object is transformed again", async () => {
     // Prepare
     const key = "raw_data/to_process/p2_20261122T160003123Z.json";

@@ -1,8 +1,9 @@
 /**
  * Two deliveries of one raw object, interleaved step by step (docs/DESIGN.md, "Event handling":
  * no cleanup or concurrent delivery removes outputs that another delivery wrote). Delivery A
- * fails one table write; delivery B succeeds and moves the raw object to processed/. A's
- * cleanup must leave B's tables, since nothing would ever write them again.
+ * fails one table write, or finds the raw object moved; delivery B succeeds and moves the raw
+ * object to processed/. A's cleanup must leave B's tables, since nothing would ever write them
+ * again.
  *
  * The deliveries run the transform's core over the real S3 store the handler uses. fauxqs has
  * no bucket versioning (its README lists it among the unsupported S3 features), so each
@@ -193,6 +194,41 @@ describe.each(backends)("two deliveries of one object over $name", (backend) => 
       expect((errorA as TableWriteError).leftBehind.map((left) => left.key)).toEqual(
         outputKeys.filter((key) => key !== playlistsKey),
       );
+    }
+  });
+
+  it("A and B both write, B moves the object first: A's move finds it gone and A keeps none of its writes", async () => {
+    // Prepare
+    const reachedMove = signal();
+    const moveMayStart = signal();
+    const a: LakeStore = {
+      read: (key, options) => lake.read(key, options),
+      exists: (key) => lake.exists(key),
+      write: (key, body, contentType) => lake.write(key, body, contentType),
+      removeVersion: (key, versionId) => lake.removeVersion(key, versionId),
+      async move(from, to) {
+        reachedMove.fire();
+        await moveMayStart.promise;
+        return lake.move(from, to);
+      },
+    };
+
+    // Act
+    const attemptA = transformRawObject(rawKey, a);
+    await reachedMove.promise; // A has written every table
+    const outcomeB = await transformRawObject(rawKey, lake);
+    moveMayStart.fire();
+
+    // Assess
+    expect(outcomeB.status).toBe("transformed");
+    expect(await attemptA).toMatchObject({ status: "already_processed" });
+    await expectTheLakeWhole();
+    if (backend.versioned) {
+      // A deleted its own versions by id: B's are the only ones left.
+      const versions = await s3.send(
+        new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: "transformed_data/" }),
+      );
+      expect(versions.Versions?.map((v) => v.Key).sort()).toEqual([...outputKeys].sort());
     }
   });
 

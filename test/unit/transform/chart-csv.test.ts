@@ -169,9 +169,9 @@ class MemoryLake implements LakeStore {
   async removeVersion(key: string): Promise<void> {
     this.objects.delete(key);
   }
-  async move(fromKey: string, toKey: string): Promise<void> {
+  async move(fromKey: string, toKey: string): Promise<boolean> {
     this.objects.set(toKey, this.objects.get(fromKey)!);
-    this.objects.delete(fromKey);
+    return this.objects.delete(fromKey);
   }
 }
 

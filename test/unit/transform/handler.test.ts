@@ -19,6 +19,7 @@ import { objectCreatedMessage } from "../../../scripts/local/s3-notification";
 import { HEAP_BYTES_PER_RAW_BYTE } from "../../../functions/transform/raw-bytes-budget";
 import { lambdaContext } from "../../../scripts/local/lambda-context";
 import { handler } from "../../../functions/transform/handler";
+import { TransformConfigError } from "../../../functions/transform/errors";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
 
 const glue = mockClient(GlueClient);
@@ -61,6 +62,14 @@ function slowReadsCountingOverlap(): { mostAtOnce: () => number } {
     return { Body: rawBody(), LastModified: new Date() };
   });
   return { mostAtOnce: () => mostInFlight };
+}
+
+/** Sets each variable, or deletes it when undefined. */
+function setEnv(values: Record<string, string | undefined>): void {
+  for (const [name, value] of Object.entries(values)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
 }
 
 function rawBody() {
@@ -174,6 +183,41 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     expect(emf).toMatchObject({ RecordsFailed: 1, service: "spotify-etl-transform" });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("SpotifyEtl");
   });
+
+  it.each([
+    ["DATA_BUCKET unset", { DATA_BUCKET: undefined }, "DATA_BUCKET is not set"],
+    ["MAX_RAW_OBJECT_BYTES=abc", { MAX_RAW_OBJECT_BYTES: "abc" }, "MAX_RAW_OBJECT_BYTES"],
+  ])(
+    "with %s, fails the batch with one ERROR line per record and counts every record failed",
+    async (_label, env, problem) => {
+      // Prepare
+      const before = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
+      setEnv(env);
+      const lines: Record<string, unknown>[] = [];
+      const spies = (["log", "info", "warn", "error"] as const).map((level) =>
+        jest
+          .spyOn(console, level)
+          .mockImplementation((line: unknown) => void lines.push(JSON.parse(String(line)))),
+      );
+
+      // Act
+      const error = await handler(
+        eventFor("raw_data/to_process/a.json", "raw_data/to_process/b.json"),
+        lambdaContext("transform"),
+      ).catch((e: unknown) => e);
+      spies.forEach((spy) => spy.mockRestore());
+      setEnv(before);
+
+      // Assess
+      expect(error).toBeInstanceOf(TransformConfigError);
+      const errors = lines.filter((line) => line.level === "ERROR");
+      expect(errors.map((line) => line.messageId)).toEqual(["m1", "m2"]);
+      for (const line of errors)
+        expect(line).toMatchObject({ reason: expect.stringContaining(problem), retryable: false });
+      expect(lines.find((line) => line._aws)).toMatchObject({ RecordsFailed: 2 });
+      expect(s3.calls()).toHaveLength(0);
+    },
+  );
 
   it("works on a batch's records at once, so they wait for S3 together", async () => {
     // Prepare: every read takes a moment, so records that run at once overlap

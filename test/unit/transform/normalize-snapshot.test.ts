@@ -284,6 +284,30 @@ describe("normalizeSnapshot edge cases", () => {
   });
 
   it.each([
+    ["a `tracks` summary", { tracks: { href: "https://api.spotify.com/v1/x/tracks", total: 50 } }],
+    ["`tracks: null`", { tracks: null }],
+  ])(
+    "reads a playlist object whose page is under `items` beside %s, as the extract's fields request returns it",
+    (_label, beside) => {
+      // Prepare: the real capture, its page moved from `tracks` to `items`
+      const [capture] = top50Capture();
+      const document = { ...capture, items: capture!.tracks, ...beside };
+
+      // Act
+      const result = normalizeSnapshot(document, source);
+
+      // Assess
+      expect(result.tables).toEqual(normalizeSnapshot(top50Capture(), source).tables);
+    },
+  );
+
+  it("reads a playlist object whose page is under `tracks` beside `items: null`", () => {
+    const [capture] = top50Capture();
+    const result = normalizeSnapshot({ ...capture, items: null }, source);
+    expect(result.tables.songs).toHaveLength(50);
+  });
+
+  it.each([
     [
       "an unrelated object",
       { hello: "world" },
@@ -306,6 +330,14 @@ describe("normalizeSnapshot edge cases", () => {
       "a string payload",
       rawSnapshot([entry("a string payload")]),
       /position 1: payload should be an object/,
+    ],
+    [
+      "a page whose href is not valid percent-encoding",
+      {
+        ...readFixture<object>("items-2026-shape.page.json"),
+        href: "https://api.spotify.com/v1/playlists/%ZZ/tracks",
+      },
+      /href https:\/\/api\.spotify\.com\/v1\/playlists\/%ZZ\/tracks: the playlist id %ZZ is not valid percent-encoding/,
     ],
   ])(
     "rejects %s with an error that says what was expected and found",

@@ -64,10 +64,10 @@ class FailingLake implements LakeStore {
     if (left.length) this.versions.set(key, left);
     else this.versions.delete(key);
   }
-  async move(fromKey: string, toKey: string): Promise<void> {
+  async move(fromKey: string, toKey: string): Promise<boolean> {
     if (this.failMove) throw new Error("CopyObject failed");
     this.put(toKey, this.versions.get(fromKey)!.at(-1)!.body);
-    this.versions.delete(fromKey);
+    return this.versions.delete(fromKey);
   }
 }
 
