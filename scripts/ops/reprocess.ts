@@ -5,7 +5,7 @@
  * pure function of the raw key, so a reprocessed snapshot overwrites its Parquet files and
  * never duplicates them.
  *
- * Order per object: copy to `to_process/`, then delete the `processed/` copy. The transform
+ * Order per object: copy to `to_process/`, then delete the `processed/` version copied. The transform
  * treats an object in `to_process/` as work to do and one only in `processed/` as done, so a
  * failure between the two steps leaves the snapshot queued for work, never lost.
  */
@@ -282,27 +282,33 @@ function headersOf(head: HeadObjectCommandOutput): NonNullable<SelectedSnapshot[
   return { contentType: head.ContentType, metadata: head.Metadata };
 }
 
-/** Copy to `to_process/` (raising the notification), then delete the `processed/` copy. */
+/**
+ * Copy to `to_process/` (raising the notification), then delete the `processed/` version that was
+ * copied: by then the transform may already have moved the copy back to `processed/` as a new
+ * version, which a delete by key would remove (the bucket is versioned; unversioned, by key).
+ */
 async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot): Promise<void> {
   const copySource = copySourceFor(bucket, snapshot.processedKey);
-  if (!snapshot.headers) {
-    await s3.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: snapshot.toProcessKey, CopySource: copySource }),
-    );
-  } else {
-    // Keep the snapshot date the copy's new LastModified would change (see SNAPSHOT_DATE_METADATA).
-    await s3.send(
-      new CopyObjectCommand({
-        Bucket: bucket,
-        Key: snapshot.toProcessKey,
-        CopySource: copySource,
+  const { CopySourceVersionId } = await s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: snapshot.toProcessKey,
+      CopySource: copySource,
+      // Keep the snapshot date the copy's new LastModified would change (see SNAPSHOT_DATE_METADATA).
+      ...(snapshot.headers && {
         MetadataDirective: "REPLACE",
         ContentType: snapshot.headers.contentType,
         Metadata: { ...snapshot.headers.metadata, [SNAPSHOT_DATE_METADATA]: snapshot.snapshotDate },
       }),
-    );
-  }
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }));
+    }),
+  );
+  await s3.send(
+    new DeleteObjectCommand({
+      Bucket: bucket,
+      Key: snapshot.processedKey,
+      ...(CopySourceVersionId && { VersionId: CopySourceVersionId }),
+    }),
+  );
 }
 
 /** The report printed after a reprocess run (stdout), and the command's exit code. */

@@ -1,9 +1,11 @@
 import { jest } from "@jest/globals";
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import {
@@ -19,6 +21,7 @@ import {
 } from "../../scripts/ops/reprocess";
 import { startEmulator, type Emulator } from "../support/emulator";
 import { listKeys } from "../support/helpers";
+import { startMotoS3, type MotoS3 } from "../support/moto";
 import { recordingProgress } from "../support/ops-fakes";
 
 describe("reprocess, against fauxqs", () => {
@@ -332,5 +335,54 @@ describe("reprocess, against fauxqs", () => {
     const keys = await keysIn(bucket);
     expect(keys).toContain(named.apr20);
     expect(keys).toContain(toProcess(named.apr20));
+  });
+});
+
+describe("reprocess over moto's versioned S3 (as Terraform makes the bucket)", () => {
+  let moto: MotoS3;
+  const bucket = "versioned-lake";
+  beforeAll(async () => {
+    moto = await startMotoS3();
+    await moto.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await moto.s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: bucket,
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await moto.stop();
+  });
+
+  it("deletes only the processed/ version it copied: the transform's fresh copy survives", async () => {
+    // Prepare
+    const processedKey = processedKeyFor(
+      rawKeyFor("37i9dQZEVXbMDoHDwVN2tF", new Date("2024-04-20T16:00:03.123Z")),
+    );
+    await moto.s3.send(new PutObjectCommand({ Bucket: bucket, Key: processedKey, Body: "old" }));
+    const realSend = moto.s3.send.bind(moto.s3);
+    // The transform wins the race: it moves the copy back to processed/ before the delete lands.
+    const spy = jest.spyOn(moto.s3, "send").mockImplementation((async (command: unknown) => {
+      const output = await realSend(command as never);
+      if (command instanceof CopyObjectCommand) {
+        await realSend(
+          new PutObjectCommand({ Bucket: bucket, Key: processedKey, Body: "fresh" }) as never,
+        );
+      }
+      return output;
+    }) as never);
+
+    // Act
+    const result = await reprocessSnapshots(
+      { bucket, key: processedKey, dryRun: false },
+      { s3: moto.s3, progress: recordingProgress(), log: () => {} },
+    );
+    spy.mockRestore();
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    const current = await moto.s3.send(new GetObjectCommand({ Bucket: bucket, Key: processedKey }));
+    expect(await current.Body!.transformToString()).toBe("fresh");
   });
 });
