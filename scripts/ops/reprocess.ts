@@ -16,11 +16,14 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { parseChartFileName } from "../../functions/transform/chart-csv";
 import {
+  CHART_SUFFIX,
   extractedAtFromRawName,
   processedKeyFor,
   RAW_PROCESSED_PREFIX,
   RAW_SUFFIX,
+  RAW_SUFFIXES,
   RAW_TO_PROCESS_PREFIX,
   SNAPSHOT_DATE_METADATA,
   toProcessKeyFor,
@@ -74,7 +77,7 @@ export interface ReprocessResult {
   /** Keys now in `raw_data/to_process/` (empty on a dry run). */
   moved: string[];
   failed: { processedKey: string; error: string }[];
-  /** Processed objects looked at and left out (outside the range, or not `.json`). */
+  /** Processed objects looked at and left out (outside the range, or neither `.json` nor `.csv`). */
   skipped: number;
 }
 
@@ -83,10 +86,11 @@ export const REPROCESS_USAGE = `Usage: make reprocess FROM=YYYY-MM-DD TO=YYYY-MM
   --bucket B     the data lake bucket (make reprocess fills it from Terraform)
   --from DATE    first snapshot date to reprocess (UTC, inclusive)
   --to DATE      last snapshot date to reprocess (UTC, inclusive)
-  --key K        one snapshot: raw_data/processed/<name>.json, or just <name>.json
+  --key K        one snapshot: raw_data/processed/<name>.json (or a chart's .csv), or just <name>.json
   --all          every processed snapshot (needed when neither a date nor a key is given)
   --dry-run      list what would move; nothing moves
-A snapshot's date is the extraction time in its name, or else the object's LastModified (UTC).`;
+A snapshot's date is the extraction time in its name (a chart export's: the date in its name),
+or else the object's LastModified (UTC).`;
 
 /** Reads the reprocess command line; throws {@link UsageError} on mistakes. */
 export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
@@ -131,7 +135,17 @@ export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
 }
 
 /**
- * A processed snapshot's date: the extraction time its name carries; else the date an earlier
+ * The snapshot date a raw object's name carries, as the transform reads it: a chart export's
+ * date, or a snapshot's extraction day; undefined for names from older pipelines.
+ * @throws {InvalidChartFileError} For a `.csv` not named like a chart export.
+ */
+function dateInName(key: string): string | undefined {
+  if (key.endsWith(CHART_SUFFIX)) return parseChartFileName(key).date;
+  return extractedAtFromRawName(key)?.toISOString().slice(0, 10);
+}
+
+/**
+ * A processed snapshot's date: the date its name carries; else the date an earlier
  * reprocess pinned in its metadata (its LastModified is then the reprocess day, and dating by
  * it would move the snapshot to another partition); else the UTC date of its LastModified
  * (names from older pipelines carry none).
@@ -141,8 +155,8 @@ function snapshotDateOf(
   lastModified: Date | undefined,
   metadata?: Record<string, string>,
 ): Pick<SelectedSnapshot, "snapshotDate" | "datedBy"> {
-  const fromName = extractedAtFromRawName(key);
-  if (fromName) return { snapshotDate: fromName.toISOString().slice(0, 10), datedBy: "name" };
+  const fromName = dateInName(key);
+  if (fromName) return { snapshotDate: fromName, datedBy: "name" };
   const pinned = metadata?.[SNAPSHOT_DATE_METADATA];
   if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned))
     return { snapshotDate: pinned, datedBy: "pinned" };
@@ -246,15 +260,13 @@ async function selectRange(
   for await (const page of pages) {
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? "";
-      // Only what the transform's notification would pick up again (a `.json` name).
-      if (!key.endsWith(RAW_SUFFIX)) {
+      // Only what the transform's notifications would pick up again (a `.json` or `.csv` name).
+      if (!RAW_SUFFIXES.some((suffix) => key.endsWith(suffix))) {
         skipped += 1;
         continue;
       }
       // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
-      const head = extractedAtFromRawName(key)
-        ? undefined
-        : await headObjectIfExists(s3, options.bucket, key);
+      const head = dateInName(key) ? undefined : await headObjectIfExists(s3, options.bucket, key);
       const dated = snapshotDateOf(key, object.LastModified, head?.Metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||

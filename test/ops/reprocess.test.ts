@@ -136,6 +136,28 @@ describe("reprocess, against fauxqs", () => {
     });
   });
 
+  it("takes Spotify Charts exports too, dated by the date in their name", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const chart = "raw_data/processed/regional-global-daily-2024-04-21.csv";
+    const laterChart = "raw_data/processed/regional-de-weekly-2024-04-25.csv";
+    for (const key of [chart, laterChart]) {
+      await emulator.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "csv" }));
+    }
+
+    // Act
+    const result = await run({ bucket, from: "2024-04-21", to: "2024-04-21" });
+
+    // Assess
+    expect(result.moved).toEqual([named.apr21, named.apr21late, chart].map(toProcess).sort());
+    expect(result.selected.find((s) => s.processedKey === chart)).toMatchObject({
+      snapshotDate: "2024-04-21",
+      datedBy: "name",
+    });
+    expect(await keysIn(bucket)).toContain(laterChart);
+    expect(result.skipped).toBe(5); // as above, plus the later chart
+  });
+
   it("--dry-run lists what would move and moves nothing", async () => {
     // Prepare
     const bucket = await lakeWithSnapshots();
