@@ -16,7 +16,7 @@ import { LambdaClient } from "@aws-sdk/client-lambda";
 import { formatAlarms, listAlarms } from "./ops/alarms";
 import { s3ClientFromEnvironment, sqsClientFromEnvironment } from "./ops/aws-clients";
 import { parseFlags, runCommand, UsageError } from "./ops/cli";
-import { fetchLogEvents, formatLogLine, logGroupOf } from "./ops/function-logs";
+import { fetchLogEvents, formatLogLine, logEventsNotice } from "./ops/function-logs";
 import { formatChartImport, importCharts, importChartsIntoLake } from "./ops/import-charts";
 import { LOCAL_LAKE_DIR } from "./local/paths";
 import { formatInvocation, invokeFunction } from "./ops/invoke-function";
@@ -133,17 +133,15 @@ await runCommand(async () => {
       });
     case "logs":
       return withClient(new CloudWatchLogsClient({}), async (logs) => {
-        const { events, truncated } = await fetchLogEvents(logs, {
+        const read = await fetchLogEvents(logs, {
           functionName: command.functionName,
           startTime: Date.now() - command.sinceMs,
           limit: command.limit,
           ...(command.filterPattern ? { filterPattern: command.filterPattern } : {}),
         });
-        if (truncated)
-          console.error(`(showing the latest ${events.length} events; use --limit or --since)`);
-        if (events.length === 0)
-          console.error(`No log events in ${logGroupOf(command.functionName)} in that window.`);
-        for (const event of events)
+        const notice = logEventsNotice(read, command.functionName);
+        if (notice) console.error(notice);
+        for (const event of read.events)
           console.log(formatLogLine(event.message ?? "", event.timestamp));
         return 0;
       });
