@@ -15,9 +15,14 @@ import { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
 import { LambdaClient } from "@aws-sdk/client-lambda";
 import { formatAlarms, listAlarms } from "./ops/alarms";
 import { s3ClientFromEnvironment, sqsClientFromEnvironment } from "./ops/aws-clients";
-import { parseFlags, runCommand, UsageError } from "./ops/cli";
-import { fetchLogEvents, formatLogLine, logGroupOf } from "./ops/function-logs";
-import { formatChartImport, importCharts, importChartsIntoLake } from "./ops/import-charts";
+import { EXIT, parseFlags, runCommand, UsageError } from "./ops/cli";
+import { fetchLogEvents, formatLogLine, logEventsNotice } from "./ops/function-logs";
+import {
+  type ChartImportResult,
+  formatChartImport,
+  importCharts,
+  importChartsIntoLake,
+} from "./ops/import-charts";
 import { LOCAL_LAKE_DIR } from "./local/paths";
 import { formatInvocation, invokeFunction } from "./ops/invoke-function";
 import { OPS_USAGE, parseOpsArgs } from "./ops/ops-commands";
@@ -99,21 +104,26 @@ async function importChartFiles(argv: string[]): Promise<number> {
     "Usage: tsx scripts/ops.ts import-charts --bucket NAME [--force] | --local  FILE_OR_FOLDER...",
   );
   if (positionals.length === 0) throw new UsageError('name chart files or folders: FILES="..."');
+  const options = {
+    force: values.force ?? false,
+    progress: createProgressReporter({ label: "imported", stream: process.stderr }),
+  };
+  const reportOf = (result: ChartImportResult, destination: string) =>
+    report({
+      lines: formatChartImport(result, destination),
+      exitCode: result.failed.length > 0 ? EXIT.failed : EXIT.ok,
+    });
   if (values.local) {
-    const { lines, failed } = await importChartsIntoLake(positionals, LOCAL_LAKE_DIR);
-    for (const line of lines) console.log(line);
-    return failed > 0 ? 1 : 0;
+    return reportOf(
+      await importChartsIntoLake(positionals, LOCAL_LAKE_DIR, options),
+      LOCAL_LAKE_DIR,
+    );
   }
   const bucket = values.bucket;
   if (!bucket) throw new UsageError("no bucket: run `make deploy` first, or pass TARGET=local");
-  return withClient(s3ClientFromEnvironment(), async (s3) => {
-    const progress = createProgressReporter({ label: "uploaded", stream: process.stderr });
-    const result = await importCharts(s3, bucket, positionals, {
-      force: values.force ?? false,
-      progress,
-    });
-    return report({ lines: formatChartImport(result, bucket), exitCode: 0 });
-  });
+  return withClient(s3ClientFromEnvironment(), async (s3) =>
+    reportOf(await importCharts(s3, bucket, positionals, options), `s3://${bucket}`),
+  );
 }
 
 await runCommand(async () => {
@@ -133,17 +143,15 @@ await runCommand(async () => {
       });
     case "logs":
       return withClient(new CloudWatchLogsClient({}), async (logs) => {
-        const { events, truncated } = await fetchLogEvents(logs, {
+        const read = await fetchLogEvents(logs, {
           functionName: command.functionName,
           startTime: Date.now() - command.sinceMs,
           limit: command.limit,
           ...(command.filterPattern ? { filterPattern: command.filterPattern } : {}),
         });
-        if (truncated)
-          console.error(`(showing the latest ${events.length} events; use --limit or --since)`);
-        if (events.length === 0)
-          console.error(`No log events in ${logGroupOf(command.functionName)} in that window.`);
-        for (const event of events)
+        const notice = logEventsNotice(read, command.functionName);
+        if (notice) console.error(notice);
+        for (const event of read.events)
           console.log(formatLogLine(event.message ?? "", event.timestamp));
         return 0;
       });

@@ -14,8 +14,9 @@ export function formatTable(rows: Record<string, unknown>[], maxWidth = 40): str
   const clip = (text: string) =>
     text.length > maxWidth ? `${text.slice(0, maxWidth - 1)}…` : text;
   const body = rows.map((row) => columns.map((column) => clip(cell(row[column]))));
+  // A reduce, not Math.max(...rows): spreading a large result overflows the call stack.
   const widths = columns.map((column, i) =>
-    Math.max(column.length, ...body.map((cells) => cells[i]!.length)),
+    body.reduce((width, cells) => Math.max(width, cells[i]!.length), column.length),
   );
   const line = (cells: string[]) =>
     cells

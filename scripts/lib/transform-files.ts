@@ -23,6 +23,7 @@ import {
   maxRawObjectBytes,
 } from "../../functions/transform/raw-bytes-budget";
 import { tablesOfRawObject } from "../../functions/transform/transform-raw-object";
+import { parseDateFlag } from "../ops/cli";
 import { earlierFilesOfTheSameName } from "./input-files";
 
 /** Options of {@link transformFiles}. */
@@ -75,21 +76,20 @@ interface FileJob {
 /**
  * Transforms each file on its own; a bad file is reported and the others still run. Results
  * come in the order of `files`.
- * @throws {Error} When `snapshotDate` is not `YYYY-MM-DD`, or a worker cannot be started.
+ * @throws {UsageError} When `snapshotDate` is not a calendar date as `YYYY-MM-DD`.
+ * @throws {Error} When a worker cannot be started.
  */
 export async function transformFiles(
   files: string[],
   options: TransformFilesOptions,
 ): Promise<FileResult[]> {
-  if (options.snapshotDate !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(options.snapshotDate)) {
-    throw new Error(`--date must be YYYY-MM-DD, got ${JSON.stringify(options.snapshotDate)}`);
-  }
+  const snapshotDate = parseDateFlag(options.snapshotDate, "date");
   const results: (FileResult | undefined)[] = refuseSharedNames(files);
   const pending = files.flatMap((file, index) => (results[index] ? [] : [index]));
   const jobFor = (index: number): FileJob => ({
     file: files[index]!,
     outDir: options.outDir,
-    snapshotDate: options.snapshotDate,
+    snapshotDate,
     maxRawBytes: options.maxRawBytes,
   });
   if (options.workerScript && pending.length > 1) {

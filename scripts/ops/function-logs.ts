@@ -62,7 +62,24 @@ export function formatLogLine(raw: string, fallbackTime?: number): string {
   return [...head, ...extras].join(" ");
 }
 
-/** Log events of the function since `startTime`, oldest first, at most the latest `limit`. */
+/** What {@link fetchLogEvents} read. */
+export interface LogEvents {
+  /** Oldest first: the last `limit` events read. */
+  events: FilteredLogEvent[];
+  /** Whether events were left out: more than `limit`, or pages not read. */
+  truncated: boolean;
+  /**
+   * Set when the page cap stopped the reading with pages left: the events are then the window's
+   * oldest, not its latest (FilterLogEvents pages forward from `startTime`, empty pages too).
+   */
+  stoppedAfterPages?: number;
+}
+
+/**
+ * Log events of the function since `startTime`, oldest first, at most the last `limit` of
+ * those read in `maxPages` pages (default 50).
+ * @throws {UsageError} When the function's log group does not exist.
+ */
 export async function fetchLogEvents(
   logs: CloudWatchLogsClient,
   options: {
@@ -72,7 +89,7 @@ export async function fetchLogEvents(
     filterPattern?: string;
     maxPages?: number;
   },
-): Promise<{ events: FilteredLogEvent[]; truncated: boolean }> {
+): Promise<LogEvents> {
   const events: FilteredLogEvent[] = [];
   let nextToken: string | undefined;
   let pages = 0;
@@ -101,7 +118,32 @@ export async function fetchLogEvents(
     throw error;
   }
   const truncated = events.length > options.limit || Boolean(nextToken);
-  return { events: events.slice(-options.limit), truncated };
+  return {
+    events: events.slice(-options.limit),
+    truncated,
+    ...(nextToken && { stoppedAfterPages: pages }),
+  };
+}
+
+/**
+ * The line `make logs` prints (stderr) about what the events it shows cover, if any: where the
+ * page cap stopped it, that older events were left out, or that the window had none.
+ */
+export function logEventsNotice(read: LogEvents, functionName: string): string | undefined {
+  const shown = read.events.length;
+  if (read.stoppedAfterPages !== undefined) {
+    const last = read.events.at(-1)?.timestamp;
+    const reached =
+      last === undefined ? "before any matching event" : `at ${new Date(last).toISOString()}`;
+    return (
+      `(stopped after ${read.stoppedAfterPages} pages ${reached}; later events were not read` +
+      (shown > 0 ? ": the events shown are the last read, not the latest" : "") +
+      "; use a shorter --since or a --filter)"
+    );
+  }
+  if (read.truncated) return `(showing the latest ${shown} events; use --limit or --since)`;
+  if (shown === 0) return `No log events in ${logGroupOf(functionName)} in that window.`;
+  return undefined;
 }
 
 function parseJsonLine(text: string): Record<string, unknown> | undefined {

@@ -3,7 +3,8 @@
  * S3 notification hands each to the transform (docs/DESIGN.md, "Chart files", "Operator commands").
  */
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { readFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { copyFile, mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   CHART_SUFFIX,
@@ -17,7 +18,7 @@ import { earlierFilesOfTheSameName, expandInputs } from "../lib/input-files";
 import { UsageError } from "./cli";
 import type { ProgressReporter } from "./progress";
 
-/** One file to upload, and the raw key it goes to. */
+/** One file to import, and the raw key it goes to (in the local lake: `processed/`'s). */
 export interface ChartUpload {
   file: string;
   key: string;
@@ -28,6 +29,23 @@ export interface ChartImportResult {
   uploaded: ChartUpload[];
   /** Files already in `processed/`, left alone (pass `force` to upload them again). */
   skipped: ChartUpload[];
+  /** Files the local lake's converter refused, each with why (a bucket's refusal throws). */
+  failed: (ChartUpload & { error: string })[];
+}
+
+/** How an import changes its destination: the deployed bucket, or the local lake on disk. */
+interface ChartDestination {
+  /** Whether the file is already in `raw_data/processed/`. */
+  isProcessed(upload: ChartUpload): Promise<boolean>;
+  /** Puts the file in; a message it returns fails that file alone. */
+  put(upload: ChartUpload): Promise<string | undefined>;
+}
+
+/** Options of both imports. */
+export interface ChartImportOptions {
+  /** Send files already in `processed/` again. */
+  force?: boolean;
+  progress?: ProgressReporter;
 }
 
 /**
@@ -65,6 +83,27 @@ export async function chartUploadsFor(inputs: string[]): Promise<ChartUpload[]> 
   return files.map((file) => ({ file, key: RAW_TO_PROCESS_PREFIX + path.basename(file) }));
 }
 
+/** The one import loop of both destinations: skip what is processed unless forced, with progress. */
+async function importInto(
+  destination: ChartDestination,
+  uploads: ChartUpload[],
+  options: ChartImportOptions,
+): Promise<ChartImportResult> {
+  const result: ChartImportResult = { uploaded: [], skipped: [], failed: [] };
+  for (const [index, upload] of uploads.entries()) {
+    if (!options.force && (await destination.isProcessed(upload))) {
+      result.skipped.push(upload);
+    } else {
+      const error = await destination.put(upload);
+      if (error === undefined) result.uploaded.push(upload);
+      else result.failed.push({ ...upload, error });
+    }
+    options.progress?.update(index + 1, uploads.length);
+  }
+  options.progress?.finish();
+  return result;
+}
+
 /**
  * Uploads chart exports to the bucket's `raw_data/to_process/`, skipping those already in
  * `processed/` unless `force`.
@@ -75,67 +114,75 @@ export async function importCharts(
   s3: S3Client,
   bucket: string,
   inputs: string[],
-  options: { force?: boolean; progress?: ProgressReporter } = {},
+  options: ChartImportOptions = {},
 ): Promise<ChartImportResult> {
   const uploads = await chartUploadsFor(inputs);
-  const result: ChartImportResult = { uploaded: [], skipped: [] };
-  for (const upload of uploads) {
-    if (!options.force && (await headObjectIfExists(s3, bucket, processedKeyFor(upload.key)))) {
-      result.skipped.push(upload);
-    } else {
-      await s3.send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: upload.key,
-          Body: await readFile(upload.file),
-          ContentType: "text/csv",
-        }),
-      );
-      result.uploaded.push(upload);
-    }
-    options.progress?.update(result.uploaded.length + result.skipped.length, uploads.length);
-  }
-  options.progress?.finish();
-  return result;
+  return importInto(
+    {
+      isProcessed: async ({ key }) =>
+        Boolean(await headObjectIfExists(s3, bucket, processedKeyFor(key))),
+      put: async ({ file, key }) => {
+        await s3.send(
+          new PutObjectCommand({
+            Bucket: bucket,
+            Key: key,
+            Body: await readFile(file),
+            ContentType: "text/csv",
+          }),
+        );
+        return undefined;
+      },
+    },
+    uploads,
+    options,
+  );
 }
 
 /**
  * Converts chart exports straight into a local lake (`make import-charts TARGET=local`): no
- * queue runs there after `make demo`, so the files go through the converter instead.
- * @returns The summary lines, and whether any file failed (each failure is its own line).
+ * queue runs there after `make demo`, so the files go through the converter instead, and each
+ * converted file is copied to `<lake>/raw_data/processed/` as the transform would move it;
+ * files already there are skipped unless `force`.
  * @throws {UsageError} As {@link chartUploadsFor}, before anything is converted.
+ * @throws {Error} When a converted file cannot be copied into the lake.
  */
 export async function importChartsIntoLake(
   inputs: string[],
   lakeDir: string,
-): Promise<{ lines: string[]; failed: number }> {
-  const uploads = await chartUploadsFor(inputs);
+  options: ChartImportOptions = {},
+): Promise<ChartImportResult> {
+  const uploads = (await chartUploadsFor(inputs)).map(({ file, key }) => ({
+    file,
+    key: processedKeyFor(key),
+  }));
   // Loaded only here: the converter (Parquet encoder, workers) is not needed for a bucket.
   const { transformFiles } = await import("../lib/transform-files");
-  const results = await transformFiles(
-    uploads.map(({ file }) => file),
-    { outDir: lakeDir },
+  return importInto(
+    {
+      isProcessed: async ({ key }) => existsSync(path.join(lakeDir, key)),
+      put: async ({ file, key }) => {
+        const [converted] = await transformFiles([file], { outDir: lakeDir });
+        if (!converted!.ok) return converted!.error;
+        await mkdir(path.dirname(path.join(lakeDir, key)), { recursive: true });
+        await copyFile(file, path.join(lakeDir, key));
+        return undefined;
+      },
+    },
+    uploads,
+    options,
   );
-  const failed = results.filter((result) => !result.ok).length;
-  return {
-    lines: [
-      ...results.map((result) =>
-        result.ok ? `ok   ${result.file}` : `FAIL ${result.file}: ${result.error}`,
-      ),
-      `${results.length - failed} chart file(s) in ${lakeDir}, ${failed} failed`,
-    ],
-    failed,
-  };
 }
 
-/** The command's summary lines. */
-export function formatChartImport(result: ChartImportResult, bucket: string): string[] {
+/** The command's summary lines; `destination` is where the keys are (`s3://bucket`, or the lake's folder). */
+export function formatChartImport(result: ChartImportResult, destination: string): string[] {
   return [
-    ...result.uploaded.map(({ file, key }) => `uploaded ${file} -> s3://${bucket}/${key}`),
+    ...result.uploaded.map(({ file, key }) => `uploaded ${file} -> ${destination}/${key}`),
     ...result.skipped.map(
       ({ file }) =>
         `skipped  ${file}: already in ${RAW_PROCESSED_PREFIX} (pass --force to send it again)`,
     ),
-    `${result.uploaded.length} uploaded, ${result.skipped.length} skipped`,
+    ...result.failed.map(({ file, error }) => `FAIL     ${file}: ${error}`),
+    `${result.uploaded.length} uploaded, ${result.skipped.length} skipped` +
+      (result.failed.length > 0 ? `, ${result.failed.length} failed` : ""),
   ];
 }

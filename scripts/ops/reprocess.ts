@@ -5,7 +5,7 @@
  * pure function of the raw key, so a reprocessed snapshot overwrites its Parquet files and
  * never duplicates them.
  *
- * Order per object: copy to `to_process/`, then delete the `processed/` copy. The transform
+ * Order per object: copy to `to_process/`, then delete the `processed/` version copied. The transform
  * treats an object in `to_process/` as work to do and one only in `processed/` as done, so a
  * failure between the two steps leaves the snapshot queued for work, never lost.
  */
@@ -16,11 +16,14 @@ import {
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
+import { parseChartFileName } from "../../functions/transform/chart-csv";
 import {
+  CHART_SUFFIX,
   extractedAtFromRawName,
   processedKeyFor,
   RAW_PROCESSED_PREFIX,
   RAW_SUFFIX,
+  RAW_SUFFIXES,
   RAW_TO_PROCESS_PREFIX,
   SNAPSHOT_DATE_METADATA,
   toProcessKeyFor,
@@ -74,7 +77,7 @@ export interface ReprocessResult {
   /** Keys now in `raw_data/to_process/` (empty on a dry run). */
   moved: string[];
   failed: { processedKey: string; error: string }[];
-  /** Processed objects looked at and left out (outside the range, or not `.json`). */
+  /** Processed objects looked at and left out (outside the range, or neither `.json` nor `.csv`). */
   skipped: number;
 }
 
@@ -83,10 +86,11 @@ export const REPROCESS_USAGE = `Usage: make reprocess FROM=YYYY-MM-DD TO=YYYY-MM
   --bucket B     the data lake bucket (make reprocess fills it from Terraform)
   --from DATE    first snapshot date to reprocess (UTC, inclusive)
   --to DATE      last snapshot date to reprocess (UTC, inclusive)
-  --key K        one snapshot: raw_data/processed/<name>.json, or just <name>.json
+  --key K        one snapshot: raw_data/processed/<name>.json (or a chart's .csv), or just <name>.json
   --all          every processed snapshot (needed when neither a date nor a key is given)
   --dry-run      list what would move; nothing moves
-A snapshot's date is the extraction time in its name, or else the object's LastModified (UTC).`;
+A snapshot's date is the extraction time in its name (a chart export's: the date in its name),
+or else the object's LastModified (UTC).`;
 
 /** Reads the reprocess command line; throws {@link UsageError} on mistakes. */
 export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
@@ -131,7 +135,17 @@ export function parseReprocessArgs(argv: string[]): ReprocessOptions | "help" {
 }
 
 /**
- * A processed snapshot's date: the extraction time its name carries; else the date an earlier
+ * The snapshot date a raw object's name carries, as the transform reads it: a chart export's
+ * date, or a snapshot's extraction day; undefined for names from older pipelines.
+ * @throws {InvalidChartFileError} For a `.csv` not named like a chart export.
+ */
+function dateInName(key: string): string | undefined {
+  if (key.endsWith(CHART_SUFFIX)) return parseChartFileName(key).date;
+  return extractedAtFromRawName(key)?.toISOString().slice(0, 10);
+}
+
+/**
+ * A processed snapshot's date: the date its name carries; else the date an earlier
  * reprocess pinned in its metadata (its LastModified is then the reprocess day, and dating by
  * it would move the snapshot to another partition); else the UTC date of its LastModified
  * (names from older pipelines carry none).
@@ -141,8 +155,8 @@ function snapshotDateOf(
   lastModified: Date | undefined,
   metadata?: Record<string, string>,
 ): Pick<SelectedSnapshot, "snapshotDate" | "datedBy"> {
-  const fromName = extractedAtFromRawName(key);
-  if (fromName) return { snapshotDate: fromName.toISOString().slice(0, 10), datedBy: "name" };
+  const fromName = dateInName(key);
+  if (fromName) return { snapshotDate: fromName, datedBy: "name" };
   const pinned = metadata?.[SNAPSHOT_DATE_METADATA];
   if (pinned && /^\d{4}-\d{2}-\d{2}$/.test(pinned))
     return { snapshotDate: pinned, datedBy: "pinned" };
@@ -246,15 +260,13 @@ async function selectRange(
   for await (const page of pages) {
     for (const object of page.Contents ?? []) {
       const key = object.Key ?? "";
-      // Only what the transform's notification would pick up again (a `.json` name).
-      if (!key.endsWith(RAW_SUFFIX)) {
+      // Only what the transform's notifications would pick up again (a `.json` or `.csv` name).
+      if (!RAW_SUFFIXES.some((suffix) => key.endsWith(suffix))) {
         skipped += 1;
         continue;
       }
       // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
-      const head = extractedAtFromRawName(key)
-        ? undefined
-        : await headObjectIfExists(s3, options.bucket, key);
+      const head = dateInName(key) ? undefined : await headObjectIfExists(s3, options.bucket, key);
       const dated = snapshotDateOf(key, object.LastModified, head?.Metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||
@@ -282,27 +294,33 @@ function headersOf(head: HeadObjectCommandOutput): NonNullable<SelectedSnapshot[
   return { contentType: head.ContentType, metadata: head.Metadata };
 }
 
-/** Copy to `to_process/` (raising the notification), then delete the `processed/` copy. */
+/**
+ * Copy to `to_process/` (raising the notification), then delete the `processed/` version that was
+ * copied: by then the transform may already have moved the copy back to `processed/` as a new
+ * version, which a delete by key would remove (the bucket is versioned; unversioned, by key).
+ */
 async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot): Promise<void> {
   const copySource = copySourceFor(bucket, snapshot.processedKey);
-  if (!snapshot.headers) {
-    await s3.send(
-      new CopyObjectCommand({ Bucket: bucket, Key: snapshot.toProcessKey, CopySource: copySource }),
-    );
-  } else {
-    // Keep the snapshot date the copy's new LastModified would change (see SNAPSHOT_DATE_METADATA).
-    await s3.send(
-      new CopyObjectCommand({
-        Bucket: bucket,
-        Key: snapshot.toProcessKey,
-        CopySource: copySource,
+  const { CopySourceVersionId } = await s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: snapshot.toProcessKey,
+      CopySource: copySource,
+      // Keep the snapshot date the copy's new LastModified would change (see SNAPSHOT_DATE_METADATA).
+      ...(snapshot.headers && {
         MetadataDirective: "REPLACE",
         ContentType: snapshot.headers.contentType,
         Metadata: { ...snapshot.headers.metadata, [SNAPSHOT_DATE_METADATA]: snapshot.snapshotDate },
       }),
-    );
-  }
-  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }));
+    }),
+  );
+  await s3.send(
+    new DeleteObjectCommand({
+      Bucket: bucket,
+      Key: snapshot.processedKey,
+      ...(CopySourceVersionId && { VersionId: CopySourceVersionId }),
+    }),
+  );
 }
 
 /** The report printed after a reprocess run (stdout), and the command's exit code. */

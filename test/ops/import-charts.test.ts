@@ -78,7 +78,7 @@ describe("import-charts, against fauxqs", () => {
       [3, 3],
     ]);
     expect(progress.finished).toBe(true);
-    expect(formatChartImport(result, lake).at(-1)).toBe("3 uploaded, 0 skipped");
+    expect(formatChartImport(result, `s3://${lake}`).at(-1)).toBe("3 uploaded, 0 skipped");
   });
 
   it("refuses every file whose name is not a chart export's, before uploading anything", async () => {
@@ -124,7 +124,7 @@ describe("import-charts, against fauxqs", () => {
 
     const skipped = await importCharts(emulator.s3, lake, [file!]);
     expect(skipped.uploaded).toEqual([]);
-    expect(formatChartImport(skipped, lake)[0]).toMatch(
+    expect(formatChartImport(skipped, `s3://${lake}`)[0]).toMatch(
       /^skipped .*regional-global-daily-2026-11-30\.csv: already in raw_data\/processed\/ \(pass --force/,
     );
     expect(await keysIn(lake)).toEqual([processedKeyFor(key)]);
@@ -139,19 +139,50 @@ describe("import-charts, against fauxqs", () => {
     const bad = path.join(work, "regional-global-daily-2026-11-29.csv");
     await writeFile(bad, CHART.replace(",5312345", ",many"));
     const lake = path.join(work, "lake");
+    const progress = recordingProgress();
 
-    const { lines, failed } = await importChartsIntoLake([good!, bad], lake);
+    const result = await importChartsIntoLake([good!, bad], lake, { progress });
 
-    expect(failed).toBe(1);
-    expect(lines[0]).toBe(`ok   ${good}`);
+    const lines = formatChartImport(result, lake);
+    expect(lines[0]).toBe(
+      `uploaded ${good} -> ${lake}/raw_data/processed/regional-global-daily-2026-11-30.csv`,
+    );
     expect(lines[1]).toMatch(/^FAIL .*2026-11-29\.csv: .*line 2.*streams/);
-    expect(lines[2]).toBe(`1 chart file(s) in ${lake}, 1 failed`);
+    expect(lines[2]).toBe("1 uploaded, 0 skipped, 1 failed");
+    expect(progress.updates.map(({ done, total }) => [done, total])).toEqual([
+      [1, 2],
+      [2, 2],
+    ]);
+    expect(progress.finished).toBe(true);
     const partition = path.join(lake, "transformed_data/chart_positions/snapshot_date=2026-11-30");
     const [file] = await readdir(partition);
     const { rows } = await readParquet(path.join(partition, file!));
     expect(rows.map((row) => [row.rank, row.song_id, Number(row.streams)])).toEqual([
       [1, "2plbrEY59IikOBgBGLjaoe", 5312345],
     ]);
+    // As the transform moves a raw object: the failed file is not marked processed.
+    expect(await readdir(path.join(lake, "raw_data/processed"))).toEqual([
+      "regional-global-daily-2026-11-30.csv",
+    ]);
+  });
+
+  it("TARGET=local skips a file already in the lake's raw_data/processed/, unless forced", async () => {
+    const [file] = await files("regional-global-daily-2026-11-30.csv");
+    const lake = path.join(work, "lake");
+    const processed = path.join(lake, "raw_data/processed/regional-global-daily-2026-11-30.csv");
+    await mkdir(path.dirname(processed), { recursive: true });
+    await writeFile(processed, CHART);
+
+    const skipped = await importChartsIntoLake([file!], lake);
+    expect(skipped.uploaded).toEqual([]);
+    expect(formatChartImport(skipped, lake)[0]).toMatch(
+      /^skipped .*already in raw_data\/processed\//,
+    );
+    await expect(readdir(path.join(lake, "transformed_data"))).rejects.toThrow(/ENOENT/);
+
+    const forced = await importChartsIntoLake([file!], lake, { force: true });
+    expect(forced.uploaded).toHaveLength(1);
+    expect(await readdir(path.join(lake, "transformed_data"))).toEqual(["chart_positions"]);
   });
 
   it("TARGET=local refuses a name that is not an export's before converting anything", async () => {

@@ -4,7 +4,7 @@ import { InvokeCommand, LambdaClient } from "@aws-sdk/client-lambda";
 import { mockClient } from "aws-sdk-client-mock";
 import { alarmNamePrefix, formatAlarms, listAlarms } from "../../scripts/ops/alarms";
 import { UsageError } from "../../scripts/ops/cli";
-import { fetchLogEvents, formatLogLine } from "../../scripts/ops/function-logs";
+import { fetchLogEvents, formatLogLine, logEventsNotice } from "../../scripts/ops/function-logs";
 import { formatInvocation, invokeFunction } from "../../scripts/ops/invoke-function";
 
 // Lambda, CloudWatch and CloudWatch Logs have no local emulator here: their clients are mocked.
@@ -100,6 +100,49 @@ describe("ops commands", () => {
           filterPattern: "ERROR",
         },
       ]);
+    });
+
+    it("says where the page cap stopped it, never 'latest' nor 'No log events' for what it did not read", async () => {
+      // Prepare: FilterLogEvents pages forward and may return empty pages with a nextToken.
+      logsMock
+        .on(FilterLogEventsCommand)
+        .resolvesOnce({
+          events: [{ message: "old", timestamp: Date.UTC(2026, 10, 22) }],
+          nextToken: "t1",
+        })
+        .resolves({ events: [], nextToken: "more" });
+      const options = { functionName: "etl-transform", startTime: 0, limit: 10, maxPages: 3 };
+
+      // Act
+      const someRead = await fetchLogEvents(logs, options);
+      logsMock.reset();
+      logsMock.on(FilterLogEventsCommand).resolves({ events: [], nextToken: "more" });
+      const noneRead = await fetchLogEvents(logs, options);
+
+      // Assess
+      expect(someRead).toMatchObject({ truncated: true, stoppedAfterPages: 3 });
+      expect(logEventsNotice(someRead, "etl-transform")).toBe(
+        "(stopped after 3 pages at 2026-11-22T00:00:00.000Z; later events were not read: " +
+          "the events shown are the last read, not the latest; use a shorter --since or a --filter)",
+      );
+      expect(logEventsNotice(noneRead, "etl-transform")).toBe(
+        "(stopped after 3 pages before any matching event; later events were not read; " +
+          "use a shorter --since or a --filter)",
+      );
+    });
+
+    it("says 'latest' only when every page was read, and 'No log events' only for an empty window", () => {
+      // Assess
+      const event = { message: "a" };
+      expect(logEventsNotice({ events: [event], truncated: true }, "etl-transform")).toBe(
+        "(showing the latest 1 events; use --limit or --since)",
+      );
+      expect(logEventsNotice({ events: [], truncated: false }, "etl-transform")).toBe(
+        "No log events in /aws/lambda/etl-transform in that window.",
+      );
+      expect(
+        logEventsNotice({ events: [event], truncated: false }, "etl-transform"),
+      ).toBeUndefined();
     });
 
     it("explains a missing log group", async () => {

@@ -1,9 +1,11 @@
 import { jest } from "@jest/globals";
 import {
   CopyObjectCommand,
+  CreateBucketCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  PutBucketVersioningCommand,
   PutObjectCommand,
 } from "@aws-sdk/client-s3";
 import {
@@ -19,6 +21,7 @@ import {
 } from "../../scripts/ops/reprocess";
 import { startEmulator, type Emulator } from "../support/emulator";
 import { listKeys } from "../support/helpers";
+import { startMotoS3, type MotoS3 } from "../support/moto";
 import { recordingProgress } from "../support/ops-fakes";
 
 describe("reprocess, against fauxqs", () => {
@@ -131,6 +134,28 @@ describe("reprocess, against fauxqs", () => {
       ],
       exitCode: 0,
     });
+  });
+
+  it("takes Spotify Charts exports too, dated by the date in their name", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const chart = "raw_data/processed/regional-global-daily-2024-04-21.csv";
+    const laterChart = "raw_data/processed/regional-de-weekly-2024-04-25.csv";
+    for (const key of [chart, laterChart]) {
+      await emulator.s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: "csv" }));
+    }
+
+    // Act
+    const result = await run({ bucket, from: "2024-04-21", to: "2024-04-21" });
+
+    // Assess
+    expect(result.moved).toEqual([named.apr21, named.apr21late, chart].map(toProcess).sort());
+    expect(result.selected.find((s) => s.processedKey === chart)).toMatchObject({
+      snapshotDate: "2024-04-21",
+      datedBy: "name",
+    });
+    expect(await keysIn(bucket)).toContain(laterChart);
+    expect(result.skipped).toBe(5); // as above, plus the later chart
   });
 
   it("--dry-run lists what would move and moves nothing", async () => {
@@ -332,5 +357,54 @@ describe("reprocess, against fauxqs", () => {
     const keys = await keysIn(bucket);
     expect(keys).toContain(named.apr20);
     expect(keys).toContain(toProcess(named.apr20));
+  });
+});
+
+describe("reprocess over moto's versioned S3 (as Terraform makes the bucket)", () => {
+  let moto: MotoS3;
+  const bucket = "versioned-lake";
+  beforeAll(async () => {
+    moto = await startMotoS3();
+    await moto.s3.send(new CreateBucketCommand({ Bucket: bucket }));
+    await moto.s3.send(
+      new PutBucketVersioningCommand({
+        Bucket: bucket,
+        VersioningConfiguration: { Status: "Enabled" },
+      }),
+    );
+  });
+  afterAll(async () => {
+    await moto.stop();
+  });
+
+  it("deletes only the processed/ version it copied: the transform's fresh copy survives", async () => {
+    // Prepare
+    const processedKey = processedKeyFor(
+      rawKeyFor("37i9dQZEVXbMDoHDwVN2tF", new Date("2024-04-20T16:00:03.123Z")),
+    );
+    await moto.s3.send(new PutObjectCommand({ Bucket: bucket, Key: processedKey, Body: "old" }));
+    const realSend = moto.s3.send.bind(moto.s3);
+    // The transform wins the race: it moves the copy back to processed/ before the delete lands.
+    const spy = jest.spyOn(moto.s3, "send").mockImplementation((async (command: unknown) => {
+      const output = await realSend(command as never);
+      if (command instanceof CopyObjectCommand) {
+        await realSend(
+          new PutObjectCommand({ Bucket: bucket, Key: processedKey, Body: "fresh" }) as never,
+        );
+      }
+      return output;
+    }) as never);
+
+    // Act
+    const result = await reprocessSnapshots(
+      { bucket, key: processedKey, dryRun: false },
+      { s3: moto.s3, progress: recordingProgress(), log: () => {} },
+    );
+    spy.mockRestore();
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    const current = await moto.s3.send(new GetObjectCommand({ Bucket: bucket, Key: processedKey }));
+    expect(await current.Body!.transformToString()).toBe("fresh");
   });
 });

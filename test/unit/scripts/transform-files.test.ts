@@ -89,11 +89,14 @@ describe("transformFiles (the command-line converter)", () => {
     expect(results[1]).toMatchObject({ error: expect.stringContaining("same file name as") });
   });
 
-  it("rejects a malformed --date", async () => {
-    await expect(transformFiles([], { outDir: work, snapshotDate: "22.11.2026" })).rejects.toThrow(
-      /YYYY-MM-DD/,
-    );
-  });
+  it.each(["22.11.2026", "2026-02-30", "2026-13-01"])(
+    "rejects --date %s before converting a file (no silent shift to another day)",
+    async (snapshotDate) => {
+      await expect(transformFiles([], { outDir: work, snapshotDate })).rejects.toThrow(
+        `--date must be a date as YYYY-MM-DD, got "${snapshotDate}"`,
+      );
+    },
+  );
 
   it("fails a file over the size cap alone, before reading it, and converts the files after it", async () => {
     // Prepare
