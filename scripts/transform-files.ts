@@ -5,26 +5,24 @@
  * worker thread per core. `make build` bundles it into dist/transform-files.mjs, which the
  * make and npm targets run with plain node (no TypeScript loader to start on every run).
  */
-import { parseArgs } from "node:util";
 import { isMainThread } from "node:worker_threads";
 import { expandInputs } from "./lib/input-files";
 import { serveTransformWorker, transformFiles } from "./lib/transform-files";
+import { EXIT, parseFlags, runCommand, UsageError } from "./ops/cli";
 
 const USAGE = "usage: npm run transform-files -- --out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER...";
 
-async function main(): Promise<void> {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
-    options: {
-      out: { type: "string" },
-      date: { type: "string" },
-      help: { type: "boolean", short: "h" },
-    },
-  });
-  if (values.help || !values.out || positionals.length === 0) {
-    console.error(USAGE);
-    process.exit(values.help ? 0 : 2);
+async function main(): Promise<number> {
+  const { values, positionals } = parseFlags(
+    process.argv.slice(2),
+    { out: { type: "string" }, date: { type: "string" }, help: { type: "boolean", short: "h" } },
+    USAGE,
+  );
+  if (values.help) {
+    console.log(USAGE);
+    return EXIT.ok;
   }
+  if (!values.out || positionals.length === 0) throw new UsageError(USAGE);
 
   const results = await transformFiles(await expandInputs(positionals), {
     outDir: values.out,
@@ -55,8 +53,8 @@ async function main(): Promise<void> {
   console.log(
     `${results.length - failed} file(s) written under ${values.out}/transformed_data/, ${failed} failed`,
   );
-  process.exitCode = failed > 0 ? 1 : 0;
+  return failed > 0 ? EXIT.failed : EXIT.ok;
 }
 
-if (isMainThread) await main();
+if (isMainThread) await runCommand(main);
 else serveTransformWorker();

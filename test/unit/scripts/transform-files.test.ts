@@ -173,6 +173,20 @@ describe("the bundled converter (dist/transform-files.mjs, worker threads)", () 
     await rm(work, { recursive: true, force: true });
   });
 
+  it("refuses a command-line mistake with a one-line error and exit code 2, writing nothing", () => {
+    // Act
+    const run = spawnSync(
+      process.execPath,
+      [BUNDLE, "--out", path.join(work, "out"), "--date", "2026-02-30", FIXTURES],
+      { encoding: "utf8" },
+    );
+
+    // Assess
+    expect(run.status).toBe(2);
+    expect(run.stderr.trim()).toBe('error: --date must be a date as YYYY-MM-DD, got "2026-02-30"');
+    expect(existsSync(path.join(work, "out"))).toBe(false);
+  });
+
   it("writes byte for byte what the one-thread converter writes, charts included, and fails a bad file alone", async () => {
     // Prepare: more files than lanes, so every lane converts several
     if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} is missing: run \`make build\` first`);
