@@ -192,14 +192,16 @@ function listenForCallback(state: string): { server: http.Server; codePromise: P
     const reply = (status: number, text: string): void => {
       res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${text}\n`);
     };
+    // State first: Spotify sends it on error redirects too, and any web page can send the
+    // browser here with `?error=...`; only the waiting login's callback may end it.
+    if (url.searchParams.get("state") !== state) {
+      reply(400, "State mismatch: this callback is not from the login that is waiting. Ignored.");
+      return;
+    }
     const error = url.searchParams.get("error");
     if (error) {
       reply(400, `Spotify login failed: ${error}. You can close this tab.`);
       settle?.reject(new Error(`Spotify did not authorize the app: ${error}`));
-      return;
-    }
-    if (url.searchParams.get("state") !== state) {
-      reply(400, "State mismatch: this callback is not from the login that is waiting. Ignored.");
       return;
     }
     const code = url.searchParams.get("code");

@@ -97,8 +97,8 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(printed.join("\n")).toContain(`"authorized_at": "${result.authorizedAt}"`);
   });
 
-  it("ignores a callback with the wrong state and accepts the right one", async () => {
-    // Prepare
+  it("ignores callbacks with the wrong state, errors included, and accepts the right one", async () => {
+    // Prepare: any web page can send the browser to the callback with `?error=...`.
     const statuses: number[] = [];
 
     // Act
@@ -112,14 +112,35 @@ describe("spotify-login (authorization-code flow against the local accounts serv
         const code = api.issueAuthorizationCode(redirectUri);
         void (async () => {
           statuses.push((await fetch(`${redirectUri}?code=forged&state=wrong`)).status);
+          statuses.push((await fetch(`${redirectUri}?error=access_denied`)).status);
+          statuses.push((await fetch(`${redirectUri}?error=access_denied&state=wrong`)).status);
           statuses.push((await fetch(`${redirectUri}?code=${code}&state=${state}`)).status);
         })();
       },
     });
 
     // Assess
-    expect(statuses).toEqual([400, 200]);
+    expect(statuses).toEqual([400, 400, 400, 200]);
     expect(api.isRefreshTokenValid(result.refreshToken)).toBe(true);
+  });
+
+  it("fails the login when Spotify redirects back with an error and the login's state", async () => {
+    // Act: the user clicked "Cancel"; Spotify returns the state with the error.
+    const error = await rejectionOf(
+      runSpotifyLogin({
+        ...baseOptions(),
+        print: () => undefined,
+        onAuthorizeUrl: (url) => {
+          const authorize = new URL(url);
+          const redirectUri = authorize.searchParams.get("redirect_uri") ?? "";
+          const state = authorize.searchParams.get("state") ?? "";
+          void fetch(`${redirectUri}?error=access_denied&state=${state}`);
+        },
+      }),
+    );
+
+    // Assess
+    expect(error.message).toBe("Spotify did not authorize the app: access_denied");
   });
 
   it("stores the refresh token in the secret, keeping its other keys, without printing it", async () => {
