@@ -88,7 +88,8 @@ export interface SpotifyLoginResult {
  * Runs the authorization-code flow once.
  *
  * @throws UsageError before anything is sent to Spotify when there are no app credentials, the
- *   secret does not hold a JSON object, or its `client_id` is another app than the one in use.
+ *   secret does not hold a JSON object, its `client_id` is another app than the one in use, or
+ *   the callback port is in use.
  * @throws Error when the secret cannot be read (before the login), Spotify refuses the login,
  *   or the token cannot be stored (the message then says it was not stored).
  */
@@ -112,9 +113,12 @@ export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<Spo
   const scopes = options.scopes ?? DEFAULT_SCOPES;
 
   const { server, codePromise } = listenForCallback(state);
+  const port = options.port ?? DEFAULT_PORT;
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(options.port ?? DEFAULT_PORT, "127.0.0.1", () => resolve());
+    server.once("error", (error: NodeJS.ErrnoException) =>
+      reject(error.code === "EADDRINUSE" ? portInUse(port) : error),
+    );
+    server.listen(port, "127.0.0.1", () => resolve());
   });
   const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
   let timer: NodeJS.Timeout | undefined;
@@ -177,6 +181,18 @@ export async function runSpotifyLogin(options: SpotifyLoginOptions): Promise<Spo
   }
 }
 
+/** What to do when another program holds the callback port. */
+function portInUse(port: number): UsageError {
+  return new UsageError(
+    `Port ${port} on 127.0.0.1 is in use (another \`make spotify-login\` still waiting, or ` +
+      `another program), so the login cannot receive Spotify's redirect there. Stop that ` +
+      `program, or pick a free port with make spotify-login ARGS="--port N" (with your other ` +
+      `flags). The redirect URI must match what the Spotify app's settings register: ` +
+      `http://127.0.0.1/callback (no port) accepts any port; http://127.0.0.1:${port}/callback ` +
+      `accepts only port ${port}, so for another port register http://127.0.0.1:N/callback too.`,
+  );
+}
+
 /** A loopback server whose `/callback` resolves the code (after checking `state`). */
 function listenForCallback(state: string): { server: http.Server; codePromise: Promise<string> } {
   let settle: { resolve: (code: string) => void; reject: (error: Error) => void } | undefined;
@@ -192,14 +208,16 @@ function listenForCallback(state: string): { server: http.Server; codePromise: P
     const reply = (status: number, text: string): void => {
       res.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${text}\n`);
     };
+    // State first: Spotify sends it on error redirects too, and any web page can send the
+    // browser here with `?error=...`; only the waiting login's callback may end it.
+    if (url.searchParams.get("state") !== state) {
+      reply(400, "State mismatch: this callback is not from the login that is waiting. Ignored.");
+      return;
+    }
     const error = url.searchParams.get("error");
     if (error) {
       reply(400, `Spotify login failed: ${error}. You can close this tab.`);
       settle?.reject(new Error(`Spotify did not authorize the app: ${error}`));
-      return;
-    }
-    if (url.searchParams.get("state") !== state) {
-      reply(400, "State mismatch: this callback is not from the login that is waiting. Ignored.");
       return;
     }
     const code = url.searchParams.get("code");

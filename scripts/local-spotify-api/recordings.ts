@@ -25,7 +25,7 @@ export const TOP50_GLOBAL_PAGED_ID = "localTop50GlobalPaged";
 export const ITEMS_2026_SHAPE_ID = "21THa8j9TaSGuXYNBU5tsC";
 /**
  * The playlist of the 2026 development-mode page (test/fixtures/items-2026-devmode.page.json):
- * the 50 real Top 50 entries as a development-mode app receives them.
+ * the 50 real Top 50 entries as a development-mode app receives them, with a user token only.
  */
 export const ITEMS_2026_DEVMODE_ID = "0wnedDevModePlaylist26";
 
@@ -134,6 +134,7 @@ export function recordedPlaylists(): Record<string, LocalPlaylist> {
       ownerId: "local-owner",
       entries: devMode.entries,
       payloadKey: "item",
+      entriesNeedUser: true,
     },
   };
 }

@@ -178,10 +178,13 @@ function authorize({ url, record, res, state, finish }: RouteContext): void {
   res.end();
 }
 
-/** Checks the Bearer token and finds the playlist, then lets `serve` answer. */
+/**
+ * Checks the Bearer token and finds the playlist, then lets `serve` answer, telling it whether
+ * the token may read the entries (see `entriesNeedUser`).
+ */
 function withPlaylist(
   context: RouteContext,
-  serve: (context: RouteContext, id: string, playlist: StoredPlaylist) => void,
+  serve: (context: RouteContext, id: string, playlist: StoredPlaylist, entries: boolean) => void,
 ): void {
   const { req, record, state, finish } = context;
   const token = bearer(req);
@@ -197,14 +200,19 @@ function withPlaylist(
   const id = record.playlistId ?? "";
   const playlist = state.playlists.get(id);
   if (!playlist) return finish(404, { error: { status: 404, message: "Resource not found" } });
-  serve(context, id, playlist);
+  serve(context, id, playlist, issued.kind === "user" || !playlist.entriesNeedUser);
 }
 
 /**
  * `GET /v1/playlists/{id}`: the playlist object with its first page embedded (up to
- * `embeddedPageLimit` entries, as Spotify), reduced to `fields` when given.
+ * `embeddedPageLimit` entries, as Spotify; no page without `entries`), reduced to `fields`.
  */
-function playlistObject(context: RouteContext, id: string, playlist: StoredPlaylist): void {
+function playlistObject(
+  context: RouteContext,
+  id: string,
+  playlist: StoredPlaylist,
+  entries: boolean,
+): void {
   const { state, url, record, finish } = context;
   const pageKey = payloadKeyOf(playlist) === "track" ? "tracks" : "items";
   const ownerId = playlist.ownerId ?? "local-owner";
@@ -229,7 +237,9 @@ function playlistObject(context: RouteContext, id: string, playlist: StoredPlayl
       uri: `spotify:user:${ownerId}`,
     },
     snapshot_id: playlist.snapshotId,
-    [pageKey]: JSON.parse(pageJson(state, id, playlist, 0, state.embeddedPageLimit, url)),
+    ...(entries && {
+      [pageKey]: JSON.parse(pageJson(state, id, playlist, 0, state.embeddedPageLimit, url)),
+    }),
     type: "playlist",
     uri: `spotify:playlist:${id}`,
   };
@@ -241,8 +251,14 @@ function playlistObject(context: RouteContext, id: string, playlist: StoredPlayl
 }
 
 /** `GET /v1/playlists/{id}/items?offset&limit`: one page, reduced to `fields` when given. */
-function itemsPage(context: RouteContext, id: string, playlist: StoredPlaylist): void {
+function itemsPage(
+  context: RouteContext,
+  id: string,
+  playlist: StoredPlaylist,
+  entries: boolean,
+): void {
   const { state, url, record, respond, finish } = context;
+  if (!entries) return finish(403, { error: { status: 403, message: "Forbidden" } });
   const limit = record.limit ?? 20;
   const offset = record.offset ?? 0;
   if (limit < 1 || limit > state.maxPageLimit || offset < 0) {

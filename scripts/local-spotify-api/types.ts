@@ -23,6 +23,12 @@ export interface LocalPlaylist {
   reportedTotal?: number;
   /** Other fields of the playlist object (description, images, followers...). */
   metadata?: Record<string, unknown>;
+  /**
+   * Development mode (2026): only a user token, whose user owns or collaborates on it, reads the
+   * entries. A client-credentials token gets the playlist object without its page and 403 on
+   * `/items`, as from Spotify.
+   */
+  entriesNeedUser?: boolean;
 }
 
 /** What an interceptor may touch while it handles a request. */

@@ -31,6 +31,9 @@ function age(days: number): string {
   return `${Math.floor(days)} d ${Math.floor((days % 1) * 24)} h`;
 }
 
+/** The age as the end of a sentence "… is …": "3 h old", or "in the future (…)". */
+const ageOld = (days: number) => (days < 0 ? age(days) : `${age(days)} old`);
+
 function freshnessPanel(freshness: Freshness, now: Date): string {
   const { newest } = freshness;
   const banner = !newest
@@ -38,13 +41,13 @@ function freshnessPanel(freshness: Freshness, now: Date): string {
     : freshness.stale
       ? `<div class="warning" id="stale-warning" role="alert">⚠ STALE DATA: the newest data in the lake
          (${escapeHtml(newest.kind)} ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is
-         ${age(newest.ageDays)} old, more than ${newest.staleAfterDays} days. ${
+         ${ageOld(newest.ageDays)}, more than ${newest.staleAfterDays} days. ${
            freshness.rows.some((row) => row.kind === "playlist")
              ? `Is the daily extract running? (<code>make alarms</code>, <code>make logs FN=extract</code>, docs/RUNBOOK.md)`
              : `Download the newest chart files and import them (<code>make import-charts</code>).`
          }</div>`
       : `<p class="fresh" id="fresh-note">✓ Fresh: the newest data (${escapeHtml(newest.kind)}
-         ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is ${age(newest.ageDays)} old.</p>`;
+         ${escapeHtml(newest.name)}, ${escapeHtml(newest.lastDate)}) is ${ageOld(newest.ageDays)}.</p>`;
   const rows = freshness.rows
     .map(
       (row) => `<tr class="${row.stale ? "stale" : "ok"}">

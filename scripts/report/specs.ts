@@ -49,6 +49,23 @@ function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[
 
 const slug = (value: string) => value.replace(/[^A-Za-z0-9_-]/g, "_");
 
+/**
+ * Each playlist's label, by id: its name, with the id added when another playlist has the same
+ * name, so that charts grouping by label (as the artists chart by its ranked label) never merge
+ * two playlists.
+ */
+function playlistLabels(playlists: ReportData["playlists"]): Map<string, string> {
+  const byName = groupBy(playlists, (p) => p.playlistName);
+  return new Map(
+    playlists.map((p) => [
+      p.playlistId,
+      (byName.get(p.playlistName)?.length ?? 0) > 1
+        ? `${p.playlistName} (${p.playlistId})`
+        : p.playlistName,
+    ]),
+  );
+}
+
 /** The bump chart's axis reaches this position at most. */
 const BUMP_DEPTH = 50;
 
@@ -65,7 +82,7 @@ function positionTicks(bottom: number): number[] {
  * its latest day, one line per song, labelled at the latest day.
  */
 export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartSpec[] {
-  const names = new Map(data.playlists.map((p) => [p.playlistId, p.playlistName]));
+  const names = playlistLabels(data.playlists);
   const byPlaylist = groupBy(data.bump, (point) => point.playlistId);
   return [...byPlaylist].map(([playlistId, points], index) => {
     const latest = points.reduce((max, p) => (p.snapshotDate > max ? p.snapshotDate : max), "");
@@ -144,7 +161,7 @@ export function bumpCharts(data: Pick<ReportData, "bump" | "playlists">): ChartS
 /** Each playlist's new entries (up) and drop-outs (down) per snapshot day, one bar each. */
 export function churnChart(data: Pick<ReportData, "churn" | "playlists">): ChartSpec | undefined {
   if (data.churn.length === 0) return undefined;
-  const names = new Map(data.playlists.map((p) => [p.playlistId, p.playlistName]));
+  const names = playlistLabels(data.playlists);
   const values = data.churn.flatMap((day) => {
     const playlist = names.get(day.playlistId) ?? day.playlistId;
     const common = { playlist, date: day.snapshotDate, previous: day.previousDate };

@@ -174,26 +174,20 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     });
   });
 
-  it("snapshots a 2026 development-mode playlist in one Web API request, entries unchanged", async () => {
-    // Prepare
-    const fixture = loadRecording("items-2026-devmode");
-
+  it("gets 403 for a development-mode playlist's items with client credentials, and says why", async () => {
     // Act
-    const summary = await run({ playlistIds: [ITEMS_2026_DEVMODE_ID] });
-    const { json } = await readJsonObject(
-      emulator.s3,
-      bucket,
-      rawKeyFor(ITEMS_2026_DEVMODE_ID, NOW),
-    );
+    const error = await rejectionOf(run({ playlistIds: [ITEMS_2026_DEVMODE_ID] }));
 
-    // Assess
-    expect(summary.written).toEqual([
-      expect.objectContaining({ playlistId: ITEMS_2026_DEVMODE_ID, entries: 50, tracks: 50 }),
-    ]);
-    expect((json as { items: unknown[] }).items).toEqual(fixture.entries);
+    // Assess: the playlist object came without its entries, then /items answered 403.
     expect(api.requests.filter((r) => r.endpoint !== "token")).toEqual([
-      expect.objectContaining({ endpoint: "playlist", fields: PLAYLIST_FIELDS, entriesServed: 50 }),
+      expect.objectContaining({ endpoint: "playlist", status: 200, entriesServed: 0 }),
+      expect.objectContaining({ endpoint: "items", status: 403 }),
     ]);
+    expect(error.message).toContain(
+      `Spotify answered 403 Forbidden for items of playlist ${ITEMS_2026_DEVMODE_ID} (offset 0) ("Forbidden")`,
+    );
+    expect(error.message).toContain("a client-credentials token acts for no user");
+    expect(await listKeys(emulator.s3, bucket)).toEqual([]);
   });
 
   it("emits no RefreshTokenAgeDays with client credentials", async () => {
@@ -849,6 +843,40 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
         RefreshTokenAgeDays: 150.5,
         PlaylistsExtracted: 1,
       });
+    });
+
+    it("snapshots a 2026 development-mode playlist in one Web API request, entries unchanged", async () => {
+      // Prepare: development mode reads a playlist's entries only for its user (a refresh token).
+      const fixture = loadRecording("items-2026-devmode");
+      secretsManager
+        .on(GetSecretValueCommand)
+        .resolves(userSecret({ authorized_at: "2026-10-01T09:30:00.000Z" }));
+      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      useSecret(`${SECRET_ARN}-dev-mode`);
+      const requestsBefore = rotatingApi.requests.length;
+
+      // Act
+      const summary = await run({ playlistIds: [ITEMS_2026_DEVMODE_ID] });
+      const { json } = await readJsonObject(
+        emulator.s3,
+        bucket,
+        rawKeyFor(ITEMS_2026_DEVMODE_ID, NOW),
+      );
+
+      // Assess
+      expect(summary.written).toEqual([
+        expect.objectContaining({ playlistId: ITEMS_2026_DEVMODE_ID, entries: 50, tracks: 50 }),
+      ]);
+      expect((json as { items: unknown[] }).items).toEqual(fixture.entries);
+      const requests = rotatingApi.requests.slice(requestsBefore);
+      expect(requests.filter((r) => r.endpoint !== "token")).toEqual([
+        expect.objectContaining({
+          endpoint: "playlist",
+          fields: PLAYLIST_FIELDS,
+          entriesServed: 50,
+        }),
+      ]);
+      expect(requests.find((r) => r.endpoint === "token")?.grantType).toBe("refresh_token");
     });
 
     it("runs without authorized_at, with one warning per cold start and no age metric", async () => {

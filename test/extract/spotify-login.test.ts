@@ -6,6 +6,8 @@ import {
   SecretsManagerClient,
 } from "@aws-sdk/client-secrets-manager";
 import { mockClient } from "aws-sdk-client-mock";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { UsageError } from "../../scripts/ops/cli";
 import { runSpotifyLogin } from "../../scripts/spotify-login";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
@@ -97,8 +99,8 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(printed.join("\n")).toContain(`"authorized_at": "${result.authorizedAt}"`);
   });
 
-  it("ignores a callback with the wrong state and accepts the right one", async () => {
-    // Prepare
+  it("ignores callbacks with the wrong state, errors included, and accepts the right one", async () => {
+    // Prepare: any web page can send the browser to the callback with `?error=...`.
     const statuses: number[] = [];
 
     // Act
@@ -112,14 +114,54 @@ describe("spotify-login (authorization-code flow against the local accounts serv
         const code = api.issueAuthorizationCode(redirectUri);
         void (async () => {
           statuses.push((await fetch(`${redirectUri}?code=forged&state=wrong`)).status);
+          statuses.push((await fetch(`${redirectUri}?error=access_denied`)).status);
+          statuses.push((await fetch(`${redirectUri}?error=access_denied&state=wrong`)).status);
           statuses.push((await fetch(`${redirectUri}?code=${code}&state=${state}`)).status);
         })();
       },
     });
 
     // Assess
-    expect(statuses).toEqual([400, 200]);
+    expect(statuses).toEqual([400, 400, 400, 200]);
     expect(api.isRefreshTokenValid(result.refreshToken)).toBe(true);
+  });
+
+  it("says how to pick another port when the callback port is in use", async () => {
+    // Prepare: another program holds the port.
+    const other = http.createServer();
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const { port } = other.address() as AddressInfo;
+
+    // Act
+    const error = await rejectionOf(
+      runSpotifyLogin({ ...baseOptions(), port, print: () => undefined }),
+    ).finally(() => new Promise((resolve) => other.close(resolve)));
+
+    // Assess
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toContain(`Port ${port} on 127.0.0.1 is in use`);
+    expect(error.message).toContain('make spotify-login ARGS="--port N"');
+    expect(error.message).toContain("http://127.0.0.1/callback (no port) accepts any port");
+    expect(error.message).toContain(`http://127.0.0.1:${port}/callback accepts only port ${port}`);
+  });
+
+  it("fails the login when Spotify redirects back with an error and the login's state", async () => {
+    // Act: the user clicked "Cancel"; Spotify returns the state with the error.
+    const error = await rejectionOf(
+      runSpotifyLogin({
+        ...baseOptions(),
+        print: () => undefined,
+        onAuthorizeUrl: (url) => {
+          const authorize = new URL(url);
+          const redirectUri = authorize.searchParams.get("redirect_uri") ?? "";
+          const state = authorize.searchParams.get("state") ?? "";
+          void fetch(`${redirectUri}?error=access_denied&state=${state}`);
+        },
+      }),
+    );
+
+    // Assess
+    expect(error.message).toBe("Spotify did not authorize the app: access_denied");
   });
 
   it("stores the refresh token in the secret, keeping its other keys, without printing it", async () => {

@@ -1,5 +1,5 @@
-import { streamsCharts } from "../../scripts/report/specs";
-import type { StreamsPoint } from "../../scripts/report/queries";
+import { churnChart, streamsCharts } from "../../scripts/report/specs";
+import type { ChurnDay, PlaylistFreshness, StreamsPoint } from "../../scripts/report/queries";
 
 const point = (
   snapshotDate: string,
@@ -50,5 +50,44 @@ describe("streamsCharts", () => {
     expect(
       streamsCharts({ charts: { streams: [point("2026-11-30", "A", "A", 1, null)], files: [] } }),
     ).toEqual([]);
+  });
+});
+
+describe("churnChart", () => {
+  const playlist = (playlistId: string, playlistName: string): PlaylistFreshness => ({
+    playlistId,
+    playlistName,
+    lastSnapshotDate: "2026-11-30",
+    lastExtractedAt: null,
+    snapshotDays: 2,
+  });
+  const day = (playlistId: string, newEntries: number): ChurnDay => ({
+    playlistId,
+    snapshotDate: "2026-11-30",
+    previousDate: "2026-11-29",
+    newEntries,
+    dropOuts: 0,
+  });
+
+  it("keeps two playlists of one name apart, naming each by its id too", () => {
+    // Act
+    const chart = churnChart({
+      playlists: [playlist("idA", "Mix"), playlist("idB", "Mix"), playlist("idC", "Other")],
+      churn: [day("idA", 1), day("idB", 2), day("idC", 3)],
+    });
+
+    // Assess: the chart facets on `playlist`, one row per distinct value.
+    const spec = chart!.spec as {
+      facet: { row: { field: string } };
+      data: { values: Record<string, unknown>[] };
+    };
+    const rows = spec.data.values
+      .filter((v) => v.kind === "new entries")
+      .map((v) => [v[spec.facet.row.field], v.count]);
+    expect(rows).toEqual([
+      ["Mix (idA)", 1],
+      ["Mix (idB)", 2],
+      ["Other", 3],
+    ]);
   });
 });
