@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { listNamedQueries, namedQuery, statementOf } from "../../scripts/lib/named-queries";
@@ -372,6 +372,36 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
         row.best_rank,
       ]),
     ).toEqual(expected);
+  });
+
+  it("writes the lake into a folder of the user's without deleting their files, replacing an earlier lake", async () => {
+    // Prepare: a user's file, and an earlier run's lake with files this run does not write
+    const dir = await mkdtemp(path.join(tmpdir(), "lake-user-"));
+    const stale = [
+      "raw_data/processed/old.json",
+      "transformed_data/songs/old.parquet",
+      "report.html",
+    ];
+    try {
+      for (const file of stale) {
+        await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+        await writeFile(path.join(dir, file), "from an earlier run");
+      }
+      await writeFile(path.join(dir, "notes.txt"), "the user's");
+
+      // Act
+      const written = await exportLake(infra, dir);
+
+      // Assess
+      expect(await readFile(path.join(dir, "notes.txt"), "utf8")).toBe("the user's");
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+      expect(files.sort()).toEqual([...firstRunKeys, "notes.txt"].sort());
+      expect(written).toBe(firstRunKeys.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("changes nothing when the same days are extracted and transformed again", async () => {
