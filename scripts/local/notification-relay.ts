@@ -8,12 +8,15 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import type { S3SpyEvent } from "fauxqs";
 import { objectCreatedMessage, testEventMessage } from "./s3-notification";
 import { RAW_SUFFIXES, RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
+import { errorText } from "../ops/cli";
 import type { Emulator } from "./emulator";
 
 /** Sends S3-style notifications for new raw objects; start() polls the emulator's event log. */
 export class NotificationRelay {
   private timer: NodeJS.Timeout | undefined;
   private pending: Promise<void> = Promise.resolve();
+  /** Writes seen but not yet notified, oldest first. */
+  private readonly unsent: S3SpyEvent[] = [];
   /** How many ObjectCreated notifications were sent. */
   sent = 0;
 
@@ -26,28 +29,49 @@ export class NotificationRelay {
   /** Sends the `s3:TestEvent` S3 sends when a notification is configured, then relays writes. */
   async start(pollMs = 20): Promise<void> {
     await this.send(testEventMessage(this.bucket));
-    this.timer = setInterval(() => void this.flush(), pollMs);
+    // The next flush sends again what failed; only an explicit flush() reports the error.
+    this.timer = setInterval(
+      () =>
+        void this.flush().catch((error: unknown) =>
+          console.error(`notification relay: ${errorText(error)}; retrying at the next flush`),
+        ),
+      pollMs,
+    );
   }
 
-  /** Relays every write seen so far; resolves once their messages are on the queue. */
+  /**
+   * Relays every write seen so far; resolves once their messages are on the queue.
+   * @throws {Error} When a message cannot be sent: it and the ones after it stay for the next flush.
+   */
   flush(): Promise<void> {
     const events = this.emulator.server.spy.getAllMessages();
     this.emulator.server.spy.clear();
-    const created = events.filter(
-      (event): event is S3SpyEvent =>
-        event.service === "s3" &&
-        event.status === "uploaded" &&
-        event.bucket === this.bucket &&
-        event.key.startsWith(RAW_TO_PROCESS_PREFIX) &&
-        RAW_SUFFIXES.some((suffix) => event.key.endsWith(suffix)),
+    this.unsent.push(
+      ...events.filter(
+        (event): event is S3SpyEvent =>
+          event.service === "s3" &&
+          event.status === "uploaded" &&
+          event.bucket === this.bucket &&
+          event.key.startsWith(RAW_TO_PROCESS_PREFIX) &&
+          RAW_SUFFIXES.some((suffix) => event.key.endsWith(suffix)),
+      ),
     );
-    this.pending = this.pending.then(async () => {
-      for (const event of created) await this.notify(event.key, new Date(event.timestamp));
+    const sending = this.pending.then(async () => {
+      while (this.unsent.length > 0) {
+        const event = this.unsent[0]!;
+        await this.notify(event.key, new Date(event.timestamp));
+        this.unsent.shift();
+      }
     });
-    return this.pending;
+    // A failed send must not stop the flushes after it.
+    this.pending = sending.catch(() => {});
+    return sending;
   }
 
-  /** Stops relaying after sending what is pending. */
+  /**
+   * Stops relaying after sending what is pending.
+   * @throws {Error} When what is pending cannot be sent.
+   */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
