@@ -1,6 +1,6 @@
 /**
  * Plays S3's part in the local mode: fauxqs sends no bucket notifications, so every object
- * written under `raw_data/to_process/` with a raw suffix (`.json`, `.csv`) becomes an `ObjectCreated` message on the ingest
+ * written (put or copied) under `raw_data/to_process/` with a raw suffix (`.json`, `.csv`) becomes an `ObjectCreated` message on the ingest
  * queue, in S3's own format (URL-encoded key), as the Terraform notification would send it.
  */
 import { HeadObjectCommand } from "@aws-sdk/client-s3";
@@ -46,20 +46,24 @@ export class NotificationRelay {
   flush(): Promise<void> {
     const events = this.emulator.server.spy.getAllMessages();
     this.emulator.server.spy.clear();
+    const writes = events.filter(
+      (event): event is S3SpyEvent =>
+        event.service === "s3" &&
+        (event.status === "uploaded" || event.status === "copied") &&
+        event.bucket === this.bucket &&
+        event.key.startsWith(RAW_TO_PROCESS_PREFIX) &&
+        RAW_SUFFIXES.some((suffix) => event.key.endsWith(suffix)),
+    );
+    // fauxqs logs a CopyObject as "uploaded" (its store write) then "copied": one S3 event.
     this.unsent.push(
-      ...events.filter(
-        (event): event is S3SpyEvent =>
-          event.service === "s3" &&
-          event.status === "uploaded" &&
-          event.bucket === this.bucket &&
-          event.key.startsWith(RAW_TO_PROCESS_PREFIX) &&
-          RAW_SUFFIXES.some((suffix) => event.key.endsWith(suffix)),
+      ...writes.filter(
+        (event, i) => !(writes[i + 1]?.status === "copied" && writes[i + 1]!.key === event.key),
       ),
     );
     const sending = this.pending.then(async () => {
       while (this.unsent.length > 0) {
         const event = this.unsent[0]!;
-        await this.notify(event.key, new Date(event.timestamp));
+        await this.notify(event);
         this.unsent.shift();
       }
     });
@@ -77,7 +81,7 @@ export class NotificationRelay {
     await this.flush();
   }
 
-  private async notify(key: string, eventTime: Date): Promise<void> {
+  private async notify({ key, status, timestamp }: S3SpyEvent): Promise<void> {
     // S3 notifies even if the object is gone by then; so does the relay (its size unknown).
     const head = await this.emulator.s3
       .send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }))
@@ -88,7 +92,9 @@ export class NotificationRelay {
         key,
         size: head?.ContentLength,
         eTag: head?.ETag?.replace(/"/g, ""),
-        eventTime,
+        eventTime: new Date(timestamp),
+        // As S3 names a copy's event (make reprocess copies processed/ back to to_process/).
+        eventName: status === "copied" ? "ObjectCreated:Copy" : "ObjectCreated:Put",
       }),
     );
     this.sent += 1;

@@ -1,5 +1,5 @@
 import { jest } from "@jest/globals";
-import { PutObjectCommand } from "@aws-sdk/client-s3";
+import { CopyObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
 import { NotificationRelay } from "../../scripts/local/notification-relay";
@@ -64,5 +64,26 @@ describe("the local notification relay", () => {
     ]);
     expect(relay.sent).toBe(2);
     await relay.stop();
+  });
+
+  it("notifies a copy into to_process/ once, as ObjectCreated:Copy (what make reprocess does)", async () => {
+    // Prepare
+    await relay.start();
+    await put("raw_data/processed/a.json");
+    await relay.flush();
+    expect(await notified()).toEqual(["s3:TestEvent"]);
+
+    // Act
+    await emulator.s3.send(
+      new CopyObjectCommand({
+        Bucket: BUCKET,
+        Key: "raw_data/to_process/a.json",
+        CopySource: `${BUCKET}/raw_data/processed/a.json`,
+      }),
+    );
+    await relay.flush();
+
+    // Assess
+    expect(await notified()).toEqual(["ObjectCreated:Copy raw_data/to_process/a.json"]);
   });
 });
