@@ -14,6 +14,7 @@ import {
   DEMO_CHART,
   DEMO_CHART_FILE_SIZE,
 } from "../../scripts/local/demo-chart-files";
+import { demoFailures } from "../../scripts/local/demo-outcome";
 import { openLakeCatalog, type LakeCatalog } from "../../scripts/local/lake-catalog";
 import {
   deadLetteredKeys,
@@ -26,6 +27,7 @@ import {
   runTransform,
   startLocalInfrastructure,
   startSpotifySource,
+  type ExtractRun,
   type LocalInfrastructure,
   type SpotifySource,
 } from "../../scripts/local/pipeline";
@@ -59,6 +61,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
   let chartsDir: string;
   let catalog: LakeCatalog;
   let firstRunKeys: string[];
+  let runs: ExtractRun[];
 
   beforeAll(async () => {
     lakeDir = await mkdtemp(path.join(tmpdir(), "lake-"));
@@ -66,7 +69,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
     process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
     infra = await startLocalInfrastructure();
     spotify = await startSpotifySource({});
-    const runs = await runExtract(infra, spotify);
+    runs = await runExtract(infra, spotify);
     expect(runs.map((run) => run.error)).toEqual(Array(DEMO_DAYS).fill(undefined));
     expect((await importDemoChartFiles(infra, chartsDir)).uploaded).toHaveLength(DEMO_DAYS);
     await putPoisonObject(infra);
@@ -88,6 +91,8 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
 
   it("moves every good snapshot to processed/ and the poison message to the DLQ, losing nothing", async () => {
     expect(await deadLetteredKeys(infra)).toEqual([POISON_KEY]);
+    // What the failure demo is meant to show: it exits 0.
+    expect(demoFailures(runs, await deadLetteredKeys(infra), [POISON_KEY])).toEqual([]);
     expect(await listKeys(infra, "raw_data/to_process/")).toEqual([POISON_KEY]);
     expect(await listKeys(infra, "raw_data/processed/")).toHaveLength(2 * DEMO_DAYS);
   });
