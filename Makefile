@@ -134,8 +134,8 @@ reprocess: $(DEPS) ## Send processed snapshots through the transform again: FROM
 invoke-extract: $(DEPS) ## Run the deployed extract function now
 	$(TSX) scripts/ops.ts invoke-extract --function "$(call tf_output,extract_function_name)" $(ARGS)
 
-logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transform
-	$(TSX) scripts/ops.ts logs --function "$(call tf_output,$(or $(FN),transform)_function_name)"
+logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transform [ARGS="--since 6h --filter ERROR"]
+	$(TSX) scripts/ops.ts logs --function "$(call tf_output,$(or $(FN),transform)_function_name)" $(ARGS)
 
 alarms: $(DEPS) ## Every alarm of this deployment with its state and reason
 	$(TSX) scripts/ops.ts alarms --prefix "$(call tf_output,name_prefix)"

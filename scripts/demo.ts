@@ -18,7 +18,9 @@ import {
   startLocalInfrastructure,
   startSpotifySource,
   POISON_KEY,
+  type ExtractRun,
 } from "./local/pipeline";
+import { demoFailures } from "./local/demo-outcome";
 import { LOCAL_DEMO_CHARTS_DIR, LOCAL_LAKE_DIR } from "./local/paths";
 import { DEMO_DAYS } from "./local/demo-charts";
 import { writeLocalReport, type WrittenReport } from "./report/write-report";
@@ -36,7 +38,8 @@ const lakeDir = path.resolve(values.lake);
 const maxRows = Number(values["max-rows"]);
 const started = performance.now();
 const timings: [string, number][] = [];
-let extractRuns: { at: Date }[] | undefined;
+let extractRuns: ExtractRun[] = [];
+let failures: string[] | undefined;
 let report: WrittenReport | undefined;
 
 async function stage<T>(
@@ -153,10 +156,15 @@ try {
   // The demo's data are from its own days: the report's clock is the last extract run's.
   report = await stage(
     "Write the report (make report)",
-    () => writeLocalReport(lakeDir, extractRuns?.at(-1)?.at ?? new Date()),
+    () => writeLocalReport(lakeDir, extractRuns.at(-1)?.at ?? new Date()),
     (r) => `${(r.bytes / 1024).toFixed(0)} KB`,
   );
   if (spotify.kind === "local") await spotify.api.stop();
+  failures = demoFailures(
+    extractRuns,
+    deadLetters,
+    values["with-poison-message"] ? [POISON_KEY] : [],
+  );
 } finally {
   await infra.stop();
 }
@@ -171,3 +179,7 @@ console.log(
   "Query it again with `make query Q=<name>`, or open the Parquet files with DuckDB, pandas or Spark.",
 );
 if (report) console.log(`\nThe report: open ${report.url} in a browser`);
+if (failures?.length) {
+  console.error(`\nThe demo failed: ${failures.join("; ")}`);
+  process.exitCode = 1;
+}

@@ -91,11 +91,34 @@ async function invoke(options: DrainOptions, messages: Message[]): Promise<Set<s
       event,
       lambdaContext("transform", options.functionTimeoutSeconds * 1000),
     );
-    return new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    return failedMessageIds(
+      response,
+      messages.map((message) => message.MessageId!),
+    );
   } catch {
     // A thrown handler fails the whole batch, as with Lambda.
     return new Set(messages.map((message) => message.MessageId!));
   }
+}
+
+/**
+ * The messages of a batch that Lambda's SQS event source mapping (ReportBatchItemFailures) leaves
+ * on the queue, given the function's response, as Lambda documents it ("Success and failure
+ * conditions"): none for a null response or a null or empty `batchItemFailures`; the whole batch
+ * when an `itemIdentifier` is empty, null or not the id of a message in the batch.
+ */
+export function failedMessageIds(response: unknown, batchIds: readonly string[]): Set<string> {
+  const failures = (response as { batchItemFailures?: unknown } | null | undefined)
+    ?.batchItemFailures;
+  if (failures === undefined || failures === null) return new Set();
+  const batch = new Set(batchIds);
+  if (!Array.isArray(failures)) return batch;
+  const ids = failures.map(
+    (failure) => (failure as { itemIdentifier?: unknown } | null)?.itemIdentifier,
+  );
+  return ids.every((id) => typeof id === "string" && batch.has(id))
+    ? new Set(ids as string[])
+    : batch;
 }
 
 async function settle(

@@ -10,10 +10,15 @@ import { CreateQueueCommand, ReceiveMessageCommand } from "@aws-sdk/client-sqs";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseS3NotificationMessage } from "../../functions/shared/s3-event";
-import { RAW_TO_PROCESS_PREFIX } from "../../functions/shared/s3-layout";
+import {
+  RAW_PROCESSED_PREFIX,
+  RAW_TO_PROCESS_PREFIX,
+  TRANSFORMED_PREFIX,
+} from "../../functions/shared/s3-layout";
 import { parsePlaylistIdList } from "../../functions/extract/config";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../local-spotify-api/server";
 import { importCharts, type ChartImportResult } from "../ops/import-charts";
+import { LOCAL_REPORT_NAME } from "../report/write-report";
 import { queueArnOf } from "../ops/queues";
 import { top50GlobalPlaylist, TOP50_GLOBAL_ID } from "../local-spotify-api/recordings";
 import { captureTracks, demoChartFiles, writeDemoChartFiles } from "./demo-chart-files";
@@ -262,9 +267,22 @@ export async function listKeys(infra: LocalInfrastructure, prefix = ""): Promise
   return keys.sort();
 }
 
-/** Mirrors the bucket into `lakeDir` (replacing what was there), so users can open the files. */
+/** What the demo writes into its lake folder, so that only these are replaced by the next run. */
+const LAKE_ENTRIES = [
+  RAW_TO_PROCESS_PREFIX,
+  RAW_PROCESSED_PREFIX,
+  TRANSFORMED_PREFIX,
+  LOCAL_REPORT_NAME,
+];
+
+/**
+ * Mirrors the bucket into `lakeDir`, so users can open the files. An earlier run's lake there is
+ * replaced; anything else in the folder is left alone (`--lake` may name any folder, even `.`).
+ */
 export async function exportLake(infra: LocalInfrastructure, lakeDir: string): Promise<number> {
-  await rm(lakeDir, { recursive: true, force: true });
+  for (const entry of LAKE_ENTRIES) {
+    await rm(path.join(lakeDir, entry), { recursive: true, force: true });
+  }
   const keys = await listKeys(infra);
   for (const key of keys) {
     const object = await infra.emulator.s3.send(

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { listNamedQueries, namedQuery, statementOf } from "../../scripts/lib/named-queries";
@@ -14,6 +14,7 @@ import {
   DEMO_CHART,
   DEMO_CHART_FILE_SIZE,
 } from "../../scripts/local/demo-chart-files";
+import { demoFailures } from "../../scripts/local/demo-outcome";
 import { openLakeCatalog, type LakeCatalog } from "../../scripts/local/lake-catalog";
 import {
   deadLetteredKeys,
@@ -26,6 +27,7 @@ import {
   runTransform,
   startLocalInfrastructure,
   startSpotifySource,
+  type ExtractRun,
   type LocalInfrastructure,
   type SpotifySource,
 } from "../../scripts/local/pipeline";
@@ -59,6 +61,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
   let chartsDir: string;
   let catalog: LakeCatalog;
   let firstRunKeys: string[];
+  let runs: ExtractRun[];
 
   beforeAll(async () => {
     lakeDir = await mkdtemp(path.join(tmpdir(), "lake-"));
@@ -66,7 +69,7 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
     process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
     infra = await startLocalInfrastructure();
     spotify = await startSpotifySource({});
-    const runs = await runExtract(infra, spotify);
+    runs = await runExtract(infra, spotify);
     expect(runs.map((run) => run.error)).toEqual(Array(DEMO_DAYS).fill(undefined));
     expect((await importDemoChartFiles(infra, chartsDir)).uploaded).toHaveLength(DEMO_DAYS);
     await putPoisonObject(infra);
@@ -88,6 +91,8 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
 
   it("moves every good snapshot to processed/ and the poison message to the DLQ, losing nothing", async () => {
     expect(await deadLetteredKeys(infra)).toEqual([POISON_KEY]);
+    // What the failure demo is meant to show: it exits 0.
+    expect(demoFailures(runs, await deadLetteredKeys(infra), [POISON_KEY])).toEqual([]);
     expect(await listKeys(infra, "raw_data/to_process/")).toEqual([POISON_KEY]);
     expect(await listKeys(infra, "raw_data/processed/")).toHaveLength(2 * DEMO_DAYS);
   });
@@ -372,6 +377,36 @@ describe("the local pipeline end to end (fake Spotify -> extract -> queue -> tra
         row.best_rank,
       ]),
     ).toEqual(expected);
+  });
+
+  it("writes the lake into a folder of the user's without deleting their files, replacing an earlier lake", async () => {
+    // Prepare: a user's file, and an earlier run's lake with files this run does not write
+    const dir = await mkdtemp(path.join(tmpdir(), "lake-user-"));
+    const stale = [
+      "raw_data/processed/old.json",
+      "transformed_data/songs/old.parquet",
+      "report.html",
+    ];
+    try {
+      for (const file of stale) {
+        await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+        await writeFile(path.join(dir, file), "from an earlier run");
+      }
+      await writeFile(path.join(dir, "notes.txt"), "the user's");
+
+      // Act
+      const written = await exportLake(infra, dir);
+
+      // Assess
+      expect(await readFile(path.join(dir, "notes.txt"), "utf8")).toBe("the user's");
+      const files = (await readdir(dir, { recursive: true, withFileTypes: true }))
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
+      expect(files.sort()).toEqual([...firstRunKeys, "notes.txt"].sort());
+      expect(written).toBe(firstRunKeys.length);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("changes nothing when the same days are extracted and transformed again", async () => {
