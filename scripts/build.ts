@@ -6,7 +6,7 @@
  */
 import { build } from "esbuild";
 import { createWriteStream } from "node:fs";
-import { mkdir, readFile, stat } from "node:fs/promises";
+import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import yazl from "yazl";
 
@@ -26,9 +26,19 @@ const TRANSFORM_FILES = {
 const REQUIRE_BANNER =
   "import{createRequire}from'module';const require=createRequire(import.meta.url);";
 
+/**
+ * Replaces `file` by a rename, so that a reader at the same moment (`terraform test` hashing a
+ * zip beside a test that rebuilds it) sees the old file or the new one, never half of one.
+ */
+async function replaceFile(file: string, write: (temporary: string) => Promise<void>) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await write(temporary);
+  await rename(temporary, file);
+}
+
 /** One ES module of `entry` and all it imports; the ES build of a package where there is one. */
 async function bundle(entry: string, outfile: string): Promise<void> {
-  await build({
+  const { outputFiles } = await build({
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -42,16 +52,26 @@ async function bundle(entry: string, outfile: string): Promise<void> {
     legalComments: "none",
     banner: { js: REQUIRE_BANNER },
     logLevel: "warning",
+    write: false,
   });
+  await mkdir(path.dirname(outfile), { recursive: true });
+  await replaceFile(outfile, (temporary) => writeFile(temporary, outputFiles[0]!.contents));
 }
 
 async function zipFile(source: string, zipPath: string): Promise<void> {
   const zip = new yazl.ZipFile();
   zip.addBuffer(await readFile(source), "index.mjs", { mtime: FIXED_MTIME, mode: 0o100644 });
   zip.end();
-  await new Promise<void>((resolve, reject) => {
-    zip.outputStream.pipe(createWriteStream(zipPath)).on("close", resolve).on("error", reject);
-  });
+  await replaceFile(
+    zipPath,
+    (temporary) =>
+      new Promise<void>((resolve, reject) => {
+        zip.outputStream
+          .pipe(createWriteStream(temporary))
+          .on("close", resolve)
+          .on("error", reject);
+      }),
+  );
 }
 
 async function main(): Promise<void> {
