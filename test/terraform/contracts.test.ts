@@ -68,7 +68,8 @@ describe("monitoring and the functions", () => {
     const keys = alarmKeys();
 
     // Assess
-    expect(keys.length).toBeGreaterThanOrEqual(9);
+    // All of them, as monitoring.tftest.hcl counts them: a key the pattern missed escapes the check.
+    expect(keys).toHaveLength(10);
     expect(keys.filter((key) => !runbook.includes(`<prefix>-${key}`))).toEqual([]);
   });
 });

@@ -116,6 +116,14 @@ describe("transform handler against the S3/SQS emulator", () => {
       );
       expect(rows).toEqual(expected);
     }
+    // And in literals, so that a normalization bug cannot hide on both sides of the comparison.
+    const snapshotSongs = await readParquet(
+      await readObject(transformedKeyFor("songs", snapshotDate, snapshotKey)),
+    );
+    expect(snapshotSongs.rows).toEqual([
+      expect.objectContaining({ playlist_id: "playlist1", position: 2, song_id: "t1" }),
+      expect.objectContaining({ position: 3, song_id: "t2", song_name: 'Ünïcode, "quoted"' }),
+    ]);
     const dumpDay = dumpLastModified!.toISOString().slice(0, 10); // no extracted_at: LastModified decides
     const songs = await readParquet(await readObject(transformedKeyFor("songs", dumpDay, dumpKey)));
     expect(songs.rows).toHaveLength(50);
