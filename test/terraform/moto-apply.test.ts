@@ -46,7 +46,15 @@ import {
   type QueueAttributeName,
 } from "@aws-sdk/client-sqs";
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -211,7 +219,9 @@ describe("terraform apply of the root module against moto", () => {
     writeFileSync(path.join(tfDir, "moto_override.tf"), override);
 
     // TF_CLI_CONFIG_FILE comes from the environment (the Makefile exports it when the machine
-    // has a provider mirror); without it, init downloads the provider once into a cache.
+    // has a provider mirror); without it, init downloads the provider once into a cache of its
+    // own: Terraform's cache is not safe for two inits at once, and make test runs
+    // scripts/terraform/test.sh beside Jest.
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       TF_IN_AUTOMATION: "1",
@@ -219,7 +229,10 @@ describe("terraform apply of the root module against moto", () => {
       AWS_ACCESS_KEY_ID: "test",
       AWS_SECRET_ACCESS_KEY: "test",
     };
-    if (!env.TF_CLI_CONFIG_FILE) env.TF_PLUGIN_CACHE_DIR = path.join(ROOT, ".tfcli/plugin-cache");
+    if (!env.TF_CLI_CONFIG_FILE) {
+      env.TF_PLUGIN_CACHE_DIR = path.join(ROOT, ".tfcli/plugin-cache-moto");
+      mkdirSync(env.TF_PLUGIN_CACHE_DIR, { recursive: true });
+    }
     terraform = async (...args: string[]) => {
       try {
         const { stdout } = await run("terraform", args, {
