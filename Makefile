@@ -140,8 +140,9 @@ logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transf
 alarms: $(DEPS) ## Every alarm of this deployment with its state and reason
 	$(TSX) scripts/ops.ts alarms --prefix "$(call tf_output,name_prefix)"
 
-spotify-login: $(DEPS) ## One-time authorization-code login; prints or stores the refresh token
-	@$(TSX) scripts/spotify-login.ts $(ARGS)
+# With a deployment, the login reads the app credentials from its secret and stores the token there.
+spotify-login: $(DEPS) ## One-time authorization-code login: stores the refresh token in the deployment's secret (or prints it)
+	@$(TSX) scripts/spotify-login.ts $(if $(call tf_output,spotify_secret_arn),--secret-arn "$(call tf_output,spotify_secret_arn)") $(ARGS)
 
 clean: ## Remove build output and the local lake
 	rm -rf dist reports .lake

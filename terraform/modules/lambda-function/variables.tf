@@ -31,7 +31,7 @@ variable "handler" {
 }
 
 # One object for the settings every caller passes through (root -> extract/transform -> here):
-# validated here only (docs/adr/0041-one-lambda-settings-object.md).
+# validated here (the root adds only the extract's 30 s minimum; docs/adr/0041-one-lambda-settings-object.md).
 variable "lambda" {
   description = "Runtime (default nodejs22.x), instruction set (default arm64: the bundle is plain JavaScript, so either works, and arm64 is cheaper), memory in MB (CPU grows with it) and timeout of one invocation in seconds. A null runtime or architecture takes the default."
   type = object({
