@@ -20,6 +20,7 @@ const INTEGRATION = [
   "test/extract/s3-snapshot-store.test.ts",
   "test/extract/spotify-client.test.ts",
   "test/extract/spotify-login.test.ts",
+  "test/ops/function-logs.test.ts",
   "test/ops/import-charts.test.ts",
   "test/ops/replay-manual.test.ts",
   "test/ops/reprocess.test.ts",

@@ -7,7 +7,8 @@ import { UsageError } from "../../scripts/ops/cli";
 import { fetchLogEvents, formatLogLine, logEventsNotice } from "../../scripts/ops/function-logs";
 import { formatInvocation, invokeFunction } from "../../scripts/ops/invoke-function";
 
-// Lambda, CloudWatch and CloudWatch Logs have no local emulator here: their clients are mocked.
+// Client mocks: Lambda and CloudWatch alarms, and the CloudWatch Logs answers moto does not give
+// on demand (empty pages, errors). fetchLogEvents reads moto's pages in function-logs.test.ts.
 describe("ops commands", () => {
   const powertoolsLine = JSON.stringify({
     level: "ERROR",
@@ -66,41 +67,6 @@ describe("ops commands", () => {
     const logs = new CloudWatchLogsClient({ region: "eu-west-1" });
     const logsMock = mockClient(logs);
     beforeEach(() => logsMock.reset());
-
-    it("reads /aws/lambda/<name> from the start time over every page and keeps the latest events", async () => {
-      // Prepare
-      logsMock
-        .on(FilterLogEventsCommand)
-        .resolvesOnce({ events: [{ message: "a" }, { message: "b" }], nextToken: "t1" })
-        .resolves({ events: [{ message: "c" }] });
-
-      // Act
-      const result = await fetchLogEvents(logs, {
-        functionName: "etl-transform",
-        startTime: 1000,
-        limit: 2,
-        filterPattern: "ERROR",
-      });
-
-      // Assess
-      expect(result).toEqual({ events: [{ message: "b" }, { message: "c" }], truncated: true });
-      expect(
-        logsMock.commandCalls(FilterLogEventsCommand).map((call) => call.args[0].input),
-      ).toEqual([
-        {
-          logGroupName: "/aws/lambda/etl-transform",
-          startTime: 1000,
-          nextToken: undefined,
-          filterPattern: "ERROR",
-        },
-        {
-          logGroupName: "/aws/lambda/etl-transform",
-          startTime: 1000,
-          nextToken: "t1",
-          filterPattern: "ERROR",
-        },
-      ]);
-    });
 
     it("says where the page cap stopped it, never 'latest' nor 'No log events' for what it did not read", async () => {
       // Prepare: FilterLogEvents pages forward and may return empty pages with a nextToken.

@@ -16,7 +16,8 @@ import {
 } from "../../scripts/ops/replay-dlq";
 import { fakeTime, recordingProgress } from "../support/ops-fakes";
 
-// Error branches fauxqs cannot produce on demand, and the ListDeadLetterSourceQueues it lacks.
+// Error branches the emulators cannot produce on demand. The default target found by
+// ListDeadLetterSourceQueues is replayed into over the wire (moto) in replay-manual.test.ts.
 describe("replay-dlq --mode manual error branches", () => {
   const DLQ_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/etl-ingest-dlq";
   const SOURCE_URL = "https://sqs.eu-west-1.amazonaws.com/123456789012/etl-ingest";
@@ -61,26 +62,6 @@ describe("replay-dlq --mode manual error branches", () => {
     mode: "manual",
     dryRun: false,
     ...extra,
-  });
-
-  it("finds the target with ListDeadLetterSourceQueues when --target-url is not given", async () => {
-    // Prepare
-    sqsMock.on(ListDeadLetterSourceQueuesCommand).resolves({ queueUrls: [SOURCE_URL] });
-    sqsMock
-      .on(SendMessageBatchCommand)
-      .resolves({ Successful: [{ Id: "0" }, { Id: "1" }, { Id: "2" }] as never });
-    sqsMock
-      .on(DeleteMessageBatchCommand)
-      .resolves({ Successful: [{ Id: "0" }, { Id: "1" }, { Id: "2" }] });
-
-    // Act
-    const outcome = await replayDeadLetters(options({ targetUrl: undefined }), deps());
-
-    // Assess
-    expect(outcome).toMatchObject({ kind: "manual", target: SOURCE_URL, result: { moved: 3 } });
-    expect(sqsMock.commandCalls(SendMessageBatchCommand)[0]!.args[0].input.QueueUrl).toBe(
-      SOURCE_URL,
-    );
   });
 
   it.each([

@@ -1,8 +1,11 @@
 import { jest } from "@jest/globals";
 import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   SendMessageCommand,
+  SQSClient,
   type Message,
   type MessageAttributeValue,
 } from "@aws-sdk/client-sqs";
@@ -14,7 +17,26 @@ import {
   type ReplayOptions,
 } from "../../scripts/ops/replay-dlq";
 import { startEmulator, type Emulator } from "../support/emulator";
+import { startMotoServer, type MotoServer } from "../support/moto";
 import { fakeTime, recordingProgress } from "../support/ops-fakes";
+
+/** Receives (and keeps hidden) everything visible on a queue, with attributes. */
+async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> {
+  const all: Message[] = [];
+  for (;;) {
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queueUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 300,
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    if (!Messages?.length) return all;
+    all.push(...Messages);
+  }
+}
 
 describe("replay-dlq --mode manual, against fauxqs", () => {
   let emulator: Emulator;
@@ -54,23 +76,7 @@ describe("replay-dlq --mode manual, against fauxqs", () => {
     }
   }
 
-  /** Receives (and keeps hidden) everything visible on a queue, with attributes. */
-  async function drain(queueUrl: string): Promise<Message[]> {
-    const all: Message[] = [];
-    for (;;) {
-      const { Messages } = await emulator.sqs.send(
-        new ReceiveMessageCommand({
-          QueueUrl: queueUrl,
-          MaxNumberOfMessages: 10,
-          WaitTimeSeconds: 0,
-          VisibilityTimeout: 300,
-          MessageAttributeNames: ["All"],
-        }),
-      );
-      if (!Messages?.length) return all;
-      all.push(...Messages);
-    }
-  }
+  const drain = (queueUrl: string) => drainQueue(emulator.sqs, queueUrl);
 
   function deps(progress = recordingProgress()) {
     const time = fakeTime();
@@ -394,5 +400,94 @@ describe("replay-dlq --mode manual, against fauxqs", () => {
     expect(sent).toHaveLength(1);
     expect(counts(dlq.queueName)).toEqual({ ready: 3, inflight: 0, delayed: 0 });
     expect(counts(source.queueName).ready).toBe(0);
+  });
+});
+
+// fauxqs has no ListDeadLetterSourceQueues, which finds the default target; moto's server has.
+// moto has no StartMessageMoveTask, so --mode move-task without --target-url (SQS itself sends
+// each message back where it came from) is left to the client mocks of replay-move-task.test.ts.
+describe("replay-dlq --mode manual without --target-url, against moto", () => {
+  let moto: MotoServer;
+  let sqs: SQSClient;
+  beforeAll(async () => {
+    moto = await startMotoServer();
+    sqs = new SQSClient({ endpoint: moto.endpoint, region: "us-east-1" });
+  });
+  afterAll(async () => {
+    sqs.destroy();
+    await moto.stop();
+  });
+
+  async function createQueue(name: string, attributes: Record<string, string> = {}) {
+    const { QueueUrl } = await sqs.send(
+      new CreateQueueCommand({ QueueName: name, Attributes: attributes }),
+    );
+    return QueueUrl!;
+  }
+
+  it("replays into the DLQ's source queue, bodies and attributes unchanged", async () => {
+    // Prepare: a source queue whose redrive policy names the DLQ, 12 messages on the DLQ
+    const dlqUrl = await createQueue("ingest-dlq");
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ["QueueArn"] }),
+    );
+    const sourceUrl = await createQueue("ingest", {
+      RedrivePolicy: JSON.stringify({
+        deadLetterTargetArn: Attributes!.QueueArn,
+        maxReceiveCount: 5,
+      }),
+    });
+    const sent = new Map<string, Record<string, MessageAttributeValue>>();
+    for (let index = 0; index < 12; index += 1) {
+      const body = objectCreatedMessage({
+        bucket: "lake",
+        key: `raw_data/to_process/pl_${index}.json`,
+        size: index,
+      });
+      const attributes: Record<string, MessageAttributeValue> = {
+        origin: { DataType: "String", StringValue: `run ${index}` },
+        attempt: { DataType: "Number", StringValue: String(index) },
+        digest: { DataType: "Binary", BinaryValue: Uint8Array.from([index, 0, 255]) },
+      };
+      sent.set(body, attributes);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: dlqUrl,
+          MessageBody: body,
+          MessageAttributes: attributes,
+        }),
+      );
+    }
+    const time = fakeTime();
+
+    // Act
+    const outcome = await replayDeadLetters(
+      { dlqUrl, mode: "manual", dryRun: false, receiveWaitSeconds: 0 },
+      {
+        sqs,
+        sleep: time.sleep,
+        clock: time.clock,
+        log: () => {},
+        progress: () => recordingProgress(),
+      },
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: "manual",
+      target: sourceUrl,
+      result: { moved: 12, failed: [], sentNotDeleted: [], left: { visible: 0, inFlight: 0 } },
+    });
+    const arrived = await drainQueue(sqs, sourceUrl);
+    expect(arrived.map((message) => message.Body).sort()).toEqual([...sent.keys()].sort());
+    for (const message of arrived) {
+      const attributes = sent.get(message.Body!)!;
+      expect(message.MessageAttributes).toEqual({
+        origin: { DataType: "String", StringValue: attributes.origin!.StringValue },
+        attempt: { DataType: "Number", StringValue: attributes.attempt!.StringValue },
+        digest: { DataType: "Binary", BinaryValue: attributes.digest!.BinaryValue },
+      });
+    }
+    expect(await drainQueue(sqs, dlqUrl)).toEqual([]);
   });
 });
