@@ -398,22 +398,22 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
   });
 
   it("times out a slow request, retries it, and gives up when it stays slow", async () => {
-    // Prepare
-    process.env.SPOTIFY_REQUEST_TIMEOUT_MS = "150";
+    // Prepare: a timeout no ordinary page nears on a loaded machine, a fault far past it
+    process.env.SPOTIFY_REQUEST_TIMEOUT_MS = "1000";
     process.env.SPOTIFY_MAX_RETRIES = "1";
     api.injectFaults(
       {
         endpoint: "items",
         playlistId: TOP50_GLOBAL_PAGED_ID,
         offset: 150,
-        fault: { kind: "slow", delayMs: 1000 },
+        fault: { kind: "slow", delayMs: 5000 },
       },
       {
         endpoint: "items",
         playlistId: TOP50_GLOBAL_ID,
         offset: 0,
         times: 2,
-        fault: { kind: "slow", delayMs: 1000 },
+        fault: { kind: "slow", delayMs: 5000 },
       },
     );
 
@@ -425,7 +425,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       /^Extract failed for 1 of 2 playlists \(37i9dQZEVXbMDoHDwVN2tF\)/,
     );
     expect(error.message).toContain(
-      "timed out (2 attempts, the last one after 150 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
+      "timed out (2 attempts, the last one after 1000 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
     );
     expect(error).toMatchObject({ name: "ExtractFailedError", retryable: true });
     expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
