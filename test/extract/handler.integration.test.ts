@@ -1,14 +1,9 @@
 /**
- * The extract handler end to end: real HTTP to the local Spotify API, real S3 calls to fauxqs.
- * Secrets Manager (which fauxqs lacks) is mocked with aws-sdk-client-mock.
+ * The extract handler end to end: real HTTP to the local Spotify API, real S3 calls to fauxqs,
+ * real Secrets Manager calls to moto's server (fauxqs lacks Secrets Manager).
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
-import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-} from "@aws-sdk/client-secrets-manager";
-import { mockClient } from "aws-sdk-client-mock";
+import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ExtractFailedError } from "../../functions/extract/errors";
 import { createHandler } from "../../functions/extract/handler";
 import { PLAYLIST_FIELDS } from "../../functions/extract/spotify-client";
@@ -25,6 +20,7 @@ import {
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 import { startEmulator, type Emulator } from "../support/emulator";
+import { secretHolding, secretValue, startMotoServer, type MotoServer } from "../support/moto";
 import {
   captureOutput,
   emfMetrics,
@@ -37,8 +33,6 @@ import {
 
 const NOW = new Date("2026-11-22T16:00:03.123Z");
 const MISSING_ID = "0000000000000000000404";
-const SECRET_ARN =
-  "arn:aws:secretsmanager:us-east-1:123456789012:secret:spotify-etl-spotify-AbCdEf";
 
 describe("extract handler (local Spotify API + fauxqs)", () => {
   let emulator: Emulator;
@@ -398,22 +392,22 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
   });
 
   it("times out a slow request, retries it, and gives up when it stays slow", async () => {
-    // Prepare
-    process.env.SPOTIFY_REQUEST_TIMEOUT_MS = "150";
+    // Prepare: a timeout no ordinary page nears on a loaded machine, a fault far past it
+    process.env.SPOTIFY_REQUEST_TIMEOUT_MS = "1000";
     process.env.SPOTIFY_MAX_RETRIES = "1";
     api.injectFaults(
       {
         endpoint: "items",
         playlistId: TOP50_GLOBAL_PAGED_ID,
         offset: 150,
-        fault: { kind: "slow", delayMs: 1000 },
+        fault: { kind: "slow", delayMs: 5000 },
       },
       {
         endpoint: "items",
         playlistId: TOP50_GLOBAL_ID,
         offset: 0,
         times: 2,
-        fault: { kind: "slow", delayMs: 1000 },
+        fault: { kind: "slow", delayMs: 5000 },
       },
     );
 
@@ -425,7 +419,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       /^Extract failed for 1 of 2 playlists \(37i9dQZEVXbMDoHDwVN2tF\)/,
     );
     expect(error.message).toContain(
-      "timed out (2 attempts, the last one after 150 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
+      "timed out (2 attempts, the last one after 1000 ms; SPOTIFY_REQUEST_TIMEOUT_MS)",
     );
     expect(error).toMatchObject({ name: "ExtractFailedError", retryable: true });
     expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_PAGED_ID, NOW)]);
@@ -721,44 +715,46 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     });
   });
 
-  describe("with a refresh token in Secrets Manager", () => {
-    const secretsManager = mockClient(SecretsManagerClient);
+  describe("with a refresh token in Secrets Manager (moto)", () => {
+    let moto: MotoServer;
+    let secretsManager: SecretsManagerClient;
     let rotatingApi: LocalSpotifyApi;
     const initialRefreshToken = "user-refresh-token-0123456789";
 
     beforeAll(async () => {
-      rotatingApi = await startLocalSpotifyApi({
-        playlists: recordedPlaylists(),
-        refreshTokens: [initialRefreshToken],
-        rotateRefreshTokens: true,
-      });
+      [moto, rotatingApi] = await Promise.all([
+        startMotoServer(),
+        startLocalSpotifyApi({
+          playlists: recordedPlaylists(),
+          refreshTokens: [initialRefreshToken],
+          rotateRefreshTokens: true,
+        }),
+      ]);
+      secretsManager = new SecretsManagerClient({ endpoint: moto.endpoint });
     });
 
     afterAll(async () => {
-      secretsManager.restore();
-      await rotatingApi.stop();
+      secretsManager.destroy();
+      await Promise.all([rotatingApi.stop(), moto.stop()]);
     });
 
-    afterEach(() => {
-      secretsManager.reset();
+    beforeEach(() => {
+      // The extract's own client finds moto by the SDK's per-service variable; S3 stays on fauxqs.
+      process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER = moto.endpoint;
     });
 
     it("writes a rotated refresh token back to the secret, keeps other keys, and never logs a secret", async () => {
       // Prepare
-      const storedSecret = {
+      const secretArn = await secretHolding(secretsManager, {
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
         refresh_token: initialRefreshToken,
         authorized_at: "2026-10-01T09:30:00.000Z",
         note: "kept",
-      };
-      secretsManager
-        .on(GetSecretValueCommand)
-        .resolves({ SecretString: JSON.stringify(storedSecret) });
-      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
+      });
       process.env = {
         ...process.env,
-        SPOTIFY_SECRET_ARN: SECRET_ARN,
+        SPOTIFY_SECRET_ARN: secretArn,
         SPOTIFY_API_BASE_URL: rotatingApi.apiBaseUrl,
         SPOTIFY_ACCOUNTS_BASE_URL: rotatingApi.accountsBaseUrl,
         PLAYLIST_IDS: `${TOP50_GLOBAL_ID},${MISSING_ID}`,
@@ -773,27 +769,20 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Act
       const error = await rejectionOf(run());
-      const secondRun = await rejectionOf(run()); // warm: the cached secret still has the old token
+      const secondRun = await rejectionOf(run()); // warm, with the rotated token
+      const stored = await secretValue(secretsManager, secretArn);
 
       // Assess
-      const puts = secretsManager.commandCalls(PutSecretValueCommand);
-      expect(puts.length).toBeGreaterThanOrEqual(1);
-      const firstPut = puts[0]!.args[0].input;
-      expect(firstPut.SecretId).toBe(SECRET_ARN);
-      const written = JSON.parse(firstPut.SecretString ?? "{}") as Record<string, string>;
-      expect(written).toMatchObject({
+      expect(stored).toEqual({
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
+        refresh_token: expect.any(String),
         authorized_at: "2026-10-01T09:30:00.000Z",
         note: "kept",
       });
-      expect(written.refresh_token).not.toBe(initialRefreshToken);
+      expect(stored.refresh_token).not.toBe(initialRefreshToken);
       expect(rotatingApi.isRefreshTokenValid(initialRefreshToken)).toBe(false);
-      const lastPut = JSON.parse(puts.at(-1)!.args[0].input.SecretString ?? "{}") as Record<
-        string,
-        string
-      >;
-      expect(rotatingApi.isRefreshTokenValid(lastPut.refresh_token ?? "")).toBe(true);
+      expect(rotatingApi.isRefreshTokenValid(stored.refresh_token as string)).toBe(true);
       expect(secondRun.message).not.toContain("invalid_grant");
       expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_ID, NOW)]);
 
@@ -803,14 +792,14 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       for (const secret of secrets) expect(everything).not.toContain(secret);
     });
 
-    const userSecret = (extra: Record<string, unknown>) => ({
-      SecretString: JSON.stringify({
+    /** A new secret with the local app, a fresh refresh token and `extra`; its ARN. */
+    const userSecret = (extra: Record<string, unknown>) =>
+      secretHolding(secretsManager, {
         client_id: rotatingApi.clientId,
         client_secret: rotatingApi.clientSecret,
         refresh_token: initialRefreshTokenFor(rotatingApi),
         ...extra,
-      }),
-    });
+      });
     const initialRefreshTokenFor = (target: LocalSpotifyApi): string => {
       const token = `user-refresh-token-${target.issuedTokens.length}-${Date.now()}`;
       target.addRefreshToken(token);
@@ -828,11 +817,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
     it("emits RefreshTokenAgeDays from the secret's authorized_at on a refresh-token run", async () => {
       // Prepare: the login was 150 days and 12 hours before the run
-      secretsManager
-        .on(GetSecretValueCommand)
-        .resolves(userSecret({ authorized_at: "2026-06-25T04:00:03.123Z" }));
-      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
-      useSecret(`${SECRET_ARN}-aged`);
+      useSecret(await userSecret({ authorized_at: "2026-06-25T04:00:03.123Z" }));
 
       // Act
       const summary = await run();
@@ -845,14 +830,30 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
       });
     });
 
+    it("reads the secret afresh on the run after it wrote a rotated token, not from its cache", async () => {
+      // Prepare: a run rotates the token and writes it back; a new login then lands in the
+      // secret within the 300 s Powertools caches it for.
+      const secretArn = await userSecret({ authorized_at: "2026-10-01T09:30:00.000Z" });
+      useSecret(secretArn);
+      await run();
+      const written = await secretValue(secretsManager, secretArn);
+      const relogin = { ...written, authorized_at: "2026-11-21T16:00:03.123Z" };
+      await secretsManager.send(
+        new PutSecretValueCommand({ SecretId: secretArn, SecretString: JSON.stringify(relogin) }),
+      );
+      output.clear();
+
+      // Act
+      await run();
+
+      // Assess: the age is the new login's (one day), not the cached 52 days
+      expect(emfMetrics(output.lines)).toMatchObject({ RefreshTokenAgeDays: 1 });
+    });
+
     it("snapshots a 2026 development-mode playlist in one Web API request, entries unchanged", async () => {
       // Prepare: development mode reads a playlist's entries only for its user (a refresh token).
       const fixture = loadRecording("items-2026-devmode");
-      secretsManager
-        .on(GetSecretValueCommand)
-        .resolves(userSecret({ authorized_at: "2026-10-01T09:30:00.000Z" }));
-      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
-      useSecret(`${SECRET_ARN}-dev-mode`);
+      useSecret(await userSecret({ authorized_at: "2026-10-01T09:30:00.000Z" }));
       const requestsBefore = rotatingApi.requests.length;
 
       // Act
@@ -881,9 +882,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
     it("runs without authorized_at, with one warning per cold start and no age metric", async () => {
       // Prepare
-      secretsManager.on(GetSecretValueCommand).resolves(userSecret({}));
-      secretsManager.on(PutSecretValueCommand).resolves({ VersionId: "v2" });
-      useSecret(`${SECRET_ARN}-no-login-time`);
+      useSecret(await userSecret({}));
 
       // Act
       await run();
@@ -901,10 +900,7 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
     it("refuses an authorized_at in the future, naming the key", async () => {
       // Prepare
-      secretsManager
-        .on(GetSecretValueCommand)
-        .resolves(userSecret({ authorized_at: "2027-01-01T00:00:00Z" }));
-      useSecret(`${SECRET_ARN}-future`);
+      useSecret(await userSecret({ authorized_at: "2027-01-01T00:00:00Z" }));
       const requestsBefore = rotatingApi.requests.length;
 
       // Act
@@ -920,20 +916,13 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
     it("explains a refresh token Spotify no longer accepts", async () => {
       // Prepare
-      secretsManager.on(GetSecretValueCommand).resolves({
-        SecretString: JSON.stringify({
+      useSecret(
+        await secretHolding(secretsManager, {
           client_id: rotatingApi.clientId,
           client_secret: rotatingApi.clientSecret,
           refresh_token: "revoked-refresh-token-0000",
         }),
-      });
-      process.env = {
-        ...process.env,
-        SPOTIFY_SECRET_ARN: `${SECRET_ARN}-revoked`,
-        SPOTIFY_API_BASE_URL: rotatingApi.apiBaseUrl,
-        SPOTIFY_ACCOUNTS_BASE_URL: rotatingApi.accountsBaseUrl,
-        PLAYLIST_IDS: TOP50_GLOBAL_ID,
-      };
+      );
 
       // Act
       const error = await rejectionOf(run());

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "@jest/globals";
 import {
-  CreateSecretCommand,
   GetSecretValueCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
@@ -12,7 +11,7 @@ import { UsageError } from "../../scripts/ops/cli";
 import { runSpotifyLogin } from "../../scripts/spotify-login";
 import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
 import { rejectionOf } from "../support/helpers";
-import { startMotoServer, type MotoServer } from "../support/moto";
+import { secretHolding, secretValue, startMotoServer, type MotoServer } from "../support/moto";
 
 const LOGIN_TIME = new Date("2026-11-22T16:00:03.123Z");
 /** Another app's credentials, as a secret created for it holds them. */
@@ -23,7 +22,6 @@ describe("spotify-login (authorization-code flow against the local accounts serv
   // Secrets Manager is moto's server; a client mock stands in only for a refused write.
   let moto: MotoServer;
   let secretsManager: SecretsManagerClient;
-  let secretNumber = 0;
 
   beforeAll(async () => {
     [api, moto] = await Promise.all([startLocalSpotifyApi(), startMotoServer()]);
@@ -34,24 +32,6 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     secretsManager.destroy();
     await Promise.all([api.stop(), moto.stop()]);
   });
-
-  /** A new secret in moto holding `value` (JSON-encoded unless a string); its ARN. */
-  async function secretHolding(value: unknown): Promise<string> {
-    secretNumber += 1;
-    const created = await secretsManager.send(
-      new CreateSecretCommand({
-        Name: `spotify-login-${secretNumber}`,
-        SecretString: typeof value === "string" ? value : JSON.stringify(value),
-      }),
-    );
-    return created.ARN!;
-  }
-
-  /** The secret's current value, parsed. */
-  async function secretValue(arn: string): Promise<Record<string, unknown>> {
-    const current = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
-    return JSON.parse(current.SecretString ?? "null") as Record<string, unknown>;
-  }
 
   const baseOptions = () => ({
     clientId: api.clientId,
@@ -166,7 +146,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("stores the refresh token in the secret, keeping its other keys, without printing it", async () => {
     // Prepare
-    const secretArn = await secretHolding({
+    const secretArn = await secretHolding(secretsManager, {
       client_id: api.clientId,
       client_secret: api.clientSecret,
       extra: 1,
@@ -184,7 +164,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     });
 
     // Assess
-    expect(await secretValue(secretArn)).toEqual({
+    expect(await secretValue(secretsManager, secretArn)).toEqual({
       client_id: api.clientId,
       client_secret: api.clientSecret,
       extra: 1,
@@ -197,7 +177,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("stores the client secret the login proved, replacing a stale one of the same app", async () => {
     // Prepare: the app's client secret was rotated; the secret still holds the old one
-    const secretArn = await secretHolding({
+    const secretArn = await secretHolding(secretsManager, {
       client_id: api.clientId,
       client_secret: "rotated-away",
     });
@@ -212,7 +192,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     });
 
     // Assess
-    expect(await secretValue(secretArn)).toMatchObject({
+    expect(await secretValue(secretsManager, secretArn)).toMatchObject({
       client_id: api.clientId,
       client_secret: api.clientSecret,
     });
@@ -245,7 +225,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("refuses a secret of another app before any login request reaches Spotify", async () => {
     // Prepare
-    const secretArn = await secretHolding(OTHER_APP);
+    const secretArn = await secretHolding(secretsManager, OTHER_APP);
     const requestsBefore = loginRequests().length;
     const printed: string[] = [];
     let authorizeUrlShown = false;
@@ -274,12 +254,12 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(authorizeUrlShown).toBe(false);
     expect(printed).toEqual([]);
     expect(loginRequests().length).toBe(requestsBefore);
-    expect(await secretValue(secretArn)).toEqual(OTHER_APP);
+    expect(await secretValue(secretsManager, secretArn)).toEqual(OTHER_APP);
   });
 
   it("logs in as the secret's app when no credentials are given", async () => {
     // Prepare
-    const secretArn = await secretHolding({
+    const secretArn = await secretHolding(secretsManager, {
       client_id: api.clientId,
       client_secret: api.clientSecret,
     });
@@ -297,7 +277,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
     // Assess
     expect(api.isRefreshTokenValid(result.refreshToken)).toBe(true);
-    expect(await secretValue(secretArn)).toMatchObject({
+    expect(await secretValue(secretsManager, secretArn)).toMatchObject({
       client_id: api.clientId,
       refresh_token: result.refreshToken,
     });
@@ -305,7 +285,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("writes the app credentials it used into a secret that has none", async () => {
     // Prepare
-    const secretArn = await secretHolding({});
+    const secretArn = await secretHolding(secretsManager, {});
 
     // Act
     const result = await runSpotifyLogin({
@@ -318,7 +298,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     });
 
     // Assess
-    expect(await secretValue(secretArn)).toEqual({
+    expect(await secretValue(secretsManager, secretArn)).toEqual({
       client_id: api.clientId,
       client_secret: api.clientSecret,
       refresh_token: result.refreshToken,
@@ -329,7 +309,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
   it("refuses a secret that is not JSON before the login, without quoting it", async () => {
     // Prepare
     const content = "client_id=a-secret-looking-value";
-    const secretArn = await secretHolding(content);
+    const secretArn = await secretHolding(secretsManager, content);
     const requestsBefore = loginRequests().length;
     let authorizeUrlShown = false;
 
@@ -356,7 +336,10 @@ describe("spotify-login (authorization-code flow against the local accounts serv
 
   it("names the ARN and the permission when the secret cannot be read, before the login", async () => {
     // Prepare: an ARN of no secret (a typo, another region)
-    const secretArn = (await secretHolding({})).replace(/-[A-Za-z0-9]{6}$/, "-XXXXXX");
+    const secretArn = (await secretHolding(secretsManager, {})).replace(
+      /-[A-Za-z0-9]{6}$/,
+      "-XXXXXX",
+    );
     const requestsBefore = loginRequests().length;
 
     // Act

@@ -5,7 +5,7 @@
  * reaches the server through its `intercept` hook.
  */
 import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
-import { bearer, sleep } from "../../scripts/local-spotify-api/http-io";
+import { bearer } from "../../scripts/local-spotify-api/http-io";
 import {
   startLocalSpotifyApi as startServer,
   type InterceptedRequest,
@@ -113,9 +113,18 @@ async function applyFault(
 ): Promise<InterceptOutcome> {
   target.record.fault = fault.kind;
   switch (fault.kind) {
-    case "slow":
-      await sleep(fault.delayMs);
+    case "slow": {
+      // Waits out the delay, or less once the client gave up: no timer outlives its test.
+      const socket = target.req.socket;
+      let onClose = () => {};
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, fault.delayMs);
+        onClose = () => (clearTimeout(timer), resolve());
+        socket.once("close", onClose);
+      });
+      socket.off("close", onClose);
       return "continue";
+    }
     case "drop-connection":
       target.record.status = -1;
       target.req.socket.destroy();

@@ -1,10 +1,15 @@
 /**
  * moto's server (from the venv `make venv` creates). Tests use it for what fauxqs lacks: S3
  * bucket versioning (fauxqs's README lists it among the unsupported S3 features; the
- * transform's cleanup deletes by version id), and the services Terraform's apply needs
- * (test/terraform/moto-apply.test.ts).
+ * transform's cleanup deletes by version id), Secrets Manager, and the services Terraform's
+ * apply needs (test/terraform/moto-apply.test.ts).
  */
 import { S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateSecretCommand,
+  GetSecretValueCommand,
+  type SecretsManagerClient,
+} from "@aws-sdk/client-secrets-manager";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -87,4 +92,30 @@ export async function startMotoS3(): Promise<MotoS3> {
       await server.stop();
     },
   };
+}
+
+let secretNumber = 0;
+
+/** A new secret holding `value` (JSON-encoded unless a string), created over the wire; its ARN. */
+export async function secretHolding(
+  secretsManager: SecretsManagerClient,
+  value: unknown,
+): Promise<string> {
+  secretNumber += 1;
+  const created = await secretsManager.send(
+    new CreateSecretCommand({
+      Name: `test-secret-${secretNumber}`,
+      SecretString: typeof value === "string" ? value : JSON.stringify(value),
+    }),
+  );
+  return created.ARN!;
+}
+
+/** The secret's current value (GetSecretValue over the wire), parsed. */
+export async function secretValue(
+  secretsManager: SecretsManagerClient,
+  arn: string,
+): Promise<Record<string, unknown>> {
+  const current = await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }));
+  return JSON.parse(current.SecretString ?? "null") as Record<string, unknown>;
 }
