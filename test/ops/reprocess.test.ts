@@ -407,4 +407,31 @@ describe("reprocess over moto's versioned S3 (as Terraform makes the bucket)", (
     const current = await moto.s3.send(new GetObjectCommand({ Bucket: bucket, Key: processedKey }));
     expect(await current.Body!.transformToString()).toBe("fresh");
   });
+
+  it("leaves no older processed/ version current: a chart imported twice is not served as done", async () => {
+    // Prepare: `make import-charts ARGS=--force` stacked NEW over OLD, no delete marker between.
+    const processedKey = "raw_data/processed/regional-global-daily-2024-04-21.csv";
+    for (const body of ["OLD", "NEW"]) {
+      await moto.s3.send(new PutObjectCommand({ Bucket: bucket, Key: processedKey, Body: body }));
+    }
+
+    // Act
+    const result = await reprocessSnapshots(
+      { bucket, key: processedKey, dryRun: false },
+      { s3: moto.s3, progress: recordingProgress(), log: () => {} },
+    );
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    await expect(
+      moto.s3.send(new GetObjectCommand({ Bucket: bucket, Key: processedKey })),
+    ).rejects.toMatchObject({ name: "NoSuchKey" });
+    const copy = await moto.s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: processedKey.replace("processed", "to_process"),
+      }),
+    );
+    expect(await copy.Body!.transformToString()).toBe("NEW");
+  });
 });
