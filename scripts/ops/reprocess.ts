@@ -20,6 +20,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
+import { InvalidChartFileError } from "../../functions/transform/errors";
 import {
   CHART_SUFFIX,
   extractedAtFromRawName,
@@ -80,7 +81,10 @@ export interface ReprocessResult {
   /** Keys now in `raw_data/to_process/` (empty on a dry run). */
   moved: string[];
   failed: { processedKey: string; error: string }[];
-  /** Processed objects looked at and left out (outside the range, or neither `.json` nor `.csv`). */
+  /**
+   * Processed objects looked at and left out: outside the range, neither `.json` nor `.csv`, or a
+   * `.csv` not named like a chart export.
+   */
   skipped: number;
 }
 
@@ -268,8 +272,16 @@ async function selectRange(
         skipped += 1;
         continue;
       }
+      let nameDate: string | undefined;
+      try {
+        nameDate = dateInName(key);
+      } catch (error) {
+        if (!(error instanceof InvalidChartFileError)) throw error;
+        skipped += 1; // a stray `.csv`, not a chart export: the transform would refuse it
+        continue;
+      }
       // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
-      const head = dateInName(key) ? undefined : await headObjectIfExists(s3, options.bucket, key);
+      const head = nameDate ? undefined : await headObjectIfExists(s3, options.bucket, key);
       const dated = snapshotDateOf(key, object.LastModified, head?.Metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||

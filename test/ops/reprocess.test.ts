@@ -158,6 +158,25 @@ describe("reprocess, against fauxqs", () => {
     expect(result.skipped).toBe(5); // as above, plus the later chart
   });
 
+  it("leaves a .csv not named like a chart export alone, counted as skipped; --key names it in an error", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const stray = "raw_data/processed/notes.csv";
+    await emulator.s3.send(new PutObjectCommand({ Bucket: bucket, Key: stray, Body: "a,b" }));
+
+    // Act
+    const dryRun = await run({ bucket, all: true, dryRun: true });
+    const result = await run({ bucket, from: "2024-04-21", to: "2024-04-21" });
+
+    // Assess
+    expect(dryRun.selected.map((s) => s.processedKey)).not.toContain(stray);
+    expect(dryRun.skipped).toBe(2); // README.txt, notes.csv
+    expect(result.moved).toEqual([named.apr21, named.apr21late].map(toProcess).sort());
+    expect(result.skipped).toBe(5); // two other dates, the legacy dump, README.txt, notes.csv
+    expect(await keysIn(bucket)).toContain(stray);
+    await expect(run({ bucket, key: "notes.csv" })).rejects.toThrow("notes.csv has no date");
+  });
+
   it("--dry-run lists what would move and moves nothing", async () => {
     // Prepare
     const bucket = await lakeWithSnapshots();
