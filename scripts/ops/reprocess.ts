@@ -5,8 +5,8 @@
  * pure function of the raw key, so a reprocessed snapshot overwrites its Parquet files and
  * never duplicates them.
  *
- * Order per object: copy to `to_process/`, then delete the `processed/` version copied (and older
- * ones). The transform treats an object in `to_process/` as work to do and one only in
+ * Order per object: copy to `to_process/`, then delete the `processed/` copy if it is still the
+ * version copied. The transform treats an object in `to_process/` as work to do and one only in
  * `processed/` as done, so a failure between the two steps leaves the snapshot queued for work,
  * never lost.
  */
@@ -14,8 +14,6 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   type HeadObjectCommandOutput,
-  ListObjectVersionsCommand,
-  type ListObjectVersionsCommandOutput,
   paginateListObjectsV2,
   type S3Client,
 } from "@aws-sdk/client-s3";
@@ -310,11 +308,8 @@ function headersOf(head: HeadObjectCommandOutput): NonNullable<SelectedSnapshot[
 }
 
 /**
- * Copy to `to_process/` (raising the notification), then delete the `processed/` version that was
- * copied and every older version of the key: by then the transform may already have moved the
- * copy back to `processed/` as a newer version, which a delete by key would remove, and deleting
- * only the copied version would make an older one (a chart imported again with `--force`)
- * current, served as done. Unversioned, by key.
+ * Copy to `to_process/` (raising the notification), then delete `processed/`'s copy by key, as
+ * long as it is still the version that was copied (unversioned: at once).
  * @throws {Error} Any S3 error; the snapshot is then in `to_process/` and maybe `processed/` too.
  */
 async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot): Promise<void> {
@@ -332,38 +327,14 @@ async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot
       }),
     }),
   );
-  if (!CopySourceVersionId) {
-    await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }));
-    return;
+  // Versioned: delete only while the copied version is still the current one. After the copy the
+  // transform may already have moved the copy back as a newer version, which must stay. The
+  // delete leaves a marker, so no version (an older import of a chart, say) is lost or comes back.
+  if (CopySourceVersionId) {
+    const current = await headObjectIfExists(s3, bucket, snapshot.processedKey);
+    if (current?.VersionId !== CopySourceVersionId) return;
   }
-  const versions = await versionIdsNewestFirst(s3, bucket, snapshot.processedKey);
-  const copied = versions.indexOf(CopySourceVersionId); // -1: a concurrent run deleted it
-  // Oldest first: a delete failing half-way leaves the copied version current, never an older one.
-  for (const versionId of copied < 0 ? [] : versions.slice(copied).reverse()) {
-    await s3.send(
-      new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey, VersionId: versionId }),
-    );
-  }
-}
-
-/** The version ids of exactly `key` (not of longer keys it prefixes), newest first as S3 lists them. */
-async function versionIdsNewestFirst(s3: S3Client, bucket: string, key: string): Promise<string[]> {
-  const ids: string[] = [];
-  let page: ListObjectVersionsCommandOutput | undefined;
-  do {
-    page = await s3.send(
-      new ListObjectVersionsCommand({
-        Bucket: bucket,
-        Prefix: key,
-        KeyMarker: page?.NextKeyMarker,
-        VersionIdMarker: page?.NextVersionIdMarker,
-      }),
-    );
-    for (const version of page.Versions ?? []) {
-      if (version.Key === key && version.VersionId) ids.push(version.VersionId);
-    }
-  } while (page.IsTruncated);
-  return ids;
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }));
 }
 
 /** The report printed after a reprocess run (stdout), and the command's exit code. */

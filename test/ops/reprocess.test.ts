@@ -1,5 +1,6 @@
 import { jest } from "@jest/globals";
 import {
+  ListObjectVersionsCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -427,7 +428,7 @@ describe("reprocess over moto's versioned S3 (as Terraform makes the bucket)", (
     expect(await current.Body!.transformToString()).toBe("fresh");
   });
 
-  it("leaves no older processed/ version current: a chart imported twice is not served as done", async () => {
+  it("leaves no older processed/ version current, and loses none: a chart imported twice is not served as done", async () => {
     // Prepare: `make import-charts ARGS=--force` stacked NEW over OLD, no delete marker between.
     const processedKey = "raw_data/processed/regional-global-daily-2024-04-21.csv";
     for (const body of ["OLD", "NEW"]) {
@@ -452,5 +453,10 @@ describe("reprocess over moto's versioned S3 (as Terraform makes the bucket)", (
       }),
     );
     expect(await copy.Body!.transformToString()).toBe("NEW");
+    const { Versions = [], DeleteMarkers = [] } = await moto.s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: processedKey }),
+    );
+    expect(Versions).toHaveLength(2); // OLD and NEW stay recoverable behind the marker
+    expect(DeleteMarkers).toHaveLength(1);
   });
 });
