@@ -5,9 +5,10 @@
  * pure function of the raw key, so a reprocessed snapshot overwrites its Parquet files and
  * never duplicates them.
  *
- * Order per object: copy to `to_process/`, then delete the `processed/` version copied. The transform
- * treats an object in `to_process/` as work to do and one only in `processed/` as done, so a
- * failure between the two steps leaves the snapshot queued for work, never lost.
+ * Order per object: copy to `to_process/`, then delete the `processed/` copy if it is still the
+ * version copied. The transform treats an object in `to_process/` as work to do and one only in
+ * `processed/` as done, so a failure between the two steps leaves the snapshot queued for work,
+ * never lost.
  */
 import {
   CopyObjectCommand,
@@ -17,6 +18,7 @@ import {
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
+import { InvalidChartFileError } from "../../functions/transform/errors";
 import {
   CHART_SUFFIX,
   extractedAtFromRawName,
@@ -77,7 +79,10 @@ export interface ReprocessResult {
   /** Keys now in `raw_data/to_process/` (empty on a dry run). */
   moved: string[];
   failed: { processedKey: string; error: string }[];
-  /** Processed objects looked at and left out (outside the range, or neither `.json` nor `.csv`). */
+  /**
+   * Processed objects looked at and left out: outside the range, neither `.json` nor `.csv`, or a
+   * `.csv` not named like a chart export.
+   */
   skipped: number;
 }
 
@@ -265,8 +270,16 @@ async function selectRange(
         skipped += 1;
         continue;
       }
+      let nameDate: string | undefined;
+      try {
+        nameDate = dateInName(key);
+      } catch (error) {
+        if (!(error instanceof InvalidChartFileError)) throw error;
+        skipped += 1; // a stray `.csv`, not a chart export: the transform would refuse it
+        continue;
+      }
       // A listing carries no metadata: an undated name needs a HEAD for a pinned date.
-      const head = dateInName(key) ? undefined : await headObjectIfExists(s3, options.bucket, key);
+      const head = nameDate ? undefined : await headObjectIfExists(s3, options.bucket, key);
       const dated = snapshotDateOf(key, object.LastModified, head?.Metadata);
       if (
         (options.from && dated.snapshotDate < options.from) ||
@@ -295,9 +308,9 @@ function headersOf(head: HeadObjectCommandOutput): NonNullable<SelectedSnapshot[
 }
 
 /**
- * Copy to `to_process/` (raising the notification), then delete the `processed/` version that was
- * copied: by then the transform may already have moved the copy back to `processed/` as a new
- * version, which a delete by key would remove (the bucket is versioned; unversioned, by key).
+ * Copy to `to_process/` (raising the notification), then delete `processed/`'s copy by key, as
+ * long as it is still the version that was copied (unversioned: at once).
+ * @throws {Error} Any S3 error; the snapshot is then in `to_process/` and maybe `processed/` too.
  */
 async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot): Promise<void> {
   const copySource = copySourceFor(bucket, snapshot.processedKey);
@@ -314,13 +327,14 @@ async function moveBack(s3: S3Client, bucket: string, snapshot: SelectedSnapshot
       }),
     }),
   );
-  await s3.send(
-    new DeleteObjectCommand({
-      Bucket: bucket,
-      Key: snapshot.processedKey,
-      ...(CopySourceVersionId && { VersionId: CopySourceVersionId }),
-    }),
-  );
+  // Versioned: delete only while the copied version is still the current one. After the copy the
+  // transform may already have moved the copy back as a newer version, which must stay. The
+  // delete leaves a marker, so no version (an older import of a chart, say) is lost or comes back.
+  if (CopySourceVersionId) {
+    const current = await headObjectIfExists(s3, bucket, snapshot.processedKey);
+    if (current?.VersionId !== CopySourceVersionId) return;
+  }
+  await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: snapshot.processedKey }));
 }
 
 /** The report printed after a reprocess run (stdout), and the command's exit code. */

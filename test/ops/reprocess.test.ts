@@ -1,5 +1,6 @@
 import { jest } from "@jest/globals";
 import {
+  ListObjectVersionsCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   DeleteObjectCommand,
@@ -156,6 +157,25 @@ describe("reprocess, against fauxqs", () => {
     });
     expect(await keysIn(bucket)).toContain(laterChart);
     expect(result.skipped).toBe(5); // as above, plus the later chart
+  });
+
+  it("leaves a .csv not named like a chart export alone, counted as skipped; --key names it in an error", async () => {
+    // Prepare
+    const bucket = await lakeWithSnapshots();
+    const stray = "raw_data/processed/notes.csv";
+    await emulator.s3.send(new PutObjectCommand({ Bucket: bucket, Key: stray, Body: "a,b" }));
+
+    // Act
+    const dryRun = await run({ bucket, all: true, dryRun: true });
+    const result = await run({ bucket, from: "2024-04-21", to: "2024-04-21" });
+
+    // Assess
+    expect(dryRun.selected.map((s) => s.processedKey)).not.toContain(stray);
+    expect(dryRun.skipped).toBe(2); // README.txt, notes.csv
+    expect(result.moved).toEqual([named.apr21, named.apr21late].map(toProcess).sort());
+    expect(result.skipped).toBe(5); // two other dates, the legacy dump, README.txt, notes.csv
+    expect(await keysIn(bucket)).toContain(stray);
+    await expect(run({ bucket, key: "notes.csv" })).rejects.toThrow("notes.csv has no date");
   });
 
   it("--dry-run lists what would move and moves nothing", async () => {
@@ -406,5 +426,37 @@ describe("reprocess over moto's versioned S3 (as Terraform makes the bucket)", (
     expect(result.failed).toEqual([]);
     const current = await moto.s3.send(new GetObjectCommand({ Bucket: bucket, Key: processedKey }));
     expect(await current.Body!.transformToString()).toBe("fresh");
+  });
+
+  it("leaves no older processed/ version current, and loses none: a chart imported twice is not served as done", async () => {
+    // Prepare: `make import-charts ARGS=--force` stacked NEW over OLD, no delete marker between.
+    const processedKey = "raw_data/processed/regional-global-daily-2024-04-21.csv";
+    for (const body of ["OLD", "NEW"]) {
+      await moto.s3.send(new PutObjectCommand({ Bucket: bucket, Key: processedKey, Body: body }));
+    }
+
+    // Act
+    const result = await reprocessSnapshots(
+      { bucket, key: processedKey, dryRun: false },
+      { s3: moto.s3, progress: recordingProgress(), log: () => {} },
+    );
+
+    // Assess
+    expect(result.failed).toEqual([]);
+    await expect(
+      moto.s3.send(new GetObjectCommand({ Bucket: bucket, Key: processedKey })),
+    ).rejects.toMatchObject({ name: "NoSuchKey" });
+    const copy = await moto.s3.send(
+      new GetObjectCommand({
+        Bucket: bucket,
+        Key: processedKey.replace("processed", "to_process"),
+      }),
+    );
+    expect(await copy.Body!.transformToString()).toBe("NEW");
+    const { Versions = [], DeleteMarkers = [] } = await moto.s3.send(
+      new ListObjectVersionsCommand({ Bucket: bucket, Prefix: processedKey }),
+    );
+    expect(Versions).toHaveLength(2); // OLD and NEW stay recoverable behind the marker
+    expect(DeleteMarkers).toHaveLength(1);
   });
 });
