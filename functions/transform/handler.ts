@@ -198,6 +198,12 @@ async function transformObject(
     log.info("Raw object already processed; nothing to do", {
       processedKey: outcome.processedKey,
     });
+    for (const { key, reason } of outcome.leftBehind ?? []) {
+      log.warn(
+        "Another delivery moved a raw object of other content first; an output of this delivery stays in its place",
+        { outputKey: key, reason },
+      );
+    }
     return;
   }
   const { summary } = outcome;

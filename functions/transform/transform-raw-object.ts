@@ -4,6 +4,7 @@
  * {@link LakeStore}, so this runs the same against S3, the emulator or a test double; the
  * command-line converter calls {@link tablesOfRawObject}, the same dispatch.
  */
+import { createHash } from "node:crypto";
 import {
   CHART_SUFFIX,
   LAKE_TABLE_NAMES,
@@ -58,7 +59,7 @@ export interface LakeStore {
   /**
    * Copies the object to `toKey`, then deletes `fromKey`.
    * @returns false, moving nothing, when `fromKey` is gone and `toKey` exists: another
-   *   delivery of the same object moved it first.
+   *   delivery of the same key moved it first (what it copied may be a file uploaded since).
    * @throws {Error} When `fromKey` is gone and `toKey` is not there either, or S3 fails.
    */
   move(fromKey: string, toKey: string): Promise<boolean>;
@@ -98,7 +99,12 @@ export type TransformOutcome =
       outputKeys: string[];
       processedKey: string;
     }
-  | { status: "already_processed"; processedKey: string };
+  | {
+      status: "already_processed";
+      processedKey: string;
+      /** Outputs this delivery wrote and could not remove, each with why; absent when none. */
+      leftBehind?: { key: string; reason: string }[];
+    };
 
 /** The Content-Type of every Parquet file the transform writes. */
 export const PARQUET_CONTENT_TYPE = "application/vnd.apache.parquet";
@@ -173,13 +179,16 @@ export function assertTransformableNotification(
  * Transforms one `raw_data/to_process/` object. Outputs are written before the raw object
  * moves, so a failure at any step leaves it where it was; a redelivery for an object that
  * is already in `processed/` (and no longer in `to_process/`) succeeds without writing, and
- * so does one that finds another delivery moved the object while it wrote.
+ * so does one that finds another delivery moved the object while it wrote
+ * ({@link afterAnotherDeliveryMoved}).
  * @throws {UnprocessableObjectError} For a key {@link assertTransformableKey} refuses, an
  *   object too large to read, or one that exists neither in `to_process/` nor `processed/`.
  * @throws {InvalidSnapshotError} When the object is not UTF-8 or not a playlist.
  * @throws {InvalidChartFileError} When a `.csv` object breaks the chart export contract.
  * @throws {TableWriteError} When a table could not be written; this attempt's other tables
  *   are removed by version, never another delivery's.
+ * @throws {Error} When another delivery moved the object and `processed/` lost it since
+ *   (retryable), or S3 fails.
  */
 export async function transformRawObject(
   rawKey: string,
@@ -196,12 +205,12 @@ export async function transformRawObject(
     );
   }
 
-  const { summary, files } = converted;
+  const { summary, files, content } = converted;
   const tables = LAKE_TABLE_NAMES.filter((table) => files[table] !== undefined);
   const outputKeys = tables.map((table) => transformedKeyFor(table, summary.snapshotDate, rawKey));
-  const writes = await Promise.allSettled(
-    tables.map((table, i) => store.write(outputKeys[i]!, files[table]!, PARQUET_CONTENT_TYPE)),
-  );
+  const writeAll = () =>
+    tables.map((table, i) => store.write(outputKeys[i]!, files[table]!, PARQUET_CONTENT_TYPE));
+  const writes = await Promise.allSettled(writeAll());
   const failedIndex = writes.findIndex((write) => write.status === "rejected");
   if (failedIndex !== -1) {
     // All of its tables or none: a snapshot that ends in the DLQ must not leave songs without
@@ -214,13 +223,84 @@ export async function transformRawObject(
     );
   }
   if (!(await store.move(rawKey, processedKey))) {
-    // A duplicate of the notification (one batch can hold both) wrote the same tables and moved
-    // the object first: this one is a redelivery, so it keeps none of its own writes (what an
-    // unversioned bucket cannot remove is the same content under the same keys).
-    await removeOwnWrites(store, outputKeys, writes);
-    return { status: "already_processed", processedKey };
+    return afterAnotherDeliveryMoved(store, rawKey, content, {
+      outputKeys,
+      writes,
+      writeAgain: () => Promise.all(writeAll()),
+    });
   }
   return { status: "transformed", summary, outputKeys, processedKey };
+}
+
+/**
+ * Settles a delivery whose move found that another delivery of the same key (a duplicate
+ * notification, or one for a file of the same name uploaded again) moved the object first.
+ * That delivery copied whatever `to_process/` held when it moved, so `processed/` decides
+ * whose tables stay: this delivery's content there means its tables must be the current ones,
+ * and another delivery's content there means that one's tables must.
+ * @returns already_processed: the delivery that moved the object counted it as transformed,
+ *   and one object in `processed/` counts once in SnapshotsTransformed.
+ * @throws {Error} When `processed/` no longer holds the object either (retryable, as when
+ *   the copy found nothing to copy), or a write fails.
+ */
+async function afterAnotherDeliveryMoved(
+  store: LakeStore,
+  rawKey: string,
+  read: ContentDigest,
+  own: {
+    outputKeys: string[];
+    writes: PromiseSettledResult<{ versionId?: string }>[];
+    writeAgain: () => Promise<unknown>;
+  },
+): Promise<TransformOutcome> {
+  const processedKey = processedKeyFor(rawKey);
+  const holdsOwn = await holdsContent(store, processedKey, read);
+  if (holdsOwn === undefined) {
+    throw new Error(
+      `${rawKey} was moved to ${processedKey} by another delivery, which no longer holds it`,
+    );
+  }
+  if (holdsOwn) {
+    // A delivery of other content may have written its tables over these since.
+    await own.writeAgain();
+    return { status: "already_processed", processedKey };
+  }
+  // The delivery that read what processed/ holds wrote, or is writing, the tables.
+  const leftBehind = await removeOwnWrites(store, own.outputKeys, own.writes);
+  return {
+    status: "already_processed",
+    processedKey,
+    ...(leftBehind.length > 0 && { leftBehind }),
+  };
+}
+
+/** What a delivery read, kept as a digest: a raw object may be tens of megabytes. */
+interface ContentDigest {
+  sha256: string;
+  byteLength: number;
+}
+
+function digestOf(body: Uint8Array): ContentDigest {
+  return { sha256: createHash("sha256").update(body).digest("hex"), byteLength: body.byteLength };
+}
+
+/**
+ * Whether `key` holds the bytes of `digest`; undefined when there is no such object. A larger
+ * object is not read: it cannot hold them, and reading it could exceed the memory budget the
+ * first read had.
+ */
+async function holdsContent(
+  store: LakeStore,
+  key: string,
+  digest: ContentDigest,
+): Promise<boolean | undefined> {
+  try {
+    const object = await store.read(key, { maxBytes: digest.byteLength });
+    return object && digestOf(object.body).sha256 === digest.sha256;
+  } catch (error) {
+    if (error instanceof UnprocessableObjectError) return false;
+    throw error;
+  }
 }
 
 /**
@@ -243,7 +323,7 @@ async function removeOwnWrites(
         key,
         reason:
           "the bucket is not versioned, so this attempt's write cannot be told from another " +
-          "delivery's; left in place (a retry writes the same content over it)",
+          "delivery's; left in place",
       };
     }
     try {
@@ -266,11 +346,19 @@ async function readAsParquet(
   store: LakeStore,
   options: TransformOptions,
 ): Promise<
-  { summary: SnapshotSummary; files: Partial<Record<LakeTableName, Uint8Array>> } | undefined
+  | {
+      summary: SnapshotSummary;
+      files: Partial<Record<LakeTableName, Uint8Array>>;
+      content: ContentDigest;
+    }
+  | undefined
 > {
-  const read = await tablesOfRawObject(rawKey, () =>
-    store.read(rawKey, { maxBytes: options.maxRawBytes }),
-  );
+  let content: ContentDigest | undefined;
+  const read = await tablesOfRawObject(rawKey, async () => {
+    const raw = await store.read(rawKey, { maxBytes: options.maxRawBytes });
+    content = raw && digestOf(raw.body);
+    return raw;
+  });
   if (!read) return undefined;
   const { shape, snapshotDate, tables, skipped } = read;
   const rows: Partial<Record<LakeTableName, number>> = {};
@@ -281,7 +369,7 @@ async function readAsParquet(
     rows[table] = tableRows.length;
     files[table] = encodeTable(table, tableRows);
   }
-  return { summary: { shape, snapshotDate, skipped, rows }, files };
+  return { summary: { shape, snapshotDate, skipped, rows }, files, content: content! };
 }
 
 /** Options of {@link tablesOfRawObject}. */

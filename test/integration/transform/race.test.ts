@@ -3,7 +3,8 @@
  * no cleanup or concurrent delivery removes outputs that another delivery wrote). Delivery A
  * fails one table write, or finds the raw object moved; delivery B succeeds and moves the raw
  * object to processed/. A's cleanup must leave B's tables, since nothing would ever write them
- * again.
+ * again. When a corrected file of the same name replaces the one A read, the tables must end
+ * as those of the content processed/ holds, whichever delivery moved it.
  *
  * The deliveries run the transform's core over the real S3 store the handler uses. fauxqs has
  * no bucket versioning (its README lists it among the unsupported S3 features), so each
@@ -80,6 +81,33 @@ function deliveryA(
   return { store, reachedWrites: reachedWrites.promise, otherWritesDone: otherWritesDone.promise };
 }
 
+/** A delivery's view of the lake whose table writes, and then its move, wait until let go. */
+function gatedDelivery(inner: LakeStore) {
+  const [reachedWrites, writesMayStart, reachedMove, moveMayStart] = [0, 1, 2, 3].map(signal);
+  const store: LakeStore = {
+    read: (key, options) => inner.read(key, options),
+    exists: (key) => inner.exists(key),
+    removeVersion: (key, versionId) => inner.removeVersion(key, versionId),
+    async write(key, body, contentType) {
+      reachedWrites!.fire();
+      await writesMayStart!.promise;
+      return inner.write(key, body, contentType);
+    },
+    async move(from, to) {
+      reachedMove!.fire();
+      await moveMayStart!.promise;
+      return inner.move(from, to);
+    },
+  };
+  return {
+    store,
+    reachedWrites: reachedWrites!.promise,
+    letWrite: writesMayStart!.fire,
+    reachedMove: reachedMove!.promise,
+    letMove: moveMayStart!.fire,
+  };
+}
+
 interface Backend {
   name: string;
   versioned: boolean;
@@ -150,6 +178,22 @@ describe.each(backends)("two deliveries of one object over $name", (backend) => 
   });
 
   const keys = () => listKeys(s3, BUCKET);
+  const songIdsOf = async (key: string) => {
+    const object = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
+    return (await readParquet(await object.Body!.transformToByteArray())).rows.map(
+      (r) => r.song_id,
+    );
+  };
+  /** The same key uploaded again with other content: a corrected file of the same name. */
+  const putCorrected = () =>
+    s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: rawKey,
+        Body: JSON.stringify(rawSnapshot([entry(track({ id: "t3" }))])),
+      }),
+    );
+  const songsKey = outputKeys[TABLE_NAMES.indexOf("songs")]!;
 
   async function expectTheLakeWhole(): Promise<void> {
     expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());
@@ -197,38 +241,76 @@ describe.each(backends)("two deliveries of one object over $name", (backend) => 
     }
   });
 
-  it("A and B both write, B moves the object first: A's move finds it gone and A keeps none of its writes", async () => {
+  it("A and B both write, B moves the object first: A's move finds it gone and A answers already processed", async () => {
     // Prepare
-    const reachedMove = signal();
-    const moveMayStart = signal();
-    const a: LakeStore = {
-      read: (key, options) => lake.read(key, options),
-      exists: (key) => lake.exists(key),
-      write: (key, body, contentType) => lake.write(key, body, contentType),
-      removeVersion: (key, versionId) => lake.removeVersion(key, versionId),
-      async move(from, to) {
-        reachedMove.fire();
-        await moveMayStart.promise;
-        return lake.move(from, to);
-      },
-    };
+    const a = gatedDelivery(lake);
+    a.letWrite();
 
     // Act
-    const attemptA = transformRawObject(rawKey, a);
-    await reachedMove.promise; // A has written every table
+    const attemptA = transformRawObject(rawKey, a.store);
+    await a.reachedMove; // A has written every table
     const outcomeB = await transformRawObject(rawKey, lake);
-    moveMayStart.fire();
+    a.letMove();
 
     // Assess
     expect(outcomeB.status).toBe("transformed");
     expect(await attemptA).toMatchObject({ status: "already_processed" });
     await expectTheLakeWhole();
+  });
+
+  it("A reads the file, a corrected one replaces it and B transforms that, A moves first: the tables are B's", async () => {
+    // Prepare
+    const [a, b] = [gatedDelivery(lake), gatedDelivery(lake)];
+    a.letWrite();
+    b.letWrite();
+
+    // Act: A's move copies the latest to_process/ object, B's content, to processed/
+    const attemptA = transformRawObject(rawKey, a.store);
+    await a.reachedMove; // A has written the first file's tables
+    await putCorrected();
+    const attemptB = transformRawObject(rawKey, b.store);
+    await b.reachedMove; // B has written the corrected file's tables over A's
+    a.letMove();
+    const outcomeA = await attemptA;
+    b.letMove();
+
+    // Assess
+    expect(outcomeA.status).toBe("transformed");
+    expect(await attemptB).toMatchObject({ status: "already_processed" });
+    expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());
+    const processed = await lake.read(processedKeyFor(rawKey));
+    expect(new TextDecoder().decode(processed!.body)).toContain('"t3"');
+    expect(await songIdsOf(songsKey)).toEqual(["t3"]);
+  });
+
+  it("A reads the file, a corrected one replaces it, B transforms and moves that, then A's writes land: the tables are B's", async () => {
+    // Prepare
+    const a = gatedDelivery(lake);
+    a.letMove();
+
+    // Act
+    const attemptA = transformRawObject(rawKey, a.store);
+    await a.reachedWrites; // A has read and converted the first file
+    await putCorrected();
+    const outcomeB = await transformRawObject(rawKey, lake);
+    a.letWrite(); // A's tables of the first file land over B's
+    const outcomeA = await attemptA;
+
+    // Assess
+    expect(outcomeB.status).toBe("transformed");
+    expect(outcomeA.status).toBe("already_processed");
+    expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());
     if (backend.versioned) {
-      // A deleted its own versions by id: B's are the only ones left.
+      // A deleted its own versions by id: B's are current again, and B's the only ones left.
+      expect(await songIdsOf(songsKey)).toEqual(["t3"]);
       const versions = await s3.send(
         new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: "transformed_data/" }),
       );
       expect(versions.Versions?.map((v) => v.Key).sort()).toEqual([...outputKeys].sort());
+      expect(outcomeA).not.toHaveProperty("leftBehind");
+    } else {
+      // Nothing can tell A's writes from B's: A says which of its tables it left in place.
+      expect(outcomeA).toMatchObject({ leftBehind: outputKeys.map((key) => ({ key })) });
     }
   });
 

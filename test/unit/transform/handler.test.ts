@@ -5,6 +5,8 @@ import {
   StartCrawlerCommand,
 } from "@aws-sdk/client-glue";
 import {
+  CopyObjectCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
@@ -159,6 +161,41 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
 
     // Assess
     expect(response.batchItemFailures).toEqual([]);
+    expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(0);
+  });
+
+  it("warns of each output it could not remove when another delivery moved a file of other content first", async () => {
+    // Prepare: the copy finds to_process/ empty; processed/ holds a file uploaded again since
+    const { NoSuchKey } = await import("@aws-sdk/client-s3");
+    s3.on(CopyObjectCommand).rejects(new NoSuchKey({ message: "gone", $metadata: {} }));
+    s3.on(HeadObjectCommand).resolves({});
+    s3.on(GetObjectCommand, { Key: "raw_data/processed/a.json" }).callsFake(() => ({
+      Body: sdkStreamMixin(
+        Readable.from([JSON.stringify(rawSnapshot([entry(track({ id: "t9" }))]))]),
+      ),
+      LastModified: new Date(),
+    }));
+    const warnings: { message: string; outputKey?: string; reason?: string }[] = [];
+    const spy = jest.spyOn(console, "warn").mockImplementation((line: unknown) => {
+      warnings.push(JSON.parse(String(line)) as (typeof warnings)[number]);
+    });
+
+    // Act
+    const response = await handler(
+      eventFor("raw_data/to_process/a.json"),
+      lambdaContext("transform"),
+    );
+    spy.mockRestore();
+
+    // Assess: the record succeeds, nothing is deleted, and each output is named with why
+    expect(response.batchItemFailures).toEqual([]);
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+    expect(warnings.map((line) => line.outputKey).sort()).toEqual(
+      ["albums", "artists", "playlists", "songs"].map(
+        (table) => `transformed_data/${table}/snapshot_date=2026-11-22/a.parquet`,
+      ),
+    );
+    expect(warnings[0]!.reason).toContain("the bucket is not versioned");
     expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(0);
   });
 

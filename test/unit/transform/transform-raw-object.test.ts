@@ -4,6 +4,7 @@ import {
   transformedKeyFor,
 } from "../../../functions/shared/s3-layout";
 import {
+  isRetryable,
   InvalidSnapshotError,
   TableWriteError,
   UnprocessableObjectError,
@@ -160,6 +161,21 @@ describe("transformRawObject when storage fails", () => {
     await expect(act).rejects.toThrow("CopyObject failed");
     expect(lake.keys()).toEqual([rawKey, ...outputKeys].sort());
     expect(lake.keys()).not.toContain(processedKeyFor(rawKey));
+  });
+
+  it("fails, to be retried, when another delivery moved the object and processed/ lost it since", async () => {
+    // Prepare: the move finds processed/ there, which is deleted before it can be read
+    const lake = new FailingLake();
+    lake.put(rawKey, snapshotText);
+    lake.move = async () => false;
+
+    // Act
+    const error = await transformRawObject(rawKey, lake).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain("no longer holds it");
+    expect(isRetryable(error)).toBe(true);
   });
 });
 
