@@ -121,7 +121,8 @@ function readConfigOrFailAll(event: SQSEvent, logger: Logger, metrics: Metrics):
     for (const { messageId } of event.Records) {
       logger.error(
         "Record failed: the transform's configuration is invalid; the whole batch is retried after the visibility timeout and reaches the dead-letter queue after maxReceiveCount receives unless the configuration is fixed",
-        { messageId, reason: (error as Error).message, retryable: false },
+        // retryable as the RUNBOOK reads it: not released early, back after the visibility timeout.
+        { messageId, reason: (error as Error).message, retryable: true },
       );
     }
     metrics.addMetric(transformMetricNames.recordsFailed, MetricUnit.Count, event.Records.length);

@@ -250,7 +250,7 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
       const errors = lines.filter((line) => line.level === "ERROR");
       expect(errors.map((line) => line.messageId)).toEqual(["m1", "m2"]);
       for (const line of errors)
-        expect(line).toMatchObject({ reason: expect.stringContaining(problem), retryable: false });
+        expect(line).toMatchObject({ reason: expect.stringContaining(problem), retryable: true });
       expect(lines.find((line) => line._aws)).toMatchObject({ RecordsFailed: 2 });
       expect(s3.calls()).toHaveLength(0);
     },
