@@ -40,7 +40,7 @@ variable "tags" {
 }
 
 variable "kms_key_arn" {
-  description = "ARN of a customer KMS key for the bucket, queues, secret, log groups, crawler logs, Athena results and alarm topic; null uses AWS-managed encryption (SSE-S3, SSE-SQS, the Secrets Manager key, CloudWatch Logs' own) and a dedicated key for the alarm topic. The key's policy must let s3, sqs, logs.<region>.amazonaws.com, cloudwatch and events use it (docs/DEPLOY.md)."
+  description = "ARN of a customer KMS key for the bucket, queues, secret, log groups, crawler logs, Athena results and alarm topic; null uses AWS-managed encryption (SSE-S3, SSE-SQS, the Secrets Manager key, CloudWatch Logs' own) and a dedicated key for the alarm topic. The key's policy must let s3, sqs, logs.<region>.amazonaws.com, cloudwatch and events use it, events without source conditions (docs/DEPLOY.md)."
   type        = string
   default     = null
 
@@ -238,7 +238,7 @@ variable "transform_event_source_enabled" {
 }
 
 variable "crawler_schedule_expression" {
-  description = "Glue cron() expression (UTC) of the crawler's safety-net run after the daily extract; null runs it only when the transform starts it."
+  description = "Glue cron() expression (always UTC, whatever schedule_timezone says) of the crawler's safety-net run after the daily extract: shift it with the extract's time zone; null runs it only when the transform starts it."
   type        = string
   default     = "cron(30 16 * * ? *)"
 }

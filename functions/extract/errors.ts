@@ -49,6 +49,8 @@ const TRANSIENT_PROBLEMS: ReadonlySet<ProblemKind> = new Set([
   "connection-lost",
   "rate-limited",
   "retry-after-too-long",
+  // The quota is counted per window and resets by itself: a later run may succeed.
+  "quota-exceeded",
   "deadline",
 ]);
 
@@ -202,9 +204,10 @@ export function describeProblem(problem: Problem, context: RequestContext): stri
       );
     case "premium-required":
       return (
-        `Spotify answered 403 for ${what}: "${PREMIUM_REQUIRED_MESSAGE}". Since February 2026 a ` +
-        `development-mode app only works while the Spotify account that owns the app has an ` +
-        `active Premium subscription; it resumes by itself once Premium is renewed.`
+        `Spotify answered 403 for ${what}${spotifySaid || ` ("${PREMIUM_REQUIRED_MESSAGE}")`}. ` +
+        `Since February 2026 a development-mode app only works while the Spotify account that ` +
+        `owns the app has an active Premium subscription; it resumes by itself once Premium is ` +
+        `renewed, which Spotify says can take a few hours.`
       );
     case "forbidden":
       // A 403 to a token request (a proxy or WAF in front of it) is about no playlist.
@@ -251,8 +254,8 @@ function describeTokenRejection(failure: Problem["failure"], spotifySaid: string
   if (oauthError === "invalid_grant") {
     return (
       `Spotify's accounts service rejected the refresh token (invalid_grant${spotifySaid}): it ` +
-      `expired, was revoked, or was replaced by a rotated one that was not stored. Since July ` +
-      `2026 Spotify expires every refresh token six months after the login that issued it, ` +
+      `expired, was revoked, or was replaced by a rotated one that was not stored. Since June 18, ` +
+      `2026 (July 20 for apps created before) Spotify expires every refresh token six months after the login that issued it, ` +
       `however often it is used (the RefreshTokenAgeDays metric counts the days). Run ` +
       `\`make spotify-login\` again to get a new refresh token.`
     );

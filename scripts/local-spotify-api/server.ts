@@ -99,6 +99,7 @@ export async function startLocalSpotifyApi(
         req,
         record,
         finish,
+        respond,
         editPlaylist: (id, entries) => {
           const current = state.playlists.get(id);
           if (current) setPlaylist(id, { ...current, entries, snapshotId: undefined });

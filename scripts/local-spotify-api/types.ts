@@ -37,6 +37,8 @@ export interface InterceptedRequest {
   record: RecordedRequest;
   /** Answers with a JSON body (and headers). */
   finish(status: number, payload: unknown, headers?: Record<string, string>): void;
+  /** Answers with a body as it is, JSON unless `headers` give another Content-Type. */
+  respond(status: number, body: string, headers?: Record<string, string>): void;
   /** Replaces the playlist's entries, as an edit by someone else would. */
   editPlaylist(playlistId: string, entries: readonly unknown[]): void;
   /** Drops an access token (it then answers 401). */

@@ -17,8 +17,11 @@ import {
   loadRecording,
   recordedPlaylists,
 } from "../../scripts/local-spotify-api/recordings";
-import { PREMIUM_REQUIRED_MESSAGE } from "../../functions/extract/retry-policy";
-import { startLocalSpotifyApi, type LocalSpotifyApi } from "../support/local-spotify-api";
+import {
+  PREMIUM_LAPSE_BODY,
+  startLocalSpotifyApi,
+  type LocalSpotifyApi,
+} from "../support/local-spotify-api";
 import { startEmulator, type Emulator } from "../support/emulator";
 import { secretHolding, secretValue, startMotoServer, type MotoServer } from "../support/moto";
 import {
@@ -367,8 +370,10 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     const error = await rejectionOf(run({ playlistIds: [TOP50_GLOBAL_ID] }));
 
     // Assess
-    expect(error.message).toContain(PREMIUM_REQUIRED_MESSAGE);
+    // Spotify's own plain-text answer, quoted whole, and what renewing Premium takes.
+    expect(error.message).toContain(PREMIUM_LAPSE_BODY);
     expect(error.message).toContain("Since February 2026 a development-mode app only works while");
+    expect(error.message).toContain("can take a few hours");
     expect(await listKeys(emulator.s3, bucket)).toEqual([]);
   });
 

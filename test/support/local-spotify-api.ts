@@ -15,6 +15,11 @@ import {
   type RecordedRequest,
 } from "../../scripts/local-spotify-api/server";
 
+/** What Spotify answers, as plain text, while the app owner's Premium has lapsed (2026). */
+export const PREMIUM_LAPSE_BODY =
+  `${PREMIUM_REQUIRED_MESSAGE}. When the subscription status changes, it can take a few hours ` +
+  "before requests are allowed again.";
+
 /** Which requests a fault applies to. */
 export interface FaultRule {
   fault: LocalFault;
@@ -161,9 +166,12 @@ async function applyFault(
       target.finish(404, { error: { status: 404, message: "Resource not found" } });
       return "answered";
     case "forbidden":
-      target.finish(403, {
-        error: { status: 403, message: fault.message ?? PREMIUM_REQUIRED_MESSAGE },
-      });
+      if (fault.message !== undefined) {
+        target.finish(403, { error: { status: 403, message: fault.message } });
+      } else {
+        // Spotify's Premium-lapse answer is plain text, not its JSON error shape.
+        target.respond(403, PREMIUM_LAPSE_BODY, { "Content-Type": "text/plain; charset=utf-8" });
+      }
       return "answered";
   }
 }

@@ -61,20 +61,35 @@ data "aws_iam_policy_document" "alarm_key" {
   }
 
   statement {
-    sid       = "AlarmPublishersEncrypt"
+    sid       = "AlarmsEncrypt"
     effect    = "Allow"
     actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
     resources = ["*"]
 
     principals {
       type        = "Service"
-      identifiers = ["cloudwatch.amazonaws.com", "events.amazonaws.com"]
+      identifiers = ["cloudwatch.amazonaws.com"]
     }
 
     condition {
       test     = "StringEquals"
       variable = "aws:SourceAccount"
       values   = [local.account]
+    }
+  }
+
+  # SNS does not support aws:SourceAccount or aws:SourceArn in a key policy for EventBridge
+  # publishing to an encrypted topic: with one, every crawler-failed message is denied. The
+  # topic policy's CrawlerFailedRulePublishes statement limits who publishes.
+  statement {
+    sid       = "CrawlerFailedRuleEncrypts"
+    effect    = "Allow"
+    actions   = ["kms:Decrypt", "kms:GenerateDataKey*"]
+    resources = ["*"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["events.amazonaws.com"]
     }
   }
 }

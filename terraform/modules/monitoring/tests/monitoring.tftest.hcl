@@ -57,6 +57,19 @@ run "every_alarm_notifies_the_encrypted_topic" {
   }
 }
 
+run "lets_the_crawler_failed_rule_use_the_key_without_source_conditions" {
+  command = plan
+
+  assert {
+    condition = alltrue([
+      for st in data.aws_iam_policy_document.alarm_key[0].statement :
+      length(st.condition) == 0
+      if anytrue([for p in st.principals : contains(p.identifiers, "events.amazonaws.com")])
+    ])
+    error_message = "SNS supports no aws:SourceAccount/SourceArn in a key policy for EventBridge publishing to an encrypted topic."
+  }
+}
+
 run "watches_both_functions_and_both_dead_letter_queues" {
   command = apply
 
