@@ -26,6 +26,9 @@ resource "aws_glue_catalog_database" "this" {
   tags = var.tags
 }
 
+# No aws:SourceAccount condition: AWS documents none for Glue assuming a crawler role, and where
+# a service does not send the key the condition fails and CreateCrawler cannot assume the role.
+# A role cannot be passed to another account's crawler, and iam:PassRole limits who passes it.
 data "aws_iam_policy_document" "crawler_assume_role" {
   statement {
     effect  = "Allow"
@@ -34,12 +37,6 @@ data "aws_iam_policy_document" "crawler_assume_role" {
     principals {
       type        = "Service"
       identifiers = ["glue.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account]
     }
   }
 }
