@@ -39,6 +39,9 @@ export const DEFAULT_RETRY_POLICY: Readonly<RetryPolicyConfig> = Object.freeze({
 export const PREMIUM_REQUIRED_MESSAGE =
   "Active premium subscription required for the owner of the app";
 
+/** The rolling window over which Spotify counts an app's requests (Web API, "Rate limits"). */
+const RATE_LIMIT_WINDOW_MS = 30_000;
+
 /** The `reason` Spotify gives on a 429 when the app's quota, not a burst, is the problem. */
 export const QUOTA_EXCEEDED_REASON = "QUOTA_EXCEEDED";
 
@@ -201,12 +204,13 @@ export function decideRetry(
     }
     if (retryAfterMs === undefined) {
       // One 429 without the header may be a glitch; a second one means Spotify will not say
-      // when to come back, and hammering it would only extend the block.
+      // when to come back, and hammering it would only extend the block. Spotify counts requests
+      // over a rolling 30 s window, so the one retry waits that out (at most the cap).
       if (state.rateLimitsWithoutHeader >= 1) return giveUp("rate-limited");
       return {
         action: "retry",
         cause: "rate-limit",
-        delayMs: fullJitterBackoffMs(state.rateLimitRetries + 1, config, options.random),
+        delayMs: Math.min(RATE_LIMIT_WINDOW_MS, config.retryAfterCapMs),
         renewToken: false,
       };
     }

@@ -148,7 +148,7 @@ describe("decideRetry", () => {
     expect(decision).toMatchObject({ action: "give-up", problem: { kind: "quota-exceeded" } });
   });
 
-  it("retries one 429 without Retry-After with backoff, and gives up on the second", () => {
+  it("retries one 429 without Retry-After after Spotify's 30 s window (at most the cap), and gives up on the second", () => {
     // Prepare
     const first = { ...initialRetryState(), attempts: 1 };
     const second = {
@@ -161,14 +161,21 @@ describe("decideRetry", () => {
     // Act
     const firstDecision = decideRetry(status(429), first, CONFIG, options);
     const secondDecision = decideRetry(status(429), second, CONFIG, options);
+    const underASmallCap = decideRetry(
+      status(429),
+      first,
+      { ...CONFIG, retryAfterCapMs: 5_000 },
+      options,
+    );
 
     // Assess
     expect(firstDecision).toEqual({
       action: "retry",
       cause: "rate-limit",
-      delayMs: 500,
+      delayMs: 30_000,
       renewToken: false,
     });
+    expect(underASmallCap).toMatchObject({ action: "retry", delayMs: 5_000 });
     expect(secondDecision).toMatchObject({ action: "give-up", problem: { kind: "rate-limited" } });
   });
 
