@@ -255,8 +255,9 @@ function describeTokenRejection(failure: Problem["failure"], spotifySaid: string
     return (
       `Spotify's accounts service rejected the refresh token (invalid_grant${spotifySaid}): it ` +
       `expired, was revoked, or was replaced by a rotated one that was not stored. Since June 18, ` +
-      `2026 (July 20 for apps created before) Spotify expires every refresh token six months after the login that issued it, ` +
-      `however often it is used (the RefreshTokenAgeDays metric counts the days). Run ` +
+      `2026 (July 20 for apps created before) Spotify expires every refresh token six months ` +
+      `after the login that issued it, however often it is used (the RefreshTokenAgeDays ` +
+      `metric counts the days). Run ` +
       `\`make spotify-login\` again to get a new refresh token.`
     );
   }
