@@ -86,7 +86,8 @@ export function chartHeader(period: "daily" | "weekly", withSource = true): stri
   ];
 }
 
-const countLineBreaks = (value: string) => value.split("\n").length - 1;
+const countIn = (record: string[], pattern: RegExp) =>
+  record.reduce((count, value) => count + (value.match(pattern)?.length ?? 0), 0);
 
 const sameColumns = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((column, i) => column === b[i]);
@@ -124,24 +125,28 @@ export function parseChartCsv(text: string, sourceKey: string): ChartFile {
       { cause: error },
     );
   }
-  const [header, ...lines] = records;
+  // info.lines is where a record ends, and csv-parse counts a CRLF inside quotes as two lines
+  // there and in every later record: take back the record's own line breaks and the extra ones.
+  let extraBreaks = 0;
+  const [header, ...lines] = records.map(({ record, info }) => {
+    extraBreaks += countIn(record, /\r\n/g);
+    return { record, line: info.lines - countIn(record, /\r\n|\r|\n/g) - extraBreaks };
+  });
   const columns = header!.record.map((column) => column.trim());
   const withSource = columns.includes("source");
   const expected = chartHeader(name.period, withSource);
   if (!sameColumns(columns, expected)) {
     throw fail(
-      header!.info.lines,
+      header!.line,
       `header ${JSON.stringify(columns.join(","))} does not match a ${name.period} export's ` +
         `${JSON.stringify(chartHeader(name.period).join(","))} (source may be absent)`,
     );
   }
   if (lines.length === 0) {
-    throw fail(header!.info.lines, "the file has a header but no chart lines");
+    throw fail(header!.line, "the file has a header but no chart lines");
   }
   const at = (column: string) => expected.indexOf(column);
-  const rows = lines.map(({ record, info }): ChartPositionRow => {
-    // info.lines is where the record ends; quoted fields may hold line breaks.
-    const line = info.lines - record.reduce((breaks, value) => breaks + countLineBreaks(value), 0);
+  const rows = lines.map(({ record, line }): ChartPositionRow => {
     if (record.length !== expected.length) {
       throw fail(line, `expected ${expected.length} fields, found ${record.length}`);
     }

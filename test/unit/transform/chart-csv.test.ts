@@ -135,15 +135,29 @@ describe("parseChartCsv", () => {
     expect(() => parseChartCsv(text, KEY)).toThrow(message);
   });
 
-  it("counts lines from the start of a record whose quoted name holds a line break", () => {
-    const text = csv(
-      DAILY,
-      lineA.replace("Die With A Smile", '"Die With\nA Smile"'),
-      lineB.replace(/^2,/, "-2,"),
-    );
+  it.each([
+    ["LF", "\n", "\n"],
+    ["CRLF", "\r\n", "\r\n"],
+    ["CRLF", "\r\n", "\n"],
+    ["LF", "\n", "\r\n"],
+  ])(
+    "counts lines from the start of each record in a %s file whose quoted name holds %j",
+    (_, lineEnd, quotedBreak) => {
+      const name = `"Die With${quotedBreak}A${quotedBreak}Smile"`;
+      const text = [
+        DAILY,
+        lineA.replace("Die With A Smile", name),
+        lineB,
+        lineB.replace(/^2,/, "-2,"),
+      ]
+        .map((line) => line + lineEnd)
+        .join("");
 
-    expect(() => parseChartCsv(text, KEY)).toThrow(/line 4: rank must be a positive integer/);
-  });
+      expect(() => parseChartCsv(text, KEY)).toThrow(/line 6: rank must be a positive integer/);
+      const badUri = text.replace(`2,spotify:track:${ID_B}`, "2,spotify:track:bad");
+      expect(() => parseChartCsv(badUri, KEY)).toThrow(/line 5: uri must be/);
+    },
+  );
 
   it("refuses a file whose name has no date, before reading it", () => {
     expect(() => parseChartCsv(csv(DAILY, lineA), "raw_data/to_process/charts.csv")).toThrow(
