@@ -29,6 +29,7 @@ const TRACK_URI = /^spotify:track:([0-9A-Za-z]{22})$/;
 const POSITIVE_INT = /^[1-9]\d*$/;
 const NON_NEGATIVE_INT = /^(0|[1-9]\d*)$/;
 const INT32_MAX = 2 ** 31 - 1;
+const INT64_MAX = 2n ** 63n - 1n;
 
 const isRealDate = (date: string) => {
   const instant = new Date(`${date}T00:00:00Z`);
@@ -100,7 +101,7 @@ const sameColumns = (a: readonly string[], b: readonly string[]) =>
  * @throws {InvalidChartFileError} For a bad file name, an empty file, a header that does not
  *   match, malformed CSV, a line with the wrong number of fields, a rank that is not a
  *   positive integer, a `uri` that is not a Spotify track URI, or a number column that is not
- *   an integer; each names the line and what was found.
+ *   an integer or is past its column's range; each names the line and what was found.
  */
 export function parseChartCsv(text: string, sourceKey: string): ChartFile {
   const name = parseChartFileName(sourceKey);
@@ -151,10 +152,13 @@ export function parseChartCsv(text: string, sourceKey: string): ChartFile {
       throw fail(line, `expected ${expected.length} fields, found ${record.length}`);
     }
     const field = (column: string) => record[at(column)]!;
+    const tooLarge = (column: string, range: string) =>
+      fail(line, `${column} exceeds ${range}, found ${JSON.stringify(field(column))}`);
     const rank = field("rank").trim();
-    if (!POSITIVE_INT.test(rank) || Number(rank) > INT32_MAX) {
+    if (!POSITIVE_INT.test(rank)) {
       throw fail(line, `rank must be a positive integer, found ${JSON.stringify(field("rank"))}`);
     }
+    if (Number(rank) > INT32_MAX) throw tooLarge("rank", String(INT32_MAX));
     const uri = TRACK_URI.exec(field("uri").trim());
     if (!uri) {
       throw fail(
@@ -162,16 +166,27 @@ export function parseChartCsv(text: string, sourceKey: string): ChartFile {
         `uri must be a Spotify track URI (spotify:track:<22-character id>), found ${JSON.stringify(field("uri"))}`,
       );
     }
-    const optionalInt = (column: string, pattern: RegExp, what: string, max = INT32_MAX) => {
+    const optionalDigits = (column: string, pattern: RegExp, what: string) => {
       const value = field(column).trim();
-      if (value === "") return null;
-      if (!pattern.test(value) || Number(value) > max) {
+      if (value !== "" && !pattern.test(value)) {
         throw fail(
           line,
           `${column} must be ${what} or empty, found ${JSON.stringify(field(column))}`,
         );
       }
-      return Number(value);
+      return value === "" ? null : value;
+    };
+    const optionalInt = (column: string, pattern: RegExp, what: string) => {
+      const value = optionalDigits(column, pattern, what);
+      if (value !== null && Number(value) > INT32_MAX) throw tooLarge(column, String(INT32_MAX));
+      return value === null ? null : Number(value);
+    };
+    const optionalStreams = () => {
+      const value = optionalDigits("streams", NON_NEGATIVE_INT, "a plain non-negative integer");
+      if (value === null) return null;
+      if (BigInt(value) > INT64_MAX) throw tooLarge("streams", "the int64 range");
+      // A number is exact only up to 2^53 - 1; the Parquet writer takes a bigint as it is.
+      return Number(value) > Number.MAX_SAFE_INTEGER ? BigInt(value) : Number(value);
     };
     const previous = field("previous_rank").trim();
     return {
@@ -195,12 +210,7 @@ export function parseChartCsv(text: string, sourceKey: string): ChartFile {
         POSITIVE_INT,
         "a positive integer",
       ),
-      streams: optionalInt(
-        "streams",
-        NON_NEGATIVE_INT,
-        "a plain non-negative integer",
-        Number.MAX_SAFE_INTEGER,
-      ),
+      streams: optionalStreams(),
       source_key: sourceKey,
     };
   });

@@ -83,7 +83,8 @@ export interface ChartPositionRow {
   previous_rank: number | null;
   /** `days_on_chart` (daily) or `weeks_on_chart` (weekly). */
   periods_on_chart: number | null;
-  streams: number | null;
+  /** A bigint past 2^53 - 1, where a number is no longer exact. */
+  streams: number | bigint | null;
   source_key: string;
 }
 

@@ -96,6 +96,17 @@ describe("parseChartCsv", () => {
     });
   });
 
+  it("reads streams past 2^53 - 1 exactly, as bigints, up to the int64 maximum", () => {
+    const streams = ["9007199254740991", "9007199254740993", "9223372036854775807"];
+    const text = csv(DAILY, ...streams.map((count) => lineA.replace("5312345", count)));
+
+    expect(parseChartCsv(text, KEY).rows.map((row) => row.streams)).toEqual([
+      9007199254740991,
+      9007199254740993n,
+      9223372036854775807n,
+    ]);
+  });
+
   it.each([
     ["an empty file", "", /line 1: the file is empty; expected the header rank,uri,/],
     ["a header only", csv(DAILY), /line 1: the file has a header but no chart lines/],
@@ -130,6 +141,21 @@ describe("parseChartCsv", () => {
       /line 2: streams must be a plain non-negative integer or empty, found "5,312,345"/,
     ],
     ["a short line", csv(DAILY, "1,spotify:track:" + ID_A), /line 2: expected 9 fields, found 2/],
+    [
+      "a rank past int32",
+      csv(DAILY, lineA.replace(/^1,/, "2147483648,")),
+      /line 2: rank exceeds 2147483647, found "2147483648"/,
+    ],
+    [
+      "a peak_rank past int32",
+      csv(DAILY, lineA.replace(",Interscope,1,", ",Interscope,2147483648,")),
+      /line 2: peak_rank exceeds 2147483647, found "2147483648"/,
+    ],
+    [
+      "streams past int64",
+      csv(DAILY, lineA.replace("5312345", "9223372036854775808")),
+      /line 2: streams exceeds the int64 range, found "9223372036854775808"/,
+    ],
   ])("refuses %s with the line and what it found", (_, text, message) => {
     expect(() => parseChartCsv(text, KEY)).toThrow(InvalidChartFileError);
     expect(() => parseChartCsv(text, KEY)).toThrow(message);

@@ -1,3 +1,4 @@
+import { chartHeader, parseChartCsv } from "../../../functions/transform/chart-csv";
 import { encodeTable } from "../../../functions/transform/parquet";
 import { normalizeSnapshot } from "../../../functions/transform/normalize-snapshot";
 import { TABLE_NAMES } from "../../../functions/shared/s3-layout";
@@ -71,6 +72,23 @@ describe("encodeTable", () => {
       // Assess
       expect(rows).toEqual(snapshot.tables[table]);
     }
+  });
+
+  it("writes chart streams past 2^53 - 1 exactly as int64", async () => {
+    // Prepare
+    const KEY = "raw_data/to_process/regional-global-daily-2026-11-30.csv";
+    const line = (streams: string) =>
+      `1,spotify:track:2plbrEY59IikOBgBGLjaoe,A,B,L,1,1,1,${streams}`;
+    const text = [chartHeader("daily"), line("5312345"), line("9223372036854775807")].join("\n");
+
+    // Act
+    const { rows, types } = await readParquet(
+      encodeTable("chart_positions", parseChartCsv(text, KEY).rows),
+    );
+
+    // Assess
+    expect(types.streams).toBe("BIGINT");
+    expect(rows.map((row) => row.streams)).toEqual([5312345n, 9223372036854775807n]);
   });
 
   it("writes a valid, typed file for a table with no rows", async () => {
