@@ -4,7 +4,10 @@
  * ignored, so new fields never break the pipeline.
  */
 import * as z from "../shared/zod";
-import { nonEmptyString, nonNegativeInt } from "../shared/zod";
+import { nonEmptyString } from "../shared/zod";
+
+/** Values of int32 columns: a larger one would fail in the Parquet writer, naming no column. */
+const nonNegativeInt32 = z.int32().check(z.nonnegative());
 
 const externalUrls = z.nullish(z.object({ spotify: z.nullish(z.string()) }));
 
@@ -22,7 +25,7 @@ export const albumSchema = z.object({
   album_type: z.nullish(z.string()),
   release_date: z.nullish(z.string()),
   release_date_precision: z.nullish(z.string()),
-  total_tracks: z.nullish(z.int()),
+  total_tracks: z.nullish(z.int32()),
   external_urls: externalUrls,
   artists: z.nullish(z.array(artistSchema)),
 });
@@ -31,9 +34,9 @@ export const albumSchema = z.object({
 export const trackSchema = z.object({
   id: nonEmptyString,
   name: z.string(),
-  duration_ms: nonNegativeInt,
+  duration_ms: nonNegativeInt32,
   explicit: z.boolean(),
-  popularity: z.nullish(z.int()),
+  popularity: z.nullish(z.int32()),
   external_ids: z.nullish(z.object({ isrc: z.nullish(z.string()) })),
   external_urls: externalUrls,
   album: albumSchema,
@@ -53,8 +56,8 @@ export const entrySchema = z.object({
 export const itemsPageSchema = z.object({
   href: z.nullish(z.string()),
   items: z.array(z.unknown()),
-  total: z.nullish(nonNegativeInt),
-  offset: z.nullish(nonNegativeInt),
+  total: z.nullish(nonNegativeInt32),
+  offset: z.nullish(nonNegativeInt32),
 });
 
 /** The raw snapshot the extract function writes. */
@@ -66,7 +69,7 @@ export const rawSnapshotSchema = z.object({
     name: z.nullish(z.string()),
     snapshot_id: z.nullish(z.string()),
     owner_id: z.nullish(z.string()),
-    total: z.nullish(nonNegativeInt),
+    total: z.nullish(nonNegativeInt32),
   }),
   market: z.nullish(z.string()),
   items: z.array(z.unknown()),

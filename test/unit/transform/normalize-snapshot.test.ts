@@ -327,6 +327,31 @@ describe("normalizeSnapshot edge cases", () => {
       /track track1 at position 1 is malformed[\s\S]*album/,
     ],
     [
+      "a track whose duration_ms is past int32",
+      rawSnapshot([entry({ ...track(), duration_ms: 2147483658 })]),
+      /track track1 at position 1 is malformed[\s\S]*<=2147483647[\s\S]*duration_ms/,
+    ],
+    [
+      "a track whose popularity is past int32",
+      rawSnapshot([entry({ ...track(), popularity: 2147483648 })]),
+      /track track1 at position 1 is malformed[\s\S]*<=2147483647[\s\S]*popularity/,
+    ],
+    [
+      "a track whose album's total_tracks is past int32",
+      rawSnapshot([entry({ ...track(), album: { ...track().album!, total_tracks: 2 ** 31 } })]),
+      /track track1 at position 1 is malformed[\s\S]*<=2147483647[\s\S]*total_tracks/,
+    ],
+    [
+      "a snapshot whose playlist total is past int32",
+      rawSnapshot([], { total: 2 ** 31 }),
+      /looks like a raw snapshot but is not valid[\s\S]*<=2147483647[\s\S]*total/,
+    ],
+    [
+      "a page whose offset is past int32",
+      { items: [], total: 0, offset: 2 ** 31 },
+      /looks like a playlist-items page but is not valid[\s\S]*<=2147483647[\s\S]*offset/,
+    ],
+    [
       "a string payload",
       rawSnapshot([entry("a string payload")]),
       /position 1: payload should be an object/,
