@@ -350,9 +350,13 @@ function playlistIdFromHref(href: string | null | undefined): string | undefined
   }
 }
 
+/** An ISO date and time without a zone designator, which Date reads in the machine's time zone. */
+const ZONELESS_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
 function parseInstant(value: string | null | undefined): Date | null {
   if (!value) return null;
-  const instant = new Date(value);
+  // added_at is UTC: Spotify's end in Z, and older pipelines' values without a zone mean UTC too.
+  const instant = new Date(ZONELESS_DATE_TIME.test(value) ? `${value}Z` : value);
   return Number.isNaN(instant.getTime()) ? null : instant;
 }
 

@@ -245,6 +245,17 @@ describe("normalizeSnapshot edge cases", () => {
     expect(result.tables.songs[0]).toMatchObject({ popularity: null, isrc: null });
   });
 
+  it.each([
+    ["2024-01-01 10:00:00", "2024-01-01T10:00:00.000Z"],
+    ["2024-01-01T10:00:00", "2024-01-01T10:00:00.000Z"],
+    ["2024-01-01T10:00:00.5", "2024-01-01T10:00:00.500Z"],
+    ["2024-01-01T10:00", "2024-01-01T10:00:00.000Z"],
+    ["2024-01-01T10:00:00+01:00", "2024-01-01T09:00:00.000Z"],
+  ])("reads added_at %s as %s whatever the machine's time zone", (addedAt, utc) => {
+    const result = normalizeSnapshot(rawSnapshot([entry(track(), "item", addedAt)]), source);
+    expect(result.tables.songs[0]!.added_at!.toISOString()).toBe(utc);
+  });
+
   it("handles an empty playlist", () => {
     const result = normalizeSnapshot(rawSnapshot([]), source);
     expect(result.tables.songs).toEqual([]);
