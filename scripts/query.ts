@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   const lakeDir = path.resolve(values.lake ?? LOCAL_LAKE_DIR);
   if (!existsSync(path.join(lakeDir, "transformed_data"))) {
     throw new UsageError(
-      `no local lake at ${lakeDir}: run \`make demo\` first (or pass --lake DIR)`,
+      `no local lake at ${lakeDir}: run \`make demo\` first, or name one: \`make query Q=${name} ARGS="--lake DIR"\``,
     );
   }
   const catalog = await openLakeCatalog(lakeDir);
