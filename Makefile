@@ -135,6 +135,7 @@ invoke-extract: $(DEPS) ## Run the deployed extract function now
 	$(TSX) scripts/ops.ts invoke-extract --function "$(call tf_output,extract_function_name)" $(ARGS)
 
 logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transform [ARGS="--since 6h --filter ERROR"]
+	$(if $(filter-out extract transform,$(or $(FN),transform)),$(error FN must be extract or transform, got "$(FN)"))
 	$(TSX) scripts/ops.ts logs --function "$(call tf_output,$(or $(FN),transform)_function_name)" $(ARGS)
 
 alarms: $(DEPS) ## Every alarm of this deployment with its state and reason

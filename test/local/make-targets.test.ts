@@ -21,6 +21,19 @@ describe("the operator Make targets", () => {
     );
   });
 
+  it("make logs refuses an FN other than extract or transform, naming both", () => {
+    // Act
+    const logs = () =>
+      execFileSync("make", ["-n", "logs", "FN=bogus"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: "pipe",
+      });
+
+    // Assess
+    expect(logs).toThrow(/FN must be extract or transform, got "bogus"/);
+  });
+
   it("make query (and make alarms) pass ARGS on, after the flags filled from the outputs", () => {
     // Act
     const local = dryRun("query", "Q=latest_chart", "ARGS=--lake /tmp/lake");
