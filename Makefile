@@ -97,9 +97,9 @@ demo: build ## Run the whole pipeline locally (no AWS account, no Spotify creden
 demo-failure: build ## The local pipeline with a poison message that ends in the dead-letter queue
 	$(TSX) scripts/demo.ts --with-poison-message $(ARGS)
 
-query: $(DEPS) ## Run a named query: make query Q=name [TARGET=aws]; no Q lists them
+query: $(DEPS) ## Run a named query: make query Q=name [TARGET=aws] [ARGS="--lake DIR"]; no Q lists them
 	$(TSX) scripts/query.ts $(Q) $(if $(filter aws,$(TARGET)),--target aws \
-	  --workgroup "$(call tf_output,athena_workgroup_name)" --database "$(call tf_output,glue_database_name)")
+	  --workgroup "$(call tf_output,athena_workgroup_name)" --database "$(call tf_output,glue_database_name)") $(ARGS)
 
 report: $(DEPS) ## HTML report of the lake: make report [TARGET=aws] [OUT=file.html] [NOW=ISO time]
 	$(TSX) scripts/report/cli.ts $(if $(filter aws,$(TARGET)),--target aws \
@@ -135,10 +135,11 @@ invoke-extract: $(DEPS) ## Run the deployed extract function now
 	$(TSX) scripts/ops.ts invoke-extract --function "$(call tf_output,extract_function_name)" $(ARGS)
 
 logs: $(DEPS) ## Recent logs of a deployed function: make logs FN=extract|transform [ARGS="--since 6h --filter ERROR"]
+	$(if $(filter-out extract transform,$(or $(FN),transform)),$(error FN must be extract or transform, got "$(FN)"))
 	$(TSX) scripts/ops.ts logs --function "$(call tf_output,$(or $(FN),transform)_function_name)" $(ARGS)
 
 alarms: $(DEPS) ## Every alarm of this deployment with its state and reason
-	$(TSX) scripts/ops.ts alarms --prefix "$(call tf_output,name_prefix)"
+	$(TSX) scripts/ops.ts alarms --prefix "$(call tf_output,name_prefix)" $(ARGS)
 
 # With a deployment, the login reads the app credentials from its secret and stores the token there.
 spotify-login: $(DEPS) ## One-time authorization-code login: stores the refresh token in the deployment's secret (or prints it)

@@ -24,7 +24,7 @@ import { demoFailures } from "./local/demo-outcome";
 import { LOCAL_DEMO_CHARTS_DIR, LOCAL_LAKE_DIR } from "./local/paths";
 import { DEMO_DAYS } from "./local/demo-charts";
 import { writeLocalReport, type WrittenReport } from "./report/write-report";
-import { RAW_TO_PROCESS_PREFIX } from "../functions/shared/s3-layout";
+import { RAW_PROCESSED_PREFIX, RAW_TO_PROCESS_PREFIX } from "../functions/shared/s3-layout";
 
 const { values } = parseArgs({
   options: {
@@ -35,6 +35,9 @@ const { values } = parseArgs({
   },
 });
 const lakeDir = path.resolve(values.lake);
+/** The command that queries this lake again: `make query` reads `.lake/` unless told another. */
+const queryCommand = (name: string) =>
+  `make query Q=${name}` + (lakeDir === LOCAL_LAKE_DIR ? "" : ` ARGS="--lake ${lakeDir}"`);
 const maxRows = Number(values["max-rows"]);
 const started = performance.now();
 const timings: [string, number][] = [];
@@ -86,7 +89,7 @@ try {
     },
   );
   await stage(
-    "Import chart files (a week of daily Top 200 Global exports, as make import-charts does)",
+    `Import chart files (${values.days} daily Top 200 Global exports, as make import-charts does)`,
     () => importDemoChartFiles(infra, LOCAL_DEMO_CHARTS_DIR, Number(values.days)),
     (result) =>
       `${result.uploaded.length} files from ${LOCAL_DEMO_CHARTS_DIR} to raw_data/to_process/`,
@@ -100,12 +103,15 @@ try {
   }
   await stage(
     "Transform (poll the queue like Lambda's event source mapping)",
-    () =>
-      runTransform(infra, (records, failures) =>
+    async () => {
+      const stats = await runTransform(infra, (records, failures) =>
         console.log(`  batch of ${records}: ${records - failures} ok, ${failures} failed`),
-      ),
+      );
+      // The poller counts messages, S3's s3:TestEvent among them: processed/ holds what was transformed.
+      return { ...stats, transformed: (await listKeys(infra, RAW_PROCESSED_PREFIX)).length };
+    },
     (stats) =>
-      `${stats.batches} batches, ${stats.recordsSucceeded} records transformed, ${stats.recordFailures} failed attempts, ` +
+      `${stats.batches} batches, ${stats.transformed} objects transformed, ${stats.recordFailures} failed attempts, ` +
       `${infra.relay.sent} S3 notifications sent`,
   );
   const deadLetters = await stage(
@@ -144,7 +150,7 @@ try {
           console.log(`\n■ ${query.name}: ${query.description}\n`);
           console.log(formatTable(rows.slice(0, maxRows)));
           if (rows.length > maxRows)
-            console.log(`… ${rows.length - maxRows} more rows (make query Q=${query.name})`);
+            console.log(`… ${rows.length - maxRows} more rows (${queryCommand(query.name)})`);
         }
         return queries.length;
       },
@@ -173,10 +179,10 @@ console.log(`\nSummary (${((performance.now() - started) / 1000).toFixed(1)} s i
 for (const [name, seconds] of timings)
   console.log(`  ${seconds.toFixed(1).padStart(5)} s  ${name}`);
 console.log(
-  `\nThe lake is in ${lakeDir}: raw_data/processed/*.json and transformed_data/<table>/snapshot_date=*/*.parquet`,
+  `\nThe lake is in ${lakeDir}: raw_data/processed/ (the raw .json snapshots and .csv chart files) and transformed_data/<table>/snapshot_date=*/*.parquet`,
 );
 console.log(
-  "Query it again with `make query Q=<name>`, or open the Parquet files with DuckDB, pandas or Spark.",
+  `Query it again with \`${queryCommand("<name>")}\`, or open the Parquet files with DuckDB, pandas or Spark.`,
 );
 if (report) console.log(`\nThe report: open ${report.url} in a browser`);
 if (failures?.length) {

@@ -53,7 +53,7 @@ async function main(): Promise<number> {
   const lakeDir = path.resolve(values.lake ?? LOCAL_LAKE_DIR);
   if (!existsSync(path.join(lakeDir, "transformed_data"))) {
     throw new UsageError(
-      `no local lake at ${lakeDir}: run \`make demo\` first (or pass --lake DIR)`,
+      `no local lake at ${lakeDir}: run \`make demo\` first, or name one: \`make query Q=${name} ARGS="--lake DIR"\``,
     );
   }
   const catalog = await openLakeCatalog(lakeDir);
@@ -65,10 +65,17 @@ async function main(): Promise<number> {
     );
     if (missing.length > 0) {
       // DuckDB's own error ("Table ... does not exist") would not say how to get the table.
+      const fromSnapshots = missing.filter((table) => table !== CHART_TABLE_NAME);
+      const held = catalog.tables.map((table) => table.name).join(", ") || "no table";
       throw new UsageError(
-        `the lake at ${lakeDir} has no ${missing.join(", ")} files: run \`make demo\`` +
+        `${name} reads ${missing.join(", ")}, and the lake at ${lakeDir} has none of them ` +
+          `(it holds ${held}).` +
+          (fromSnapshots.length > 0
+            ? ` ${fromSnapshots.join(", ")} come from playlist snapshots: \`make demo\` writes a lake ` +
+              `with them (replacing this one's files), or ARGS="--lake DIR" names another lake.`
+            : "") +
           (missing.includes(CHART_TABLE_NAME)
-            ? ', or `make import-charts TARGET=local FILES="..."` with chart exports'
+            ? ` ${CHART_TABLE_NAME} comes from chart exports: \`make import-charts TARGET=local FILES="..."\`.`
             : ""),
       );
     }

@@ -71,7 +71,7 @@ export interface SpotifyLoginOptions {
 
 const EXPIRY_NOTE =
   "Spotify expires this refresh token six months after this login, however often it is used; " +
-  "the RefreshTokenAgeDays alarm fires from day 150: run `make spotify-login` again before then.";
+  "the refresh-token-age alarm (make alarms) fires from day 150: run `make spotify-login` again before then.";
 
 /** What a login produced. */
 export interface SpotifyLoginResult {

@@ -24,7 +24,7 @@ export function decodeRawText(bytes: Uint8Array, name: string): string {
     const offset = firstInvalidUtf8Offset(bytes);
     throw new InvalidSnapshotError(
       `${name} is not valid UTF-8: byte 0x${(bytes[offset] ?? 0).toString(16).padStart(2, "0")} ` +
-        `at byte offset ${offset} starts no valid character; save the file as UTF-8 and upload it again`,
+        `at byte offset ${offset} starts no valid character; save the file as UTF-8 and upload or convert it again`,
       { cause: error },
     );
   }

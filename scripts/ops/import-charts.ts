@@ -11,6 +11,7 @@ import {
   processedKeyFor,
   RAW_PROCESSED_PREFIX,
   RAW_TO_PROCESS_PREFIX,
+  TRANSFORMED_PREFIX,
 } from "../../functions/shared/s3-layout";
 import { headObjectIfExists } from "../../functions/shared/s3-objects";
 import { parseChartFileName } from "../../functions/transform/chart-csv";
@@ -175,14 +176,21 @@ export async function importChartsIntoLake(
 
 /** The command's summary lines; `destination` is where the keys are (`s3://bucket`, or the lake's folder). */
 export function formatChartImport(result: ChartImportResult, destination: string): string[] {
+  // A local lake's files are converted on this machine, not uploaded.
+  const local = !destination.startsWith("s3://");
   return [
-    ...result.uploaded.map(({ file, key }) => `uploaded ${file} -> ${destination}/${key}`),
+    ...result.uploaded.map(({ file, key }) =>
+      local
+        ? `converted ${file} -> ${destination}/${TRANSFORMED_PREFIX}, copied to ${destination}/${key}`
+        : `uploaded ${file} -> ${destination}/${key}`,
+    ),
     ...result.skipped.map(
       ({ file }) =>
-        `skipped  ${file}: already in ${RAW_PROCESSED_PREFIX} (pass --force to send it again)`,
+        `skipped  ${file}: already in ${RAW_PROCESSED_PREFIX} ` +
+        `(pass --force to ${local ? "convert" : "send"} it again)`,
     ),
     ...result.failed.map(({ file, error }) => `FAIL     ${file}: ${error}`),
-    `${result.uploaded.length} uploaded, ${result.skipped.length} skipped` +
+    `${result.uploaded.length} ${local ? "converted" : "uploaded"}, ${result.skipped.length} skipped` +
       (result.failed.length > 0 ? `, ${result.failed.length} failed` : ""),
   ];
 }

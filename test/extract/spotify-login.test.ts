@@ -77,6 +77,10 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(printed).toContain(authorizeUrl);
     expect(Date.parse(result.authorizedAt)).not.toBeNaN();
     expect(printed.join("\n")).toContain(`"authorized_at": "${result.authorizedAt}"`);
+    // The alarm by its name in Terraform (and in `make alarms`), not by its metric's.
+    expect(printed.join("\n")).toContain(
+      "the refresh-token-age alarm (make alarms) fires from day 150",
+    );
   });
 
   it("ignores callbacks with the wrong state, errors included, and accepts the right one", async () => {

@@ -21,6 +21,38 @@ describe("the operator Make targets", () => {
     );
   });
 
+  it("make logs refuses an FN other than extract or transform, naming both", () => {
+    // Act
+    const logs = () =>
+      execFileSync("make", ["-n", "logs", "FN=bogus"], {
+        cwd: ROOT,
+        encoding: "utf8",
+        stdio: "pipe",
+      });
+
+    // Assess
+    expect(logs).toThrow(/FN must be extract or transform, got "bogus"/);
+  });
+
+  it("make query (and make alarms) pass ARGS on, after the flags filled from the outputs", () => {
+    // Act
+    const local = dryRun("query", "Q=latest_chart", "ARGS=--lake /tmp/lake");
+    const aws = dryRun(
+      "query",
+      "Q=latest_chart",
+      "TARGET=aws",
+      "ARGS=--workgroup wg --database db",
+    );
+    const alarms = dryRun("alarms", "ARGS=--prefix my-etl");
+
+    // Assess: a repeated flag's last value wins, so ARGS overrides the empty outputs
+    expect(local).toMatch(/scripts\/query\.ts latest_chart\s+--lake \/tmp\/lake$/m);
+    expect(aws).toMatch(
+      /scripts\/query\.ts latest_chart --target aws --workgroup "[^"]*" --database "[^"]*" --workgroup wg --database db$/m,
+    );
+    expect(alarms).toMatch(/scripts\/ops\.ts alarms --prefix "[^"]*" --prefix my-etl$/m);
+  });
+
   it("make spotify-login passes the deployment's secret ARN, and none without a deployment", async () => {
     // Prepare: a Terraform state holding the output, as `make deploy` leaves it
     const deployed = await mkdtemp(path.join(tmpdir(), "make-targets-"));

@@ -145,10 +145,11 @@ describe("import-charts, against fauxqs", () => {
 
     const lines = formatChartImport(result, lake);
     expect(lines[0]).toBe(
-      `uploaded ${good} -> ${lake}/raw_data/processed/regional-global-daily-2026-11-30.csv`,
+      `converted ${good} -> ${lake}/transformed_data/, ` +
+        `copied to ${lake}/raw_data/processed/regional-global-daily-2026-11-30.csv`,
     );
     expect(lines[1]).toMatch(/^FAIL .*2026-11-29\.csv: .*line 2.*streams/);
-    expect(lines[2]).toBe("1 uploaded, 0 skipped, 1 failed");
+    expect(lines[2]).toBe("1 converted, 0 skipped, 1 failed");
     expect(progress.updates.map(({ done, total }) => [done, total])).toEqual([
       [1, 2],
       [2, 2],
@@ -176,7 +177,7 @@ describe("import-charts, against fauxqs", () => {
     const skipped = await importChartsIntoLake([file!], lake);
     expect(skipped.uploaded).toEqual([]);
     expect(formatChartImport(skipped, lake)[0]).toMatch(
-      /^skipped .*already in raw_data\/processed\//,
+      /^skipped .*already in raw_data\/processed\/ \(pass --force to convert it again\)$/,
     );
     await expect(readdir(path.join(lake, "transformed_data"))).rejects.toThrow(/ENOENT/);
 

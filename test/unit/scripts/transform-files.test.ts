@@ -158,7 +158,7 @@ describe("transformFiles (the command-line converter)", () => {
     // Assess
     expect(results.map((r) => r.ok)).toEqual([true, false]);
     expect(results[1]).toMatchObject({
-      error: `the file is not valid UTF-8: byte 0xe9 at byte offset ${text.indexOf("Cafe") + 3} starts no valid character; save the file as UTF-8 and upload it again`,
+      error: `the file is not valid UTF-8: byte 0xe9 at byte offset ${text.indexOf("Cafe") + 3} starts no valid character; save the file as UTF-8 and upload or convert it again`,
     });
   });
 });
