@@ -69,8 +69,7 @@ export function parseOpsArgs(argv: string[]): OpsCommand | "help" {
         functionName: requireFlag(
           values.function,
           "function",
-          // requireFlag quotes one name; the user's FN (extract or transform, refused otherwise) picks.
-          'transform_function_name" (FN=transform, the default) or "extract_function_name',
+          "extract_function_name / transform_function_name",
         ),
         sinceMs: parseDuration(values.since ?? DEFAULT_SINCE, "since"),
         limit: parseIntegerFlag(values.limit, "limit", { min: 1, max: 10_000 }) ?? DEFAULT_LIMIT,

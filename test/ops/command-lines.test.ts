@@ -193,10 +193,7 @@ describe("operator command lines", () => {
 
     it.each([
       [["invoke-extract", "--function", ""], /extract_function_name.*make deploy/s],
-      [
-        ["logs", "--function", " "],
-        /--function is empty\. .* output "transform_function_name" \(FN=transform, the default\) or "extract_function_name", which is missing: run `make deploy`/s,
-      ],
+      [["logs", "--function", " "], /--function is empty.*make deploy/s],
       [["alarms", "--prefix", ""], /name_prefix.*make deploy/s],
       [["alarms"], /--prefix is empty/],
       [
