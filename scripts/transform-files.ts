@@ -1,5 +1,5 @@
 /**
- * `npm run transform-files -- --out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER...`
+ * `make transform-files ARGS="--out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER..."`
  * Converts raw Spotify JSON files and Spotify Charts CSV exports you already have into the data
  * lake's Parquet layout, one
  * worker thread per core. `make build` bundles it into dist/transform-files.mjs, which the
@@ -10,7 +10,7 @@ import { expandInputs } from "./lib/input-files";
 import { serveTransformWorker, transformFiles } from "./lib/transform-files";
 import { EXIT, parseFlags, runCommand, UsageError } from "./ops/cli";
 
-const USAGE = "usage: npm run transform-files -- --out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER...";
+const USAGE = 'usage: make transform-files ARGS="--out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER..."';
 
 async function main(): Promise<number> {
   const { values, positionals } = parseFlags(

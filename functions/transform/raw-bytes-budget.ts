@@ -107,6 +107,6 @@ export function tooLargeMessage(key: string, sizeBytes: number, maxBytes: number
     `${key} is ${mib(sizeBytes)} (${sizeBytes} bytes), over the cap of ${mib(maxBytes)} ` +
     `(${MAX_RAW_OBJECT_BYTES_ENV}=${maxBytes}) that this function's memory can transform; it ` +
     "stays in raw_data/to_process/. Raise the function's memory and MAX_RAW_OBJECT_BYTES, or " +
-    "convert the file with `npm run transform-files` on a machine with more memory"
+    "convert the file with `make transform-files` on a machine with more memory"
   );
 }

@@ -30,7 +30,9 @@ export interface LakeSource {
 export async function localLakeSource(lakeDir: string): Promise<LakeSource> {
   const dir = path.resolve(lakeDir);
   if (!existsSync(path.join(dir, TRANSFORMED_PREFIX))) {
-    throw new Error(`no local lake at ${dir}: run \`make demo\` first (or pass --lake DIR)`);
+    throw new Error(
+      `no local lake at ${dir}: run \`make demo\` first, or name one: \`make report ARGS="--lake DIR"\``,
+    );
   }
   const catalog = await openLakeCatalog(dir);
   return {

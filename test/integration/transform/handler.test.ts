@@ -451,7 +451,7 @@ describe("transform handler against the S3/SQS emulator", () => {
       expect(errorsFor(logs, event.Records[0]!.messageId)).toEqual([
         expect.objectContaining({
           reason: expect.stringMatching(
-            /is 300\.0 MiB \(314572800 bytes\), over the cap of 0\.0 MiB \(MAX_RAW_OBJECT_BYTES=2000\).*stays in raw_data\/to_process\/.*Raise the function's memory and MAX_RAW_OBJECT_BYTES, or convert the file with `npm run transform-files`/,
+            /is 300\.0 MiB \(314572800 bytes\), over the cap of 0\.0 MiB \(MAX_RAW_OBJECT_BYTES=2000\).*stays in raw_data\/to_process\/.*Raise the function's memory and MAX_RAW_OBJECT_BYTES, or convert the file with `make transform-files`/,
           ),
           retryable: false,
         }),
