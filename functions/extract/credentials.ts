@@ -183,6 +183,8 @@ export class SecretsManagerCredentialSource implements CredentialSource {
 
   async storeRotatedRefreshToken(refreshToken: string): Promise<boolean> {
     const current = await this.readSecret(true);
+    // Checked first: JSON.parse's own error would quote the start of the secret.
+    parseSecretJson(current, this.options.secretId);
     const record = JSON.parse(current) as Record<string, unknown>;
     const previous = typeof record.refresh_token === "string" ? record.refresh_token : undefined;
     if (previous) this.rotated = { from: previous, to: refreshToken };

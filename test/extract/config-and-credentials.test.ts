@@ -12,6 +12,7 @@ import {
   parseSecretJson,
   refreshTokenAgeDays,
 } from "../../functions/extract/credentials";
+import { CredentialsError } from "../../functions/extract/errors";
 import { rejectionOf } from "../support/helpers";
 
 describe("readExtractConfig", () => {
@@ -236,6 +237,24 @@ describe("credentials", () => {
       team: "data",
     });
     expect(afterRotation.refreshToken).toBe("r2");
+  });
+
+  it("refuses to store a rotated token into a secret no longer JSON, without quoting it", async () => {
+    // Prepare: the secret was overwritten with a plain string after the last (cached) read
+    secretsManager.on(GetSecretValueCommand).resolves({ SecretString: "SECRETCANARY-plain" });
+    const source = new SecretsManagerCredentialSource({
+      secretId: "arn:aws:secretsmanager:us-east-1:1:secret:overwritten",
+      client: new SecretsManagerClient({}),
+    });
+
+    // Act
+    const error = await rejectionOf(source.storeRotatedRefreshToken("r2-new-token"));
+
+    // Assess
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error.message).toMatch(/secret:overwritten is not JSON/);
+    expect(error.message).not.toMatch(/SECRETCANA|r2-new-token/);
+    expect(secretsManager.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
 
   it("says which permission is missing when the rotated token cannot be stored", async () => {
