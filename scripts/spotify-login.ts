@@ -237,22 +237,30 @@ async function exchangeCode(
   code: string,
   redirectUri: string,
 ): Promise<{ refreshToken: string; scope: string }> {
-  const response = await axios.post(
-    `${accountsBaseUrl}/api/token`,
-    new URLSearchParams({
-      grant_type: "authorization_code",
-      code,
-      redirect_uri: redirectUri,
-    }).toString(),
-    {
-      headers: {
-        Authorization: appBasicAuthorization(app.clientId, app.clientSecret),
-        "Content-Type": "application/x-www-form-urlencoded",
+  const response = await axios
+    .post(
+      `${accountsBaseUrl}/api/token`,
+      new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: redirectUri,
+      }).toString(),
+      {
+        headers: {
+          Authorization: appBasicAuthorization(app.clientId, app.clientSecret),
+          "Content-Type": "application/x-www-form-urlencoded",
+        },
+        timeout: 30_000,
+        validateStatus: () => true,
       },
-      timeout: 30_000,
-      validateStatus: () => true,
-    },
-  );
+    )
+    .catch((error: unknown) => {
+      // Without its cause: axios's error carries the Basic header and the code in its config.
+      const reason = axios.isAxiosError(error) ? (error.code ?? error.message) : "network error";
+      throw new Error(
+        `Could not reach Spotify's token endpoint to exchange the code (${reason}); run \`make spotify-login\` again.`,
+      );
+    });
   const body = (response.data ?? {}) as Record<string, unknown>;
   if (response.status !== 200 || typeof body.refresh_token !== "string") {
     const reason =

@@ -227,6 +227,31 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     );
   });
 
+  it("says the code exchange could not reach Spotify, without the request that carried the secret", async () => {
+    // Prepare
+    api.injectFaults({ endpoint: "token", fault: { kind: "drop-connection" } });
+
+    // Act
+    const error = await rejectionOf(
+      runSpotifyLogin({
+        ...baseOptions(),
+        onAuthorizeUrl: (url) => {
+          const authorize = new URL(url);
+          const redirectUri = authorize.searchParams.get("redirect_uri") ?? "";
+          const code = api.issueAuthorizationCode(redirectUri);
+          void fetch(`${redirectUri}?code=${code}&state=${authorize.searchParams.get("state")}`);
+        },
+      }),
+    );
+
+    // Assess
+    expect(error.message).toMatch(
+      /^Could not reach Spotify's token endpoint to exchange the code \(ECONNRESET\); run `make spotify-login` again\.$/,
+    );
+    expect(error.cause).toBeUndefined();
+    expect(Object.keys(error)).not.toContain("config");
+  });
+
   it("refuses a secret of another app before any login request reaches Spotify", async () => {
     // Prepare
     const secretArn = await secretHolding(secretsManager, OTHER_APP);
