@@ -130,7 +130,7 @@ describe("operator command lines", () => {
       expect(parse).toThrow(message);
     });
 
-    it("accepts --key alone and --all", () => {
+    it("accepts --key alone, --all, and one day as --from = --to", () => {
       // Act + Assess
       expect(parseReprocessArgs(["--bucket", "lake", "--key", "x.json"])).toEqual({
         bucket: "lake",
@@ -142,6 +142,9 @@ describe("operator command lines", () => {
         all: true,
         dryRun: false,
       });
+      expect(
+        parseReprocessArgs(["--bucket", "lake", "--from", "2026-11-22", "--to", "2026-11-22"]),
+      ).toEqual({ bucket: "lake", from: "2026-11-22", to: "2026-11-22", dryRun: false });
     });
   });
 
