@@ -71,6 +71,8 @@ describe("parseRetryAfterMs", () => {
     const parsed = [
       parseRetryAfterMs("3", now),
       parseRetryAfterMs(" 0 ", now),
+      // Not RFC 9110 delay-seconds (an integer), but read as seconds, not as a date (2001, no wait).
+      parseRetryAfterMs("1.5", now),
       parseRetryAfterMs("Sun, 22 Nov 2026 16:00:07 GMT", now),
       parseRetryAfterMs("soon", now),
       parseRetryAfterMs("", now),
@@ -78,7 +80,7 @@ describe("parseRetryAfterMs", () => {
     ];
 
     // Assess
-    expect(parsed).toEqual([3000, 0, 7000, undefined, undefined, undefined]);
+    expect(parsed).toEqual([3000, 0, 1500, 7000, undefined, undefined, undefined]);
   });
 });
 
@@ -102,20 +104,18 @@ describe("fullJitterBackoffMs", () => {
 describe("decideRetry", () => {
   const options = { random: () => 0.5, nowMs: 0, canRenewToken: true };
 
-  it("waits exactly the Retry-After of a 429 under the cap", () => {
+  it.each([
+    ["4", 4000],
+    ["30", 30_000], // exactly the cap
+  ])("waits exactly the Retry-After %s of a 429 up to the cap", (retryAfter, delayMs) => {
     // Prepare
     const state = { ...initialRetryState(), attempts: 1 };
 
     // Act
-    const decision = decideRetry(status(429, { retryAfter: "4" }), state, CONFIG, options);
+    const decision = decideRetry(status(429, { retryAfter }), state, CONFIG, options);
 
     // Assess
-    expect(decision).toEqual({
-      action: "retry",
-      cause: "rate-limit",
-      delayMs: 4000,
-      renewToken: false,
-    });
+    expect(decision).toEqual({ action: "retry", cause: "rate-limit", delayMs, renewToken: false });
   });
 
   it("gives up at once when Retry-After is longer than the cap", () => {
@@ -132,21 +132,24 @@ describe("decideRetry", () => {
     });
   });
 
-  it("gives up on QUOTA_EXCEEDED even with a short Retry-After", () => {
-    // Prepare
-    const state = { ...initialRetryState(), attempts: 1 };
+  it.each([{ reason: "QUOTA_EXCEEDED" }, { message: "Quota exceeded: QUOTA_EXCEEDED" }])(
+    "gives up on QUOTA_EXCEEDED in %j even with a short Retry-After",
+    (said) => {
+      // Prepare
+      const state = { ...initialRetryState(), attempts: 1 };
 
-    // Act
-    const decision = decideRetry(
-      status(429, { retryAfter: "1", reason: "QUOTA_EXCEEDED" }),
-      state,
-      CONFIG,
-      options,
-    );
+      // Act
+      const decision = decideRetry(
+        status(429, { retryAfter: "1", ...said }),
+        state,
+        CONFIG,
+        options,
+      );
 
-    // Assess
-    expect(decision).toMatchObject({ action: "give-up", problem: { kind: "quota-exceeded" } });
-  });
+      // Assess
+      expect(decision).toMatchObject({ action: "give-up", problem: { kind: "quota-exceeded" } });
+    },
+  );
 
   it("retries one 429 without Retry-After after Spotify's 30 s window (at most the cap), and gives up on the second", () => {
     // Prepare
@@ -380,16 +383,16 @@ describe("sendWithRetries", () => {
     expect(runtime.waits).toEqual([]);
   });
 
-  it("does not start a wait that would pass the deadline", async () => {
+  it.each([1500, 2000])("does not start a 2 s wait with %i ms left", async (remainingMs) => {
     // Prepare
-    const runtime = fakeRuntime({ remainingMs: () => 1500 });
+    const runtime = fakeRuntime({ remainingMs: () => remainingMs });
     const request = scripted([status(429, { retryAfter: "2" })], "never");
 
     // Act
     const error = await giveUpOf(sendWithRetries(request.send, CONFIG, runtime));
 
     // Assess
-    expect(error.problem).toMatchObject({ kind: "deadline", waitMs: 2000, remainingMs: 1500 });
+    expect(error.problem).toMatchObject({ kind: "deadline", waitMs: 2000, remainingMs });
     expect(runtime.waits).toEqual([]);
   });
 
