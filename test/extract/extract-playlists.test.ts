@@ -218,6 +218,52 @@ describe("extractPlaylists", () => {
     expect(source.calls.map((c) => c.offset)).toEqual([0, 5, 10, 0, 5, 10]);
   });
 
+  it("fails a playlist whose object and first items page disagree on total, with no snapshot_id to tell", async () => {
+    // Prepare: the older shape (a count, no embedded page); without a snapshot_id only the totals show an edit
+    const source = fakeReader({ p: entries(3) });
+    const reader: PlaylistReader = {
+      ...source.reader,
+      getPlaylist: async (id) => ({
+        ...(await source.reader.getPlaylist(id)),
+        snapshotId: null,
+        total: 4,
+      }),
+      getPlaylistSnapshotId: async () => null,
+    };
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["p"], options(reader, store));
+
+    // Assess
+    expect(objects.size).toBe(0);
+    expect(result.failed).toEqual([
+      expect.objectContaining({ playlistId: "p", kind: "changed-while-reading" }),
+    ]);
+    expect(result.failed[0]?.reason).toContain(
+      "the playlist object says 4 entries, its items page 3",
+    );
+  });
+
+  it.each([
+    [10_000, 1],
+    [10_001, 0],
+  ])(
+    "reads a playlist of %i entries only up to Spotify's cap of 10,000",
+    async (count, written) => {
+      // Prepare: one answer embeds every entry, so no items page is read
+      const source = fakeReader({ p: entries(count) }, { embedded: count });
+      const { objects, store } = memoryStore();
+
+      // Act
+      const result = await extractPlaylists(["p"], options(source.reader, store));
+
+      // Assess
+      expect(objects.size).toBe(written);
+      expect(result.failed.map((f) => f.kind)).toEqual(written ? [] : ["absurd-total"]);
+    },
+  );
+
   it("stops issuing pages after a failure and reports it; other playlists still run", async () => {
     // Prepare
     const source = fakeReader({ bad: entries(50), good: entries(3) }, { failAt: 10 });
