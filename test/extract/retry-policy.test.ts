@@ -75,12 +75,16 @@ describe("parseRetryAfterMs", () => {
       parseRetryAfterMs("1.5", now),
       parseRetryAfterMs("Sun, 22 Nov 2026 16:00:07 GMT", now),
       parseRetryAfterMs("soon", now),
+      // Neither form, though V8's Date.parse reads each as a date in 2001 (a 0 ms wait).
+      parseRetryAfterMs("-1", now),
+      parseRetryAfterMs("+5", now),
+      parseRetryAfterMs("1.5.2", now),
       parseRetryAfterMs("", now),
       parseRetryAfterMs(undefined, now),
     ];
 
     // Assess
-    expect(parsed).toEqual([3000, 0, 1500, 7000, undefined, undefined, undefined]);
+    expect(parsed).toEqual([3000, 0, 1500, 7000, ...Array(6).fill(undefined)]);
   });
 });
 
