@@ -475,6 +475,30 @@ describe("transform handler against the S3/SQS emulator", () => {
       expect(await keysUnder("raw_data/")).toEqual([key]);
       expect(await keysUnder("transformed_data/")).toEqual([]);
     });
+
+    it("accepts an object of exactly the cap and refuses one a byte over, notified without a size", async () => {
+      // Prepare: the same snapshot padded with JSON whitespace to 2000 and 2001 bytes
+      const text = JSON.stringify(rawSnapshot([entry(track())]));
+      const [atCap, overCap] = ["at-cap", "over-cap"].map(
+        (name) => `raw_data/to_process/${name}_20261122T160003123Z.json`,
+      );
+      await putRaw(atCap!, text.padEnd(2000));
+      await putRaw(overCap!, text.padEnd(2001));
+      const event = await eventFor(
+        [atCap!, overCap!].map((key) => objectCreatedMessage({ bucket: BUCKET, key })),
+      );
+
+      // Act
+      const logs = await logsOf(() => handler(event, lambdaContext("transform")));
+
+      // Assess
+      const idOf = (key: string) => event.Records.find((r) => r.body.includes(key))!.messageId;
+      expect(errorsFor(logs, idOf(atCap!))).toEqual([]);
+      expect(errorsFor(logs, idOf(overCap!))).toEqual([
+        expect.objectContaining({ reason: expect.stringContaining("(2001 bytes), over the cap") }),
+      ]);
+      expect(await keysUnder("raw_data/")).toEqual([processedKeyFor(atCap!), overCap]);
+    });
   });
 
   it("accepts a byte order mark and fails bytes that are not UTF-8, naming the offset", async () => {

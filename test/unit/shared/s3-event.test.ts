@@ -82,6 +82,12 @@ describe("parseS3NotificationMessage", () => {
     expect(act).toThrow(/not an S3 event notification[\s\S]*size/);
   });
 
+  it("refuses an event without records", () => {
+    expect(() => parseS3NotificationMessage('{"Records":[]}')).toThrow(
+      /not an S3 event notification[\s\S]*Records/,
+    );
+  });
+
   it("names an SNS envelope as such", () => {
     // Prepare: S3 -> SNS -> SQS without raw message delivery
     const body = JSON.stringify({

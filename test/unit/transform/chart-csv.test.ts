@@ -20,7 +20,7 @@ const WEEKLY =
 const ID_A = "2plbrEY59IikOBgBGLjaoe";
 const ID_B = "6dOtVTDdiauQNBQEDOtlAB";
 const lineA = `1,spotify:track:${ID_A},"Lady Gaga, Bruno Mars",Die With A Smile,Interscope,1,1,466,5312345`;
-const lineB = `2,spotify:track:${ID_B},Billie Eilish,"BIRDS OF A FEATHER (""live"")",Darkroom/Interscope,1,-1,1,4870000`;
+const lineB = `2,spotify:track:${ID_B},Billie Eilish,"BIRDS OF A FEATHER (""live"")",,1,-1,1,4870000`;
 const csv = (...lines: string[]) => lines.join("\n") + "\n";
 
 describe("parseChartFileName", () => {
@@ -45,7 +45,7 @@ describe("parseChartFileName", () => {
 });
 
 describe("parseChartCsv", () => {
-  it("reads a daily export with a byte order mark, quoted commas and quotes, and a new entry", () => {
+  it("reads a daily export with a byte order mark, quoted commas and quotes, a new entry and an empty source", () => {
     const chart = parseChartCsv("\uFEFF" + csv(DAILY, lineA, lineB), KEY);
 
     expect(chart.date).toBe("2026-11-30");
@@ -68,6 +68,7 @@ describe("parseChartCsv", () => {
       expect.objectContaining({
         rank: 2,
         song_name: 'BIRDS OF A FEATHER ("live")',
+        label: null,
         previous_rank: null,
         periods_on_chart: 1,
         streams: 4870000,
@@ -94,6 +95,16 @@ describe("parseChartCsv", () => {
       previous_rank: 3,
       streams: 1000,
     });
+  });
+
+  it("reads a header with spaces around its cells, and rank and peak_rank at the int32 maximum", () => {
+    const line = lineA
+      .replace(/^1,/, "2147483647,")
+      .replace(",Interscope,1,", ",Interscope,2147483647,");
+
+    const chart = parseChartCsv(csv(DAILY.replaceAll(",", " , "), line), KEY);
+
+    expect(chart.rows[0]).toMatchObject({ rank: 2147483647, peak_rank: 2147483647 });
   });
 
   it("reads streams past 2^53 - 1 exactly, as bigints, up to the int64 maximum", () => {
@@ -136,11 +147,22 @@ describe("parseChartCsv", () => {
       /line 2: uri must be a Spotify track URI .*found "spotify:album:2plbrEY59IikOBgBGLjaoe"/,
     ],
     [
+      "a track id of 21 characters",
+      csv(DAILY, lineA.replace(ID_A, ID_A.slice(1))),
+      /line 2: uri must be a Spotify track URI/,
+    ],
+    [
+      "streams with a leading zero",
+      csv(DAILY, lineA.replace("5312345", "007")),
+      /line 2: streams must be a plain non-negative integer or empty, found "007"/,
+    ],
+    [
       "streams with a thousands separator",
       csv(DAILY, lineA.replace("5312345", '"5,312,345"')),
       /line 2: streams must be a plain non-negative integer or empty, found "5,312,345"/,
     ],
     ["a short line", csv(DAILY, "1,spotify:track:" + ID_A), /line 2: expected 9 fields, found 2/],
+    ["a long line", csv(DAILY, lineA + ",x"), /line 2: expected 9 fields, found 10/],
     [
       "a rank past int32",
       csv(DAILY, lineA.replace(/^1,/, "2147483648,")),

@@ -85,7 +85,10 @@ describe("makeVisibleNow", () => {
   const handles = Array.from({ length: 12 }, (_, i) => `handle-${i}`);
 
   it("sends 10 entries a call and maps a refused entry back to its own index", async () => {
-    const { sqs, calls } = sqsAnswering({ Failed: [{ Id: "3", Code: "ReceiptHandleIsInvalid" }] });
+    const { sqs, calls } = sqsAnswering(
+      { Failed: [{ Id: "3", Code: "ReceiptHandleIsInvalid" }] },
+      { Failed: [{ Id: "0", Code: "ReceiptHandleIsInvalid" }] },
+    );
 
     const refused = await makeVisibleNow(sqs, "https://sqs.example/q", handles);
 
@@ -93,7 +96,10 @@ describe("makeVisibleNow", () => {
       handles.slice(0, 10),
       handles.slice(10),
     ]);
-    expect(refused).toEqual([{ index: 3, reason: "ReceiptHandleIsInvalid: " }]);
+    expect(refused).toEqual([
+      { index: 3, reason: "ReceiptHandleIsInvalid: " },
+      { index: 10, reason: "ReceiptHandleIsInvalid: " },
+    ]);
   });
 
   it("counts a call that fails for its own messages only, and goes on with the next call", async () => {

@@ -199,9 +199,9 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(0);
   });
 
-  it("publishes EMF metrics on every invocation, failures included", async () => {
-    // Prepare
-    s3.on(GetObjectCommand).rejects(
+  it("publishes EMF metrics on every invocation, counting the failed records of a partial batch", async () => {
+    // Prepare: a.json fails, b.json succeeds
+    s3.on(GetObjectCommand, { Key: "raw_data/to_process/a.json" }).rejects(
       Object.assign(new Error("Access Denied"), { name: "AccessDenied" }),
     );
     const lines: string[] = [];
@@ -210,13 +210,15 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
       .mockImplementation((line: unknown) => void lines.push(String(line)));
 
     // Act
-    await handler(eventFor("raw_data/to_process/a.json"), lambdaContext("transform")).catch(
-      () => undefined,
+    const response = await handler(
+      eventFor("raw_data/to_process/a.json", "raw_data/to_process/b.json"),
+      lambdaContext("transform"),
     );
     spy.mockRestore();
 
     // Assess
     const emf = lines.map((line) => JSON.parse(line)).find((doc) => doc._aws);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
     expect(emf).toMatchObject({ RecordsFailed: 1, service: "spotify-etl-transform" });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("SpotifyEtl");
   });

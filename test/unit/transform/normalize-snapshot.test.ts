@@ -164,6 +164,9 @@ describe("normalizeSnapshot edge cases", () => {
       entry(null, "track"),
       entry({ ...track({ id: "t2" }), id: undefined }, "track"),
       entry(track({ id: "t3" }), "track"),
+      entry({ ...track({ id: "" }), is_local: undefined }),
+      { ...entry(track({ id: "t4" })), is_local: true },
+      entry({ id: "e", episode: true }),
     ];
 
     // Act
@@ -174,19 +177,20 @@ describe("normalizeSnapshot edge cases", () => {
       ["t1", 2],
       ["t3", 8],
     ]);
-    expect(result.skipped).toEqual({ null: 1, local: 2, episode: 1, no_payload: 2 });
+    expect(result.skipped).toEqual({ null: 1, local: 4, episode: 2, no_payload: 2 });
     expect(result.tables.playlists[0]).toMatchObject({
-      entries_read: 8,
+      entries_read: 11,
       songs_written: 2,
-      entries_skipped: 6,
+      entries_skipped: 9,
     });
   });
 
-  it("keeps a repeated track in songs but writes its album and artists once", () => {
-    const result = normalizeSnapshot(rawSnapshot([entry(track()), entry(track())]), source);
+  it("keeps a repeated track in songs but writes its album and artists once, as first credited", () => {
+    const renamed = track({ albumName: "Renamed", artists: [artist("artist1", "Renamed")] });
+    const result = normalizeSnapshot(rawSnapshot([entry(track()), entry(renamed)]), source);
     expect(result.tables.songs.map((s) => s.position)).toEqual([1, 2]);
-    expect(result.tables.albums).toHaveLength(1);
-    expect(result.tables.artists).toHaveLength(1);
+    expect(result.tables.albums.map((a) => a.album_name)).toEqual(["Album One"]);
+    expect(result.tables.artists.map((a) => a.artist_name)).toEqual(["Artist One"]);
   });
 
   it("credits album-only artists, in credit order", () => {
@@ -281,17 +285,17 @@ describe("normalizeSnapshot edge cases", () => {
     expect(result.tables.songs[0]).toMatchObject({ playlist_id: "my old dump", position: 101 });
   });
 
-  it("reads a playlist object whose entries sit under `items`", () => {
+  it("reads a playlist object whose entries sit under `items`, after its offset", () => {
     const result = normalizeSnapshot(
       {
         id: "p9",
         name: "New shape",
         snapshot_id: "s",
-        items: { items: [entry(track())], total: 1 },
+        items: { items: [entry(track())], total: 101, offset: 100 },
       },
       source,
     );
-    expect(result.tables.songs[0]!.playlist_id).toBe("p9");
+    expect(result.tables.songs[0]).toMatchObject({ playlist_id: "p9", position: 101 });
   });
 
   it.each([
