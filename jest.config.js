@@ -12,6 +12,8 @@
  * `make test` and a bare `npx jest` run both.
  * @type {import('jest').Config}
  */
+import process from "node:process";
+
 // Tests run west of UTC, as a user's laptop may: code that reads a date in the machine's time
 // zone fails here too, not only off the Lambda (which runs in UTC).
 process.env.TZ = "America/New_York";
