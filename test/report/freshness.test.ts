@@ -55,6 +55,20 @@ describe("freshnessOf", () => {
     ]);
   });
 
+  it("names the newest of two fresh charts", () => {
+    // Act
+    const freshness = freshnessOf(
+      data(
+        [],
+        [chartFile("2024-04-27"), { ...chartFile("2024-04-28"), chart: "regional-us-daily" }],
+      ),
+      new Date("2024-04-29T12:00:00Z"),
+    );
+
+    // Assess
+    expect(freshness.newest).toMatchObject({ name: "regional-us-daily", stale: false });
+  });
+
   it("counts a chart file of today from now, not from the end of the day", () => {
     // Act
     const freshness = freshnessOf(

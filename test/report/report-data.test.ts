@@ -44,6 +44,31 @@ describe("loadReportData", () => {
     expect(data.charts).toEqual({ streams: [], files: [] });
   });
 
+  it.each([
+    [
+      "a timestamp with another zone",
+      { last_extracted_at: "2024-04-24 16:00:03.000 +02:00" },
+      "expected a UTC timestamp",
+    ],
+    ["an empty number", { snapshot_days: "" }, 'expected a number, got ""'],
+  ])("refuses %s in Athena's answer", async (_, value, error) => {
+    // Prepare: a playlists row as Athena prints it, with one bad value
+    const row = {
+      playlist_id: "p1",
+      last_snapshot_date: "2024-04-24",
+      last_extracted_at: null,
+      snapshot_days: "3",
+      ...value,
+    };
+    const source = {
+      ...recordingSource(["songs", "albums", "artists", "playlists"]),
+      query: (sql: string) => Promise.resolve(sql.includes("last_snapshot_date") ? [row] : []),
+    };
+
+    // Act, Assess
+    await expect(loadReportData(source)).rejects.toThrow(error);
+  });
+
   it("asks nothing of chart_positions in a lake without chart files", async () => {
     // Prepare
     const source = recordingSource(["songs", "albums", "artists", "playlists"]);

@@ -26,3 +26,18 @@ export function readZipEntries(zipPath: string): Promise<Map<string, Buffer>> {
     });
   });
 }
+
+/** Every entry's Unix mode (the high 16 bits of its external attributes), by name. */
+export function readZipModes(zipPath: string): Promise<Map<string, number>> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(zipPath, (openError, zip) => {
+      if (openError || !zip) return reject(openError ?? new Error(`cannot open ${zipPath}`));
+      const modes = new Map<string, number>();
+      zip.on("entry", (entry: yauzl.Entry) =>
+        modes.set(entry.fileName, entry.externalFileAttributes >>> 16),
+      );
+      zip.on("end", () => resolve(modes));
+      zip.on("error", reject);
+    });
+  });
+}

@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { expandInputs } from "../../../scripts/lib/input-files";
 import { transformFiles } from "../../../scripts/lib/transform-files";
 import { readParquet } from "../../support/parquet";
@@ -89,6 +90,38 @@ describe("transformFiles (the command-line converter)", () => {
     expect(results[1]).toMatchObject({ error: expect.stringContaining("same file name as") });
   });
 
+  it("converts files in worker threads, and fails the file of a worker that dies with why", async () => {
+    // Prepare: a worker script that names its thread, or dies by a throw or an exit
+    const script = path.join(work, "worker.mjs");
+    await writeFile(
+      script,
+      `import { parentPort, threadId } from "node:worker_threads";
+      parentPort.on("message", ({ file }) => {
+        if (file === "throws") throw new Error("boom");
+        if (file === "exits") process.exit(3);
+        parentPort.postMessage({ file, ok: false, error: "thread " + threadId });
+      });`,
+    );
+
+    // Act: a worker each for the first four files, this thread for the last
+    const results = await transformFiles(["a", "b", "throws", "exits", "last"], {
+      outDir: work,
+      workerScript: pathToFileURL(script),
+      threads: 5,
+    });
+
+    // Assess
+    const errors = results.map((result) => !result.ok && result.error);
+    expect(errors).toEqual([
+      expect.stringMatching(/^thread [1-9]/),
+      expect.stringMatching(/^thread [1-9]/),
+      "ended the worker converting it: boom",
+      "ended the worker converting it",
+      expect.stringContaining("ENOENT"),
+    ]);
+    expect(errors[0]).not.toBe(errors[1]);
+  });
+
   it.each(["22.11.2026", "2026-02-30", "2026-13-01"])(
     "rejects --date %s before converting a file (no silent shift to another day)",
     async (snapshotDate) => {
@@ -173,19 +206,29 @@ describe("the bundled converter (dist/transform-files.mjs, worker threads)", () 
     await rm(work, { recursive: true, force: true });
   });
 
-  it("refuses a command-line mistake with a one-line error and exit code 2, writing nothing", () => {
-    // Act
-    const run = spawnSync(
-      process.execPath,
-      [BUNDLE, "--out", path.join(work, "out"), "--date", "2026-02-30", FIXTURES],
-      { encoding: "utf8" },
-    );
+  it.each([
+    [
+      ["--date", "2026-02-30", FIXTURES],
+      'error: --date must be a date as YYYY-MM-DD, got "2026-02-30"',
+    ],
+    [
+      [],
+      'error: usage: make transform-files ARGS="--out DIR [--date YYYY-MM-DD] FILE_OR_FOLDER..."',
+    ],
+  ])(
+    "refuses the command-line mistake %j with a one-line error and exit code 2, writing nothing",
+    (args, message) => {
+      // Act
+      const run = spawnSync(process.execPath, [BUNDLE, "--out", path.join(work, "out"), ...args], {
+        encoding: "utf8",
+      });
 
-    // Assess
-    expect(run.status).toBe(2);
-    expect(run.stderr.trim()).toBe('error: --date must be a date as YYYY-MM-DD, got "2026-02-30"');
-    expect(existsSync(path.join(work, "out"))).toBe(false);
-  });
+      // Assess
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim()).toBe(message);
+      expect(existsSync(path.join(work, "out"))).toBe(false);
+    },
+  );
 
   it("writes byte for byte what the one-thread converter writes, charts included, and fails a bad file alone", async () => {
     // Prepare: more files than lanes, so every lane converts several
