@@ -268,6 +268,39 @@ describe("replay-dlq --mode manual error branches", () => {
     expect(released.Entries?.map((entry) => entry.ReceiptHandle)).toEqual(["r2-again"]);
   });
 
+  it("--dry-run makes what it sampled visible again when a later receive fails", async () => {
+    // Prepare
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: messages })
+      .rejects(new Error("network down"));
+
+    // Act
+    const replay = replayDeadLetters(options({ dryRun: true }), deps());
+
+    // Assess
+    await expect(replay).rejects.toThrow("network down");
+    const released = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)[0]!.args[0].input;
+    expect(released.Entries?.map((entry) => entry.ReceiptHandle)).toEqual(["r1", "r2", "r3"]);
+  });
+
+  it("--dry-run warns about a single sampled message SQS did not make visible again", async () => {
+    // Prepare
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Successful: [{ Id: "0" }, { Id: "2" }],
+      Failed: [{ Id: "1", Code: "ReceiptHandleIsInvalid", SenderFault: true }],
+    });
+
+    // Act
+    const outcome = await replayDeadLetters(options({ dryRun: true }), deps());
+
+    // Assess
+    expect(formatReplayOutcome(outcome).lines.at(-1)).toBe(
+      "Warning: 1 sampled message(s) could not be made visible again at once; " +
+        "they reappear within 30 seconds.",
+    );
+  });
+
   it("refuses a visibility timeout equal to the receive wait: a failed message would loop", async () => {
     // Act
     const replay = replayManually(
