@@ -1,7 +1,9 @@
+import { jest } from "@jest/globals";
 import {
   describeFailure,
   parseDateFlag,
   parseIntegerFlag,
+  runCommand,
   UsageError,
 } from "../../scripts/ops/cli";
 import { parseOpsArgs } from "../../scripts/ops/ops-commands";
@@ -113,6 +115,7 @@ describe("operator command lines", () => {
       [["--bucket", "lake"], "Say which snapshots to reprocess"],
       [["--bucket", "", "--all"], "data_bucket_name"],
       [["--bucket", "lake", "--from", "2026-02-30"], "--from must be a date as YYYY-MM-DD"],
+      [["--bucket", "lake", "--from", "2024-01-015"], "--from must be a date as YYYY-MM-DD"],
       [
         ["--bucket", "lake", "--from", "2026-11-22", "--to", "2026-11-01"],
         "--from 2026-11-22 is after --to 2026-11-01",
@@ -203,6 +206,7 @@ describe("operator command lines", () => {
         ["logs", "--function", "f", "--since", "yesterday"],
         /--since must be a duration like 30m, 1h or 2d/,
       ],
+      [["logs", "--function", "f", "--since", "0m"], /--since must be a duration/],
       [["restart"], /unknown command "restart"/],
     ])("rejects %j", (argv, message) => {
       // Act
@@ -220,8 +224,40 @@ describe("operator command lines", () => {
       expect(parseIntegerFlag(undefined, "max", { min: 1 })).toBeUndefined();
       expect(parseIntegerFlag("500", "rate", { min: 1, max: 500 })).toBe(500);
       expect(() => parseIntegerFlag("1.5", "max", { min: 1 })).toThrow("whole number");
+      // 2^53 + 1 would be read as 2^53: refused rather than rounded
+      expect(() => parseIntegerFlag("9007199254740993", "max", { min: 1 })).toThrow("whole number");
       expect(parseDateFlag("2024-02-29", "from")).toBe("2024-02-29");
       expect(() => parseDateFlag("2023-02-29", "from")).toThrow(UsageError);
+    });
+
+    it("prints a failure as one line, with its stack trace only under OPS_DEBUG", async () => {
+      // Prepare
+      const printed: unknown[] = [];
+      const spy = jest.spyOn(console, "error").mockImplementation((line: unknown) => {
+        printed.push(line);
+      });
+      const debug = process.env.OPS_DEBUG;
+      const fail = () => Promise.reject(new Error("boom"));
+
+      // Act
+      try {
+        delete process.env.OPS_DEBUG;
+        await runCommand(fail, "replay-dlq");
+        process.env.OPS_DEBUG = "1";
+        await runCommand(fail, "replay-dlq");
+      } finally {
+        spy.mockRestore();
+        if (debug === undefined) delete process.env.OPS_DEBUG;
+        else process.env.OPS_DEBUG = debug;
+        process.exitCode = undefined; // not this test process's own exit code
+      }
+
+      // Assess
+      expect(printed).toEqual([
+        "replay-dlq: boom",
+        "replay-dlq: boom",
+        expect.stringMatching(/^Error: boom\n\s+at /),
+      ]);
     });
 
     it("describes failures: usage errors exit 2, AWS errors 1 with their code", () => {

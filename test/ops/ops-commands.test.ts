@@ -97,6 +97,18 @@ describe("ops commands", () => {
       );
     });
 
+    it("reads at most 50 pages when no cap is given", async () => {
+      // Prepare: a window of 51 pages or more
+      logsMock.on(FilterLogEventsCommand).resolves({ events: [], nextToken: "more" });
+
+      // Act
+      const read = await fetchLogEvents(logs, { functionName: "f", startTime: 0, limit: 10 });
+
+      // Assess
+      expect(read).toMatchObject({ truncated: true, stoppedAfterPages: 50 });
+      expect(logsMock.commandCalls(FilterLogEventsCommand)).toHaveLength(50);
+    });
+
     it("says 'latest' only when every page was read, and 'No log events' only for an empty window", () => {
       // Assess
       const event = { message: "a" };

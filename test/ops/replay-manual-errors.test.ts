@@ -9,6 +9,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { mockClient } from "aws-sdk-client-mock";
 import { UsageError } from "../../scripts/ops/cli";
+import { replayManually } from "../../scripts/ops/manual-replay";
 import {
   formatReplayOutcome,
   replayDeadLetters,
@@ -208,12 +209,112 @@ describe("replay-dlq --mode manual error branches", () => {
     });
   });
 
-  it("refuses FIFO queues in manual mode", async () => {
+  it.each([
+    [{ dlqUrl: `${DLQ_URL}.fifo` }, /FIFO.*--mode move-task/],
+    [{ targetUrl: `${SOURCE_URL}.fifo` }, /FIFO.*--mode move-task/],
+    [{ targetUrl: DLQ_URL }, "--target-url is the dead-letter queue itself"],
+  ])("refuses %j before touching a queue", async (extra, message) => {
     // Act
-    const replay = replayDeadLetters(options({ dlqUrl: `${DLQ_URL}.fifo` }), deps());
+    const replay = replayDeadLetters(options(extra), deps());
 
     // Assess
-    await expect(replay).rejects.toThrow(/FIFO.*--mode move-task/);
+    await expect(replay).rejects.toThrow(UsageError);
+    await expect(replay).rejects.toThrow(message);
+    expect(sqsMock.calls()).toHaveLength(0);
+  });
+
+  it("counts an entry SendMessageBatch reports neither way as failed, and releases it", async () => {
+    // Prepare: m1 sent, m2 refused, m3 missing from the answer
+    sqsMock.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: "0" }] as never,
+      Failed: [{ Id: "1", Code: "InvalidMessageContents", SenderFault: true }],
+    });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: "0" }] });
+
+    // Act
+    const outcome = await replayDeadLetters(options(), deps());
+
+    // Assess
+    if (outcome.kind !== "manual") throw new Error("expected a manual replay");
+    expect(outcome.result).toMatchObject({ moved: 1, sentNotDeleted: [] });
+    expect(outcome.result.failed.map((failure) => [failure.messageId, failure.code])).toEqual([
+      ["m2", "InvalidMessageContents"],
+      ["m3", "NotReported"],
+    ]);
+    const released = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)[0]!.args[0].input;
+    expect(released.Entries?.map((entry) => entry.ReceiptHandle)).toEqual(["r2", "r3"]);
+    expect(formatReplayOutcome(outcome).exitCode).toBe(1);
+  });
+
+  it("releases a failed message SQS delivers again by its new receipt handle, without resending it", async () => {
+    // Prepare: m2 is refused, then comes back in the same run with a new handle
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: messages })
+      .resolvesOnce({ Messages: [{ ...messages[1]!, ReceiptHandle: "r2-again" }] })
+      .resolves({});
+    sqsMock.on(SendMessageBatchCommand).resolves({
+      Successful: [{ Id: "0" }, { Id: "2" }] as never,
+      Failed: [{ Id: "1", Code: "InvalidMessageContents", SenderFault: true }],
+    });
+    sqsMock.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: "0" }, { Id: "1" }] });
+
+    // Act
+    await replayDeadLetters(options(), deps());
+
+    // Assess
+    expect(sqsMock.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
+    const released = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)[0]!.args[0].input;
+    expect(released.Entries?.map((entry) => entry.ReceiptHandle)).toEqual(["r2-again"]);
+  });
+
+  it("--dry-run makes what it sampled visible again when a later receive fails", async () => {
+    // Prepare
+    sqsMock
+      .on(ReceiveMessageCommand)
+      .resolvesOnce({ Messages: messages })
+      .rejects(new Error("network down"));
+
+    // Act
+    const replay = replayDeadLetters(options({ dryRun: true }), deps());
+
+    // Assess
+    await expect(replay).rejects.toThrow("network down");
+    const released = sqsMock.commandCalls(ChangeMessageVisibilityBatchCommand)[0]!.args[0].input;
+    expect(released.Entries?.map((entry) => entry.ReceiptHandle)).toEqual(["r1", "r2", "r3"]);
+  });
+
+  it("--dry-run warns about a single sampled message SQS did not make visible again", async () => {
+    // Prepare
+    sqsMock.on(ChangeMessageVisibilityBatchCommand).resolves({
+      Successful: [{ Id: "0" }, { Id: "2" }],
+      Failed: [{ Id: "1", Code: "ReceiptHandleIsInvalid", SenderFault: true }],
+    });
+
+    // Act
+    const outcome = await replayDeadLetters(options({ dryRun: true }), deps());
+
+    // Assess
+    expect(formatReplayOutcome(outcome).lines.at(-1)).toBe(
+      "Warning: 1 sampled message(s) could not be made visible again at once; " +
+        "they reappear within 30 seconds.",
+    );
+  });
+
+  it("refuses a visibility timeout equal to the receive wait: a failed message would loop", async () => {
+    // Act
+    const replay = replayManually(
+      {
+        dlqUrl: DLQ_URL,
+        targetUrl: SOURCE_URL,
+        receiveWaitSeconds: 5,
+        visibilityTimeoutSeconds: 5,
+      },
+      { sqs, ...fakeTime(), progress: recordingProgress() },
+    );
+
+    // Assess
+    await expect(replay).rejects.toThrow("must exceed the receive wait");
     expect(sqsMock.calls()).toHaveLength(0);
   });
 });

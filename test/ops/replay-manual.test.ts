@@ -309,11 +309,16 @@ describe("replay-dlq --mode manual, against fauxqs", () => {
       manual({ dlqUrl: dlq.queueUrl, targetUrl: source.queueUrl, dryRun: true, max: 3 }),
       deps().deps,
     );
+    // 14 waiting: a second receive asking for 10 instead of the 2 left would sample 14
+    const twelve = await replayDeadLetters(
+      manual({ dlqUrl: dlq.queueUrl, targetUrl: source.queueUrl, dryRun: true, sampleSize: 12 }),
+      deps().deps,
+    );
 
     // Assess
     expect(counts(dlq.queueName)).toEqual({ ready: 14, inflight: 0, delayed: 0 });
     expect(counts(source.queueName)).toEqual({ ready: 0, inflight: 0, delayed: 0 });
-    if (outcome.kind !== "dry-run" || defaultSample.kind !== "dry-run")
+    if (outcome.kind !== "dry-run" || defaultSample.kind !== "dry-run" || twelve.kind !== "dry-run")
       throw new Error("expected dry runs");
     expect(outcome.wouldMove).toBe(14);
     expect(outcome.sample.depth).toEqual({ visible: 14, inFlight: 0 });
@@ -326,6 +331,7 @@ describe("replay-dlq --mode manual, against fauxqs", () => {
     ]);
     expect(defaultSample.wouldMove).toBe(3);
     expect(defaultSample.sample.sample).toHaveLength(10);
+    expect(twelve.sample.sample).toHaveLength(12);
     const report = formatReplayOutcome(outcome);
     expect(report.exitCode).toBe(0);
     expect(report.lines).toEqual(

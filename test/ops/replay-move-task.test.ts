@@ -165,6 +165,39 @@ describe("replay-dlq --mode move-task", () => {
     );
   });
 
+  it("ends the wait when the task is cancelled elsewhere (console, another shell)", async () => {
+    // Prepare: SQS drops the handle once the task is no longer running
+    sqsMock
+      .on(ListMessageMoveTasksCommand)
+      .resolvesOnce(task("RUNNING", 1))
+      .resolves(task("CANCELLED", 3));
+    const { deps } = setup((count) => {
+      if (count > 2) throw new Error("still polling a cancelled task");
+    });
+
+    // Act
+    const outcome = await replayDeadLetters(options(), deps);
+
+    // Assess
+    expect(outcome).toMatchObject({ result: { status: "CANCELLED", moved: 3 } });
+    expect(sqsMock.commandCalls(CancelMessageMoveTaskCommand)).toHaveLength(0);
+    expect(formatReplayOutcome(outcome).exitCode).toBe(130);
+  });
+
+  it("refuses to report another move task's progress as its own", async () => {
+    // Prepare: someone started a task of their own after ours ended
+    sqsMock
+      .on(ListMessageMoveTasksCommand)
+      .resolvesOnce(task("RUNNING", 5, { TaskHandle: "task-2" }))
+      .resolves(task("COMPLETED", 40));
+
+    // Act
+    const replay = replayDeadLetters(options(), setup().deps);
+
+    // Assess
+    await expect(replay).rejects.toThrow("another move task (task-2)");
+  });
+
   it("cancels the task on Ctrl-C and says how many moved", async () => {
     // Prepare: the abort arrives during the second wait between polls
     const controller = new AbortController();
