@@ -98,6 +98,23 @@ run "policy_has_no_wildcard_action_and_stays_in_its_prefixes_and_queue" {
   }
 
   assert {
+    condition = toset(flatten([for s in data.aws_iam_policy_document.function.statement : [for g in setproduct(s.actions, s.resources) : join(" on ", g)]])) == toset([
+      "s3:GetObject on ${var.data_bucket_arn}/raw_data/*",
+      "s3:ListBucket on ${var.data_bucket_arn}",
+      "s3:PutObject on ${var.data_bucket_arn}/transformed_data/*",
+      "s3:PutObject on ${var.data_bucket_arn}/raw_data/processed/*",
+      "s3:DeleteObject on ${var.data_bucket_arn}/raw_data/to_process/*",
+      "s3:DeleteObjectVersion on ${var.data_bucket_arn}/transformed_data/*",
+      "sqs:ReceiveMessage on ${var.queue_arn}",
+      "sqs:DeleteMessage on ${var.queue_arn}",
+      "sqs:ChangeMessageVisibility on ${var.queue_arn}",
+      "sqs:GetQueueAttributes on ${var.queue_arn}",
+      "glue:StartCrawler on arn:aws:glue:eu-west-1:123456789012:crawler/spotify-etl",
+    ])
+    error_message = "The function may only read raw snapshots, write tables and processed snapshots, delete moved snapshots and its own table versions, consume the ingest queue and start its own crawler: nothing more, nowhere else."
+  }
+
+  assert {
     condition     = contains(flatten([for s in data.aws_iam_policy_document.function.statement : s.actions]), "sqs:ChangeMessageVisibility")
     error_message = "Permanent failures are made visible at once: sqs:ChangeMessageVisibility is needed."
   }
