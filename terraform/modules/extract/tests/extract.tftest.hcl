@@ -77,12 +77,14 @@ run "policy_writes_only_to_process_and_its_own_secret_and_queue" {
   }
 
   assert {
-    condition = toset(flatten([for s in data.aws_iam_policy_document.function.statement : s.resources])) == toset([
-      "${var.data_bucket_arn}/raw_data/to_process/*",
-      aws_secretsmanager_secret.spotify.arn,
-      aws_sqs_queue.scheduler_dead_letter.arn,
+    condition = toset(flatten([for s in data.aws_iam_policy_document.function.statement : [for g in setproduct(s.actions, s.resources) : join(" on ", g)]])) == toset([
+      "s3:PutObject on ${var.data_bucket_arn}/raw_data/to_process/*",
+      "s3:AbortMultipartUpload on ${var.data_bucket_arn}/raw_data/to_process/*",
+      "secretsmanager:GetSecretValue on ${aws_secretsmanager_secret.spotify.arn}",
+      "secretsmanager:PutSecretValue on ${aws_secretsmanager_secret.spotify.arn}",
+      "sqs:SendMessage on ${aws_sqs_queue.scheduler_dead_letter.arn}",
     ])
-    error_message = "The extract may touch raw_data/to_process/, its secret and its dead-letter queue only."
+    error_message = "The extract may only write snapshots to raw_data/to_process/, read and renew its secret and record failed runs in its dead-letter queue: nothing more, nowhere else."
   }
 
   assert {
@@ -90,6 +92,40 @@ run "policy_writes_only_to_process_and_its_own_secret_and_queue" {
       "lambda:InvokeFunction", "sqs:SendMessage",
     ])
     error_message = "The scheduler may invoke the function and dead-letter, nothing else."
+  }
+
+  assert {
+    condition = (
+      one(one(data.aws_iam_policy_document.scheduler_assume_role.statement).principals).identifiers == toset(["scheduler.amazonaws.com"]) &&
+      [for c in one(data.aws_iam_policy_document.scheduler_assume_role.statement).condition : "${c.test} ${c.variable} ${join(",", c.values)}"] == ["StringEquals aws:SourceAccount 123456789012"]
+    )
+    error_message = "Only EventBridge Scheduler acting for this account may assume the scheduler role (aws:SourceAccount)."
+  }
+}
+
+run "the_schedule_runs_in_the_given_time_zone" {
+  command = plan
+  variables { schedule_timezone = "Europe/Berlin" }
+
+  assert {
+    condition     = aws_scheduler_schedule.this.schedule_expression_timezone == "Europe/Berlin"
+    error_message = "The schedule must run in schedule_timezone."
+  }
+}
+
+run "a_customer_key_lets_the_scheduler_dead_letter" {
+  command = apply
+  variables { kms_key_arn = "arn:aws:kms:eu-west-1:123456789012:key/0b6d4d4e-1111-2222-3333-444455556666" }
+
+  assert {
+    condition = toset(flatten([for s in data.aws_iam_policy_document.scheduler.statement : [for g in setproduct(s.actions, s.resources) : join(" on ", g)]])) == toset([
+      "lambda:InvokeFunction on ${module.function.function_arn}",
+      "lambda:InvokeFunction on ${module.function.function_arn}:*",
+      "sqs:SendMessage on ${aws_sqs_queue.scheduler_dead_letter.arn}",
+      "kms:Decrypt on ${var.kms_key_arn}",
+      "kms:GenerateDataKey on ${var.kms_key_arn}",
+    ])
+    error_message = "With a KMS key the scheduler must be able to encrypt dead letters with that key (kms:Decrypt, kms:GenerateDataKey), and gets nothing else."
   }
 }
 
