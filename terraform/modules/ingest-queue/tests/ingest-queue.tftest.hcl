@@ -52,8 +52,8 @@ run "queues_are_encrypted_and_redrive_to_the_dlq" {
   }
 
   assert {
-    condition     = jsondecode(aws_sqs_queue_redrive_allow_policy.dead_letter.redrive_allow_policy).sourceQueueArns == [aws_sqs_queue.this.arn]
-    error_message = "Only the ingest queue may dead-letter into the DLQ."
+    condition     = jsondecode(aws_sqs_queue_redrive_allow_policy.dead_letter.redrive_allow_policy) == { redrivePermission = "byQueue", sourceQueueArns = [aws_sqs_queue.this.arn] }
+    error_message = "Only the ingest queue may dead-letter into the DLQ (redrivePermission byQueue, not allowAll)."
   }
 }
 
@@ -110,6 +110,14 @@ run "only_the_data_lake_bucket_may_send" {
       c.variable == "aws:SourceArn" && toset(c.values) == toset([var.source_bucket_arn])
     ])
     error_message = "Sends must come from the data lake bucket (aws:SourceArn)."
+  }
+
+  assert {
+    condition = anytrue([
+      for c in one([for s in data.aws_iam_policy_document.notifications.statement : s if s.effect == "Allow"]).condition :
+      c.test == "StringEquals" && c.variable == "aws:SourceAccount" && toset(c.values) == toset(["123456789012"])
+    ])
+    error_message = "Sends must come from this account (aws:SourceAccount): a bucket of that name in another account must not send."
   }
 
   assert {
