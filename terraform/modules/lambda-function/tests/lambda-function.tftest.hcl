@@ -31,6 +31,11 @@ run "deploys_the_zip_with_its_log_group_and_role" {
   }
 
   assert {
+    condition     = aws_lambda_function.this.reserved_concurrent_executions == -1
+    error_message = "By default the function's concurrency must be unreserved (-1): 0 would throttle every invocation."
+  }
+
+  assert {
     condition     = aws_cloudwatch_log_group.this.name == "/aws/lambda/spotify-etl-transform" && aws_cloudwatch_log_group.this.retention_in_days == 30
     error_message = "The log group must be the function's, with retention."
   }
