@@ -48,6 +48,16 @@ run "crawls_one_target_per_table" {
     ]) == toset(["${var.data_bucket_arn}/transformed_data/*"])
     error_message = "The crawler reads transformed_data/ only."
   }
+
+  assert {
+    condition     = one(aws_glue_crawler.this.schema_change_policy) == { update_behavior = "UPDATE_IN_DATABASE", delete_behavior = "LOG" }
+    error_message = "A crawler run must update tables and only log vanished ones: deleting them from the database would drop tables Athena queries."
+  }
+
+  assert {
+    condition     = aws_glue_crawler.this.schedule == var.schedule_expression
+    error_message = "The crawler must run on schedule_expression, the safety net after the daily extract."
+  }
 }
 
 run "refuses_a_database_name_athena_cannot_query" {

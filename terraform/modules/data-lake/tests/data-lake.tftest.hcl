@@ -7,7 +7,7 @@ mock_provider "aws" {
 
 variables {
   bucket_name           = "spotify-etl-dev-123456789012-eu-west-1"
-  athena_results_prefix = "athena-results/"
+  athena_results_prefix = jsondecode(file("../../../config/s3-layout.json")).athenaResultsPrefix
   raw_processed_prefix  = "raw_data/processed/"
   raw_prefix            = "raw_data/"
   transformed_prefix    = "transformed_data/"
@@ -97,9 +97,17 @@ run "lifecycle_expires_results_ages_processed_raw_and_old_versions" {
 
   assert {
     condition = one([
-      for r in aws_s3_bucket_lifecycle_configuration.this.rule : one(r.noncurrent_version_expiration).noncurrent_days if r.id == "clean-up-old-versions"
-    ]) == 30
-    error_message = "Old versions are kept noncurrent_version_expiration_days."
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule : [one(r.filter).prefix, one(r.expiration).days] if r.id == "expire-athena-results"
+    ]) == ["athena-results/", 30]
+    error_message = "Only Athena results (athena-results/ of config/s3-layout.json) may expire after athena_results_expiration_days: an empty prefix would expire the whole bucket."
+  }
+
+  assert {
+    condition = one([
+      for r in aws_s3_bucket_lifecycle_configuration.this.rule :
+      [one(r.noncurrent_version_expiration).noncurrent_days, try(one(r.expiration).expired_object_delete_marker, false)] if r.id == "clean-up-old-versions"
+    ]) == [30, true]
+    error_message = "Old versions are kept noncurrent_version_expiration_days, and delete markers left without versions are removed."
   }
 }
 

@@ -57,16 +57,18 @@ run "every_alarm_notifies_the_encrypted_topic" {
   }
 }
 
-run "lets_the_crawler_failed_rule_use_the_key_without_source_conditions" {
+run "the_key_serves_alarms_of_this_account_and_the_crawler_failed_rule" {
   command = plan
 
   assert {
-    condition = alltrue([
-      for st in data.aws_iam_policy_document.alarm_key[0].statement :
-      length(st.condition) == 0
-      if anytrue([for p in st.principals : contains(p.identifiers, "events.amazonaws.com")])
-    ])
-    error_message = "SNS supports no aws:SourceAccount/SourceArn in a key policy for EventBridge publishing to an encrypted topic."
+    condition = {
+      for st in data.aws_iam_policy_document.alarm_key[0].statement : st.sid => [for c in st.condition : "${c.test} ${c.variable} ${join(" ", c.values)}"]
+      } == {
+      AccountAdministersKey     = []
+      AlarmsEncrypt             = ["StringEquals aws:SourceAccount 123456789012"]
+      CrawlerFailedRuleEncrypts = []
+    }
+    error_message = "CloudWatch may use the topic's key for alarms of this account only; EventBridge's grant takes no condition, as SNS supports none for it (ADR 0080)."
   }
 }
 
@@ -158,4 +160,49 @@ run "refuses_an_alarm_email_without_domain" {
   command = plan
   variables { alarm_email = "oncall" }
   expect_failures = [var.alarm_email]
+}
+
+run "every_alarm_watches_its_metric_against_its_threshold" {
+  command = plan
+
+  assert {
+    condition = {
+      for k, a in aws_cloudwatch_metric_alarm.this : k => [a.namespace, a.metric_name, a.statistic, a.comparison_operator, a.threshold, a.treat_missing_data]
+      } == {
+      extract-errors                  = ["AWS/Lambda", "Errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"]
+      transform-errors                = ["AWS/Lambda", "Errors", "Sum", "GreaterThanThreshold", 0, "notBreaching"]
+      extract-throttles               = ["AWS/Lambda", "Throttles", "Sum", "GreaterThanThreshold", 0, "notBreaching"]
+      transform-throttles             = ["AWS/Lambda", "Throttles", "Sum", "GreaterThanThreshold", 0, "notBreaching"]
+      transform-duration-near-timeout = ["AWS/Lambda", "Duration", "Maximum", "GreaterThanOrEqualToThreshold", 48000, "notBreaching"]
+      no-tracks-extracted             = ["SpotifyEtl", "TracksExtracted", "Sum", "LessThanThreshold", 1, "breaching"]
+      refresh-token-age               = ["SpotifyEtl", "RefreshTokenAgeDays", "Maximum", "GreaterThanOrEqualToThreshold", 150, "notBreaching"]
+      dlq-not-empty                   = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", "GreaterThanThreshold", 0, "notBreaching"]
+      ingest-oldest-message-age       = ["AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", "GreaterThanOrEqualToThreshold", 1800, "notBreaching"]
+      scheduler-dlq-not-empty         = ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", "GreaterThanThreshold", 0, "notBreaching"]
+    }
+    error_message = "An alarm watches the wrong metric, statistic or threshold: it would fire on healthy runs or stay silent on failures."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.crawler_failed.event_pattern) == {
+      source        = ["aws.glue"]
+      "detail-type" = ["Glue Crawler State Change"]
+      detail        = { crawlerName = ["spotify-etl"], state = ["Failed"] }
+    }
+    error_message = "Only failed runs of this crawler may notify the topic."
+  }
+}
+
+run "only_alarms_of_this_deployment_and_the_crawler_failed_rule_publish" {
+  command = apply
+
+  assert {
+    condition = {
+      for st in data.aws_iam_policy_document.topic.statement : st.sid => [for c in st.condition : "${c.test} ${c.variable} ${join(" ", c.values)}"]
+      } == {
+      CloudWatchAlarmsPublish    = ["ArnLike aws:SourceArn arn:aws:cloudwatch:eu-west-1:123456789012:alarm:spotify-etl-*", "StringEquals aws:SourceAccount 123456789012"]
+      CrawlerFailedRulePublishes = ["ArnEquals aws:SourceArn ${aws_cloudwatch_event_rule.crawler_failed.arn}"]
+    }
+    error_message = "Only this deployment's alarms (<name_prefix>-*, this account) and its crawler-failed rule may publish to the topic."
+  }
 }
