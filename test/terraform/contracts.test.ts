@@ -175,11 +175,11 @@ describe("the functions' environment and the root module", () => {
       const env = Object.fromEntries(set.map((n) => [n, n === "SPOTIFY_MARKET" ? "SE" : "x"]));
 
       // Act: throws, naming the variable, if Terraform leaves out one the function requires.
-      const read_ = namesRead(fn.start, env);
+      const looked = namesRead(fn.start, env);
 
       // Assess
       expect(set).toEqual(expect.arrayContaining(["DATA_BUCKET", "POWERTOOLS_SERVICE_NAME"]));
-      expect(set.filter((name) => !read_.has(name))).toEqual([]);
+      expect(set.filter((name) => !looked.has(name))).toEqual([]);
     },
   );
 });
