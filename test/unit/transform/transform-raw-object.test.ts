@@ -92,6 +92,32 @@ describe("transformRawObject when storage fails", () => {
     expect(lake.keys()).toEqual([rawKey]);
   });
 
+  it.each([
+    ["a snapshot's first table", rawKey, snapshotText, /^transformed_data\/songs\//],
+    [
+      "a chart export's only table",
+      "raw_data/to_process/regional-global-daily-2026-11-30.csv",
+      "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
+        "1,spotify:track:2plbrEY59IikOBgBGLjaoe,A,B,,1,1,466,5312345\n",
+      /^transformed_data\/chart_positions\//,
+    ],
+  ])(
+    "fails the record when %s fails, and leaves the raw object in to_process/",
+    async (_, key, text, failing) => {
+      // Prepare
+      const lake = new FailingLake();
+      lake.put(key, text);
+      lake.failWriteOf = failing;
+
+      // Act
+      const act = transformRawObject(key, lake);
+
+      // Assess
+      await expect(act).rejects.toThrow(TableWriteError);
+      expect(lake.keys()).toEqual([key]);
+    },
+  );
+
   it("deletes only its own versions: a table another delivery wrote before stays", async () => {
     // Prepare: an earlier delivery's songs file, under the same key
     const lake = new FailingLake();
