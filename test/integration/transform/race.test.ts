@@ -185,12 +185,12 @@ describe.each(backends)("two deliveries of one object over $name", (backend) => 
     );
   };
   /** The same key uploaded again with other content: a corrected file of the same name. */
-  const putCorrected = () =>
+  const putCorrected = (ids = ["t3"]) =>
     s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
         Key: rawKey,
-        Body: JSON.stringify(rawSnapshot([entry(track({ id: "t3" }))])),
+        Body: JSON.stringify(rawSnapshot(ids.map((id) => entry(track({ id }))))),
       }),
     );
   const songsKey = outputKeys[TABLE_NAMES.indexOf("songs")]!;
@@ -283,36 +283,64 @@ describe.each(backends)("two deliveries of one object over $name", (backend) => 
     expect(await songIdsOf(songsKey)).toEqual(["t3"]);
   });
 
-  it("A reads the file, a corrected one replaces it, B transforms and moves that, then A's writes land: the tables are B's", async () => {
+  it("A reads the file, a corrected one replaces it and B writes that, A's writes land over B's, A moves first: B writes again", async () => {
     // Prepare
-    const a = gatedDelivery(lake);
-    a.letMove();
+    const [a, b] = [gatedDelivery(lake), gatedDelivery(lake)];
+    b.letWrite();
 
-    // Act
+    // Act: B's move finds its own content in processed/, under A's tables
     const attemptA = transformRawObject(rawKey, a.store);
     await a.reachedWrites; // A has read and converted the first file
     await putCorrected();
-    const outcomeB = await transformRawObject(rawKey, lake);
-    a.letWrite(); // A's tables of the first file land over B's
-    const outcomeA = await attemptA;
+    const attemptB = transformRawObject(rawKey, b.store);
+    await b.reachedMove; // B has written the corrected file's tables
+    a.letWrite();
+    a.letMove();
+    const outcomeA = await attemptA; // A's tables of the first file, and B's content moved
+    b.letMove();
 
     // Assess
-    expect(outcomeB.status).toBe("transformed");
-    expect(outcomeA.status).toBe("already_processed");
-    expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());
-    if (backend.versioned) {
-      // A deleted its own versions by id: B's are current again, and B's the only ones left.
-      expect(await songIdsOf(songsKey)).toEqual(["t3"]);
-      const versions = await s3.send(
-        new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: "transformed_data/" }),
-      );
-      expect(versions.Versions?.map((v) => v.Key).sort()).toEqual([...outputKeys].sort());
-      expect(outcomeA).not.toHaveProperty("leftBehind");
-    } else {
-      // Nothing can tell A's writes from B's: A says which of its tables it left in place.
-      expect(outcomeA).toMatchObject({ leftBehind: outputKeys.map((key) => ({ key })) });
-    }
+    expect(outcomeA.status).toBe("transformed");
+    expect(await attemptB).toMatchObject({ status: "already_processed" });
+    expect(await songIdsOf(songsKey)).toEqual(["t3"]);
   });
+
+  it.each([
+    ["smaller", ["t3"]],
+    ["larger", ["t3", "t4", "t5"]],
+  ])(
+    "A reads the file, a %s corrected one replaces it, B transforms and moves that, then A's writes land: the tables are B's",
+    async (_, ids) => {
+      // Prepare
+      const a = gatedDelivery(lake);
+      a.letMove();
+
+      // Act
+      const attemptA = transformRawObject(rawKey, a.store);
+      await a.reachedWrites; // A has read and converted the first file
+      await putCorrected(ids);
+      const outcomeB = await transformRawObject(rawKey, lake);
+      a.letWrite(); // A's tables of the first file land over B's
+      const outcomeA = await attemptA;
+
+      // Assess
+      expect(outcomeB.status).toBe("transformed");
+      expect(outcomeA.status).toBe("already_processed");
+      expect(await keys()).toEqual([processedKeyFor(rawKey), ...outputKeys].sort());
+      if (backend.versioned) {
+        // A deleted its own versions by id: B's are current again, and B's the only ones left.
+        expect(await songIdsOf(songsKey)).toEqual(ids);
+        const versions = await s3.send(
+          new ListObjectVersionsCommand({ Bucket: BUCKET, Prefix: "transformed_data/" }),
+        );
+        expect(versions.Versions?.map((v) => v.Key).sort()).toEqual([...outputKeys].sort());
+        expect(outcomeA).not.toHaveProperty("leftBehind");
+      } else {
+        // Nothing can tell A's writes from B's: A says which of its tables it left in place.
+        expect(outcomeA).toMatchObject({ leftBehind: outputKeys.map((key) => ({ key })) });
+      }
+    },
+  );
 
   it("A reads the object, B transforms and moves it, then A writes and fails one table: B's tables stay", async () => {
     // Prepare
