@@ -75,6 +75,10 @@ class FailingLake implements LakeStore {
 const rawKey = "raw_data/to_process/p1_20261122T160003123Z.json";
 const snapshotText = JSON.stringify(rawSnapshot([entry(track())]));
 const outputKeys = TABLE_NAMES.map((table) => transformedKeyFor(table, "2026-11-22", rawKey));
+const chartKey = "raw_data/to_process/regional-global-daily-2026-11-30.csv";
+const chartText =
+  "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
+  "1,spotify:track:2plbrEY59IikOBgBGLjaoe,A,B,,1,1,466,5312345\n";
 
 describe("transformRawObject when storage fails", () => {
   it("removes the tables it wrote when one table fails, and leaves the raw object in to_process/", async () => {
@@ -94,13 +98,7 @@ describe("transformRawObject when storage fails", () => {
 
   it.each([
     ["a snapshot's first table", rawKey, snapshotText, /^transformed_data\/songs\//],
-    [
-      "a chart export's only table",
-      "raw_data/to_process/regional-global-daily-2026-11-30.csv",
-      "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
-        "1,spotify:track:2plbrEY59IikOBgBGLjaoe,A,B,,1,1,466,5312345\n",
-      /^transformed_data\/chart_positions\//,
-    ],
+    ["a chart export's only table", chartKey, chartText, /^transformed_data\/chart_positions\//],
   ])(
     "fails the record when %s fails, and leaves the raw object in to_process/",
     async (_, key, text, failing) => {
@@ -203,6 +201,23 @@ describe("transformRawObject when storage fails", () => {
     expect((error as Error).message).toContain("no longer holds it");
     expect(isRetryable(error)).toBe(true);
   });
+
+  it("reports its one output left in place when another delivery moved other content first", async () => {
+    // Prepare: a chart export writes one table; processed/ holds a file uploaded again since
+    const lake = new FailingLake(false);
+    lake.put(chartKey, chartText);
+    lake.put(processedKeyFor(chartKey), "other content");
+    lake.move = async () => false;
+
+    // Act
+    const outcome = await transformRawObject(chartKey, lake);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      status: "already_processed",
+      leftBehind: [{ key: transformedKeyFor("chart_positions", "2026-11-30", chartKey) }],
+    });
+  });
 });
 
 describe("transformRawObject's encoding rules", () => {
@@ -253,6 +268,26 @@ describe("transformRawObject's encoding rules", () => {
 
     // Assess: the store is told the cap, so it refuses before reading the body
     expect(asked).toEqual([{ maxBytes: 1234 }]);
+  });
+
+  it("reads processed/ no larger than the object it read, when another delivery moved that", async () => {
+    // Prepare
+    const lake = new FailingLake();
+    lake.put(rawKey, snapshotText);
+    lake.put(processedKeyFor(rawKey), "other content");
+    lake.move = async () => false;
+    const read = lake.read.bind(lake);
+    const asked: unknown[] = [];
+    lake.read = async (key: string, options?: { maxBytes?: number }) => {
+      asked.push(options);
+      return read(key);
+    };
+
+    // Act
+    await transformRawObject(rawKey, lake);
+
+    // Assess: a larger object cannot hold the same bytes, and might not fit in memory
+    expect(asked[1]).toEqual({ maxBytes: bytes(snapshotText).byteLength });
   });
 });
 
