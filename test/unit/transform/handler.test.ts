@@ -15,6 +15,7 @@ import {
 import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
 import type { SQSEvent } from "aws-lambda";
+import { FullBatchFailureError } from "@aws-lambda-powertools/batch";
 import { jest } from "@jest/globals";
 import { Readable } from "node:stream";
 import { objectCreatedMessage } from "../../../scripts/local/s3-notification";
@@ -25,6 +26,7 @@ import { TransformConfigError } from "../../../functions/transform/errors";
 import { entry, rawSnapshot, track } from "../../support/spotify-fixtures";
 
 const glue = mockClient(GlueClient);
+const OUTPUT_PREFIX = (table: string) => `transformed_data/${table}/snapshot_date=2026-11-22/`;
 const s3 = mockClient(S3Client);
 
 function eventFor(...keys: string[]): SQSEvent {
@@ -77,6 +79,19 @@ function setEnv(values: Record<string, string | undefined>): void {
 function rawBody() {
   return sdkStreamMixin(Readable.from([JSON.stringify(rawSnapshot([entry(track())]))]));
 }
+
+/** Every console line the handler writes, parsed, until `restore` is called. */
+function captureConsole(): { lines: Record<string, unknown>[]; restore: () => void } {
+  const lines: Record<string, unknown>[] = [];
+  const spies = (["log", "info", "warn", "error"] as const).map((level) =>
+    jest
+      .spyOn(console, level)
+      .mockImplementation((line: unknown) => void lines.push(JSON.parse(String(line)))),
+  );
+  return { lines, restore: () => spies.forEach((spy) => spy.mockRestore()) };
+}
+
+const emfOf = (lines: Record<string, unknown>[]) => lines.find((line) => line._aws);
 
 describe("transform handler: Glue crawler, metrics and record concurrency", () => {
   beforeAll(() => {
@@ -221,6 +236,103 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: "m1" }]);
     expect(emf).toMatchObject({ RecordsFailed: 1, service: "spotify-etl-transform" });
     expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe("SpotifyEtl");
+  });
+
+  it("counts every record failed when all of a batch's records fail", async () => {
+    // Prepare
+    s3.on(GetObjectCommand).rejects(
+      Object.assign(new Error("Access Denied"), { name: "AccessDenied" }),
+    );
+    const output = captureConsole();
+
+    // Act
+    const error = await handler(
+      eventFor("raw_data/to_process/a.json", "raw_data/to_process/b.json"),
+      lambdaContext("transform"),
+    ).catch((e: unknown) => e);
+    output.restore();
+
+    // Assess
+    expect(error).toBeInstanceOf(FullBatchFailureError);
+    expect(emfOf(output.lines)).toMatchObject({ RecordsFailed: 2 });
+  });
+
+  it("logs at ERROR each output a failed table write's cleanup left in place", async () => {
+    // Prepare: the playlists write fails; the bucket is not versioned, so the others stay
+    s3.on(PutObjectCommand, { Key: `${OUTPUT_PREFIX("playlists")}a.parquet` }).rejects(
+      new Error("Internal Error"),
+    );
+    const output = captureConsole();
+
+    // Act
+    await handler(eventFor("raw_data/to_process/a.json"), lambdaContext("transform")).catch(
+      () => undefined,
+    );
+    output.restore();
+
+    // Assess
+    const leftBehind = output.lines.filter((line) =>
+      String(line.message).startsWith("Cleanup after a failed table write left an output"),
+    );
+    expect(leftBehind.map((line) => [line.level, line.outputKey])).toEqual(
+      ["songs", "albums", "artists"].map((table) => ["ERROR", `${OUTPUT_PREFIX(table)}a.parquet`]),
+    );
+  });
+
+  it("starts the crawler after a chart export alone", async () => {
+    // Prepare
+    glue.on(StartCrawlerCommand).resolves({});
+    s3.on(GetObjectCommand).callsFake(() => ({
+      Body: sdkStreamMixin(
+        Readable.from([
+          "rank,uri,artist_names,track_name,source,peak_rank,previous_rank,days_on_chart,streams\n" +
+            "1,spotify:track:2plbrEY59IikOBgBGLjaoe,A,B,,1,1,466,5312345\n",
+        ]),
+      ),
+      LastModified: new Date(),
+    }));
+
+    // Act
+    const response = await handler(
+      eventFor("raw_data/to_process/regional-global-daily-2026-11-30.csv"),
+      lambdaContext("transform"),
+    );
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(glue.commandCalls(StartCrawlerCommand)).toHaveLength(1);
+  });
+
+  it("publishes RowsWritten 0 for a table the snapshot wrote without rows", async () => {
+    // Prepare: an empty playlist writes its playlists row and empty song tables
+    s3.on(GetObjectCommand).callsFake(() => ({
+      Body: sdkStreamMixin(Readable.from([JSON.stringify(rawSnapshot([]))])),
+      LastModified: new Date(),
+    }));
+    const output = captureConsole();
+
+    // Act
+    await handler(eventFor("raw_data/to_process/a.json"), lambdaContext("transform"));
+    output.restore();
+
+    // Assess
+    expect(emfOf(output.lines)).toMatchObject({ SongsRowsWritten: 0, PlaylistsRowsWritten: 1 });
+  });
+
+  it("calls no Glue when GLUE_CRAWLER_NAME is unset", async () => {
+    // Prepare
+    setEnv({ GLUE_CRAWLER_NAME: undefined });
+
+    // Act
+    const response = await handler(
+      eventFor("raw_data/to_process/a.json"),
+      lambdaContext("transform"),
+    );
+    setEnv({ GLUE_CRAWLER_NAME: "lake-crawler" });
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    expect(glue.calls()).toHaveLength(0);
   });
 
   it.each([
