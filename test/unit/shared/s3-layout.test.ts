@@ -29,6 +29,10 @@ describe("S3 layout", () => {
   it("reads the extraction instant back from the name, and nothing from foreign names", () => {
     expect(extractedAtFromRawName(rawKeyFor("p1", extractedAt))).toEqual(extractedAt);
     expect(extractedAtFromRawName("raw_data/to_process/tutorial dump.json")).toBeUndefined();
+    // Shaped like a stamp but no date: undefined, not an Invalid Date whose toISOString throws
+    expect(
+      extractedAtFromRawName("raw_data/to_process/x_20261399T000000000Z.json"),
+    ).toBeUndefined();
   });
 
   it("maps raw keys to processed keys and back", () => {
