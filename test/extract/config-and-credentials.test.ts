@@ -242,6 +242,25 @@ describe("credentials", () => {
     expect(afterRotation.refreshToken).toBe("r2");
   });
 
+  it("reads the secret at every load when SPOTIFY_SECRET_CACHE_SECONDS is 0", async () => {
+    // Prepare
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ client_id: "id", client_secret: "s" }),
+    });
+    const source = new SecretsManagerCredentialSource({
+      secretId: "arn:aws:secretsmanager:us-east-1:1:secret:uncached",
+      client: new SecretsManagerClient({}),
+      cacheSeconds: 0,
+    });
+
+    // Act
+    await source.load();
+    await source.load();
+
+    // Assess
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
   it("hands out a newer login's refresh token, not the one it rotated to", async () => {
     // Prepare: a run rotated r1 to r2, then `make spotify-login` wrote r3 into the secret.
     const holding = (refreshToken: string) => ({
