@@ -193,6 +193,8 @@ describe("credentials", () => {
     const before = await source.load();
     const stored = await source.storeRotatedRefreshToken("r2");
     const after = await source.load();
+    env.SPOTIFY_REFRESH_TOKEN = "r3"; // a new login
+    const relogin = await source.load();
     delete env.SPOTIFY_CLIENT_SECRET;
     const error = await rejectionOf(source.load());
 
@@ -200,6 +202,7 @@ describe("credentials", () => {
     expect(before).toEqual({ clientId: "id", clientSecret: "s", refreshToken: "r1" });
     expect(stored).toBe(false);
     expect(after.refreshToken).toBe("r2");
+    expect(relogin.refreshToken).toBe("r3");
     expect(error.message).toContain("set SPOTIFY_SECRET_ARN, or SPOTIFY_CLIENT_SECRET");
   });
 
@@ -237,6 +240,50 @@ describe("credentials", () => {
       team: "data",
     });
     expect(afterRotation.refreshToken).toBe("r2");
+  });
+
+  it("reads the secret at every load when SPOTIFY_SECRET_CACHE_SECONDS is 0", async () => {
+    // Prepare
+    secretsManager.on(GetSecretValueCommand).resolves({
+      SecretString: JSON.stringify({ client_id: "id", client_secret: "s" }),
+    });
+    const source = new SecretsManagerCredentialSource({
+      secretId: "arn:aws:secretsmanager:us-east-1:1:secret:uncached",
+      client: new SecretsManagerClient({}),
+      cacheSeconds: 0,
+    });
+
+    // Act
+    await source.load();
+    await source.load();
+
+    // Assess
+    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  it("hands out a newer login's refresh token, not the one it rotated to", async () => {
+    // Prepare: a run rotated r1 to r2, then `make spotify-login` wrote r3 into the secret.
+    const holding = (refreshToken: string) => ({
+      SecretString: JSON.stringify({
+        client_id: "id",
+        client_secret: "s",
+        refresh_token: refreshToken,
+      }),
+    });
+    secretsManager.on(GetSecretValueCommand).resolves(holding("r1"));
+    secretsManager.on(PutSecretValueCommand).resolves({});
+    const source = new SecretsManagerCredentialSource({
+      secretId: "arn:aws:secretsmanager:us-east-1:1:secret:relogin",
+      client: new SecretsManagerClient({}),
+    });
+    await source.storeRotatedRefreshToken("r2");
+    secretsManager.on(GetSecretValueCommand).resolves(holding("r3"));
+
+    // Act
+    const credentials = await source.load();
+
+    // Assess
+    expect(credentials.refreshToken).toBe("r3");
   });
 
   it("refuses to store a rotated token into a secret no longer JSON, without quoting it", async () => {

@@ -218,6 +218,47 @@ describe("extractPlaylists", () => {
     expect(source.calls.map((c) => c.offset)).toEqual([0, 5, 10, 0, 5, 10]);
   });
 
+  it("reads a single-page playlist again when its snapshot_id changed after the playlist object", async () => {
+    // Prepare: the older shape (no embedded page); an edit lands between the object and its one page
+    const source = fakeReader({ p: entries(3) });
+    let snapshotId = "snap";
+    const reader: PlaylistReader = {
+      getPlaylist: async (id) => ({ ...(await source.reader.getPlaylist(id)), snapshotId }),
+      async getPlaylistItemsPage(id, offset, limit) {
+        const page = await source.reader.getPlaylistItemsPage(id, offset, limit);
+        snapshotId = "snap-edited";
+        return page;
+      },
+      getPlaylistSnapshotId: async () => snapshotId,
+    };
+    const { store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["p"], options(reader, store));
+
+    // Assess
+    expect(result.written).toEqual([expect.objectContaining({ snapshotId: "snap-edited" })]);
+    expect(source.calls).toHaveLength(2);
+  });
+
+  it("keeps the kind and reason of a second read that fails otherwise than by a change", async () => {
+    // Prepare: the first read sees another total; the deadline comes during the second read
+    const source = fakeReader({ p: entries(12) }, { totals: { "p@5": 13 } });
+    const { objects, store } = memoryStore();
+
+    // Act
+    const result = await extractPlaylists(["p"], {
+      ...options(source.reader, store),
+      pageLimit: 5,
+      remainingMs: () => (source.calls.length > 3 ? 0 : Infinity),
+    });
+
+    // Assess
+    expect(objects.size).toBe(0);
+    expect(result.failed).toEqual([expect.objectContaining({ kind: "deadline" })]);
+    expect(result.failed[0]?.reason).toMatch(/^Stopped reading playlist p at offset 5 of 12/);
+  });
+
   it("fails a playlist whose object and first items page disagree on total, with no snapshot_id to tell", async () => {
     // Prepare: the older shape (a count, no embedded page); without a snapshot_id only the totals show an edit
     const source = fakeReader({ p: entries(3) });
@@ -278,6 +319,7 @@ describe("extractPlaylists", () => {
 
     // Assess
     expect(result.failed.map((f) => [f.playlistId, f.reason])).toEqual([["bad", "page 10 failed"]]);
+    expect(result.failed[0]).toMatchObject({ kind: "error", retryable: false }); // needs a look
     expect(source.calls.filter((c) => c.playlistId === "bad").map((c) => c.offset)).toEqual([
       0, 5, 10,
     ]);

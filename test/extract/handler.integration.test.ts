@@ -2,7 +2,16 @@
  * The extract handler end to end: real HTTP to the local Spotify API, real S3 calls to fauxqs,
  * real Secrets Manager calls to moto's server (fauxqs lacks Secrets Manager).
  */
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "@jest/globals";
+import {
+  afterAll,
+  afterEach,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it,
+  jest,
+} from "@jest/globals";
 import { PutSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { ExtractFailedError } from "../../functions/extract/errors";
 import { createHandler } from "../../functions/extract/handler";
@@ -396,6 +405,22 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
     );
     expect(error.message).toContain("owned by, or collaborated on by, the user who authorized it");
     expect(error.message).toContain("Users Management; at most 5 users in development mode");
+  });
+
+  it("redacts a secret Spotify echoes from the invocation error", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "items",
+      playlistId: TOP50_GLOBAL_ID,
+      fault: { kind: "forbidden", message: `Bad client ${api.clientSecret}` },
+    });
+
+    // Act
+    const error = await rejectionOf(run({ playlistIds: [TOP50_GLOBAL_ID] }));
+
+    // Assess
+    expect(error.message).toContain('("Bad client [redacted]")');
+    expect(error.message).not.toContain(api.clientSecret);
   });
 
   it("times out a slow request, retries it, and gives up when it stays slow", async () => {
@@ -855,6 +880,30 @@ describe("extract handler (local Spotify API + fauxqs)", () => {
 
       // Assess: the age is the new login's (one day), not the cached 52 days
       expect(emfMetrics(output.lines)).toMatchObject({ RefreshTokenAgeDays: 1 });
+    });
+
+    it("fails the invocation, not retryable, when the rotated refresh token cannot be stored", async () => {
+      // Prepare: the function may read the secret but not write it.
+      useSecret(await userSecret({ authorized_at: "2026-10-01T09:30:00.000Z" }));
+      const send = SecretsManagerClient.prototype.send;
+      const denyPut = jest
+        .spyOn(SecretsManagerClient.prototype, "send")
+        .mockImplementation(function (this: SecretsManagerClient, ...args: unknown[]) {
+          if (!(args[0] instanceof PutSecretValueCommand)) return Reflect.apply(send, this, args);
+          const denied = new Error("not authorized to perform: secretsmanager:PutSecretValue");
+          return Promise.reject(Object.assign(denied, { name: "AccessDeniedException" }));
+        } as never);
+
+      // Act
+      const error = await rejectionOf(run()).finally(() => denyPut.mockRestore());
+
+      // Assess: the snapshot counts; the alarm fires and a retry would not help.
+      expect(error).toBeInstanceOf(ExtractFailedError);
+      expect(error.message).toMatch(
+        /^Extract wrote 1 playlists but hit a problem\.\n- Could not store the rotated Spotify refresh token .*\(AccessDeniedException: /,
+      );
+      expect(error).toMatchObject({ failedPlaylistIds: [], retryable: false });
+      expect(await listKeys(emulator.s3, bucket)).toEqual([rawKeyFor(TOP50_GLOBAL_ID, NOW)]);
     });
 
     it("snapshots a 2026 development-mode playlist in one Web API request, entries unchanged", async () => {

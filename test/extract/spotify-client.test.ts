@@ -147,6 +147,48 @@ describe("SpotifyClient", () => {
     expect(api.requests.find((r) => r.endpoint === "token")?.grantType).toBe("refresh_token");
   });
 
+  it("stores nothing when Spotify answers the refresh grant with the same refresh token", async () => {
+    // Prepare: a valid access token for the answer, then the answer repeating the token presented
+    const appTokens = new AccessTokenCache();
+    await client({ tokenCache: appTokens }).getPlaylistSnapshotId(TOP50_GLOBAL_ID);
+    const [accessToken] = appTokens.tokens();
+    const body = { access_token: accessToken, expires_in: 3600, refresh_token: "refresh-abcdef" };
+    api.injectFaults({ endpoint: "token", fault: { kind: "answer", status: 200, body } });
+    const stored: string[] = [];
+    const spotify = client({
+      credentials: {
+        clientId: api.clientId,
+        clientSecret: api.clientSecret,
+        refreshToken: "refresh-abcdef",
+      },
+      onRefreshTokenRotated: async (refreshToken) => void stored.push(refreshToken),
+    });
+
+    // Act
+    await spotify.getPlaylistSnapshotId(TOP50_GLOBAL_ID);
+
+    // Assess
+    expect(api.requests.at(-2)).toMatchObject({ endpoint: "token", fault: "answer" });
+    expect(stored).toEqual([]);
+  });
+
+  it("counts a token's lifetime from its request, not its answer", async () => {
+    // Prepare: the answer comes 2 s after the request (a 429 waited out)
+    const spotify = client({
+      tokenCache: new AccessTokenCache(),
+      runtime: { sleep: async (ms) => void (nowMs += ms), random: () => 0.5, nowMs: () => nowMs },
+    });
+    api.injectFaults({ endpoint: "token", fault: { kind: "rate-limit", retryAfterSeconds: 2 } });
+    await spotify.getPlaylistSnapshotId(TOP50_GLOBAL_ID);
+
+    // Act: the renewal margin minus 1 s left counted from the request, plus 1 s from the answer
+    nowMs += 3600_000 - TOKEN_RENEW_BEFORE_MS - 1000;
+    await spotify.getPlaylistSnapshotId(TOP50_GLOBAL_ID);
+
+    // Assess
+    expect(api.requests.filter((r) => r.endpoint === "token" && r.status === 200)).toHaveLength(2);
+  });
+
   it("retries a dropped connection and counts it", async () => {
     // Prepare
     const stats = new SpotifyRequestStats();

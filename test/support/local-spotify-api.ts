@@ -40,6 +40,8 @@ export type LocalFault =
   | { kind: "slow"; delayMs: number }
   | { kind: "not-found" }
   | { kind: "forbidden"; message?: string }
+  /** Answers with `status` and the JSON `body`, whatever the request. */
+  | { kind: "answer"; status: number; body: unknown }
   | { kind: "drop-connection" }
   /** The status line, headers (with the full Content-Length) and half the body; then the socket closes. */
   | { kind: "cut-body" }
@@ -162,6 +164,9 @@ async function applyFault(
       target.finish(401, { error: { status: 401, message: "The access token expired" } });
       return "answered";
     }
+    case "answer":
+      target.finish(fault.status, fault.body);
+      return "answered";
     case "not-found":
       target.finish(404, { error: { status: 404, message: "Resource not found" } });
       return "answered";
