@@ -1,6 +1,7 @@
 /**
  * `make demo` (and `make demo-failure`): the whole pipeline on this machine, no AWS account
- * and no Spotify credentials needed. Flags: --with-poison-message, --days N, --lake DIR.
+ * and no Spotify credentials needed. Flags: --with-poison-message, --days N, --lake DIR,
+ * --charts-dir DIR (where the chart exports it imports are written).
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -31,10 +32,12 @@ const { values } = parseArgs({
     "with-poison-message": { type: "boolean", default: false },
     days: { type: "string", default: String(DEMO_DAYS) },
     lake: { type: "string", default: LOCAL_LAKE_DIR },
+    "charts-dir": { type: "string", default: LOCAL_DEMO_CHARTS_DIR },
     "max-rows": { type: "string", default: "12" },
   },
 });
 const lakeDir = path.resolve(values.lake);
+const chartsDir = path.resolve(values["charts-dir"]);
 /** The command that queries this lake again: `make query` reads `.lake/` unless told another. */
 const queryCommand = (name: string) =>
   `make query Q=${name}` + (lakeDir === LOCAL_LAKE_DIR ? "" : ` ARGS="--lake ${lakeDir}"`);
@@ -90,9 +93,8 @@ try {
   );
   await stage(
     `Import chart files (${values.days} daily Top 200 Global exports, as make import-charts does)`,
-    () => importDemoChartFiles(infra, LOCAL_DEMO_CHARTS_DIR, Number(values.days)),
-    (result) =>
-      `${result.uploaded.length} files from ${LOCAL_DEMO_CHARTS_DIR} to raw_data/to_process/`,
+    () => importDemoChartFiles(infra, chartsDir, Number(values.days)),
+    (result) => `${result.uploaded.length} files from ${chartsDir} to raw_data/to_process/`,
   );
   if (values["with-poison-message"]) {
     await stage(

@@ -71,8 +71,10 @@ async function main(): Promise<number> {
         `${name} reads ${missing.join(", ")}, and the lake at ${lakeDir} has none of them ` +
           `(it holds ${held}).` +
           (fromSnapshots.length > 0
-            ? ` ${fromSnapshots.join(", ")} come from playlist snapshots: \`make demo\` writes a lake ` +
-              `with them (replacing this one's files), or ARGS="--lake DIR" names another lake.`
+            ? ` ${fromSnapshots.join(", ")} come from playlist snapshots: \`make demo` +
+              (lakeDir === LOCAL_LAKE_DIR ? "" : ` ARGS="--lake ${lakeDir}"`) +
+              `\` writes a lake with them (replacing this one's files), or ARGS="--lake DIR" ` +
+              "names another lake."
             : "") +
           (missing.includes(CHART_TABLE_NAME)
             ? ` ${CHART_TABLE_NAME} comes from chart exports: \`make import-charts TARGET=local FILES="..."\`.`

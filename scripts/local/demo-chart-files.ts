@@ -11,7 +11,7 @@
  * and re-entries have a past, and the week's files agree with each other.
  */
 import { stringify } from "csv-stringify/sync";
-import { mkdir, rm, writeFile } from "node:fs/promises";
+import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { chartHeader } from "../../functions/transform/chart-csv";
 import { CHART_SUFFIX } from "../../functions/shared/s3-layout";
@@ -277,14 +277,13 @@ export function chartFileText(file: DemoChartFile): string {
 }
 
 /**
- * Writes the demo's chart files into `dir` (emptied first) and returns their paths.
+ * Writes the demo's chart files into `dir` (other files there stay) and returns their paths.
  * @throws {Error} When the folder cannot be written.
  */
 export async function writeDemoChartFiles(
   dir: string,
   files: readonly DemoChartFile[] = demoChartFiles(captureTracks()),
 ): Promise<string[]> {
-  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const paths: string[] = [];
   for (const file of files) {

@@ -195,9 +195,9 @@ export async function importDemoChartFiles(
   dir = LOCAL_DEMO_CHARTS_DIR,
   days = DEMO_DAYS,
 ): Promise<ChartImportResult> {
-  await writeDemoChartFiles(dir, demoChartFiles(captureTracks(), { days }));
+  const files = await writeDemoChartFiles(dir, demoChartFiles(captureTracks(), { days }));
   // force: a rerun sends the same files again, which the transform overwrites in place.
-  const result = await importCharts(infra.emulator.s3, infra.bucket, [dir], { force: true });
+  const result = await importCharts(infra.emulator.s3, infra.bucket, files, { force: true });
   await infra.relay.flush();
   return result;
 }

@@ -17,7 +17,11 @@ describe("scripts/demo.ts", () => {
     lakeDir = await mkdtemp(path.join(tmpdir(), "demo-lake-"));
     const run = spawnSync(
       path.join(ROOT, "node_modules/.bin/tsx"),
-      [path.join(ROOT, "scripts/demo.ts"), "--days", "2", "--lake", lakeDir],
+      // The chart exports go under the temporary folder too, not into the repository's .local/.
+      [
+        path.join(ROOT, "scripts/demo.ts"),
+        ...["--days", "2", "--lake", lakeDir, "--charts-dir", path.join(lakeDir, "charts")],
+      ],
       { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
     );
     expect(run.status).toBe(0);

@@ -42,7 +42,8 @@ describe("scripts/query.ts", () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(
       `latest_chart reads songs, artists, and the lake at ${lakeDir} has none of them ` +
-        "(it holds chart_positions). songs, artists come from playlist snapshots:",
+        "(it holds chart_positions). songs, artists come from playlist snapshots: " +
+        `\`make demo ARGS="--lake ${lakeDir}"\` writes a lake with them (replacing this one's files)`,
     );
   }, 60_000);
 

@@ -2,7 +2,7 @@
  * The local mode's week of Top 200 chart files: real export format, and a chart that behaves
  * like one (ranks that move, new entries and re-entries, history columns that agree day to day).
  */
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseChartCsv, parseChartFileName } from "../../../functions/transform/chart-csv";
@@ -156,12 +156,15 @@ describe("chartFileText and writeDemoChartFiles", () => {
   it("writes exports that the transform's parser reads back line for line", async () => {
     // Prepare
     const dir = await mkdtemp(path.join(tmpdir(), "demo-charts-"));
+    await writeFile(path.join(dir, "mine.txt"), "a user's file");
     try {
       // Act
       const written = await writeDemoChartFiles(dir, files);
 
-      // Assess
-      expect((await readdir(dir)).sort()).toEqual(files.map((file) => file.fileName));
+      // Assess: the user's file stays (--charts-dir may name any folder)
+      expect((await readdir(dir)).sort()).toEqual(
+        [...files.map((file) => file.fileName), "mine.txt"].sort(),
+      );
       for (const [i, file] of files.entries()) {
         const text = await readFile(written[i]!, "utf8");
         expect(text).toBe(chartFileText(file));
