@@ -144,8 +144,8 @@ export function parseRetryAfterMs(header: string | undefined, nowMs: number): nu
   const value = header.trim();
   if (value === "") return undefined;
   if (/^\d+(\.\d+)?$/.test(value)) return Math.round(Number(value) * 1000);
-  // An HTTP date names its day and month; V8's Date.parse would read "-1" as a date in 2001.
-  if (!/[A-Za-z]/.test(value)) return undefined;
+  // Every HTTP date form holds a time of day; V8's Date.parse reads "-1" or "May 5" as 2001.
+  if (!/\b\d{2}:\d{2}:\d{2}\b/.test(value)) return undefined;
   const date = Date.parse(value);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - nowMs);

@@ -79,12 +79,14 @@ describe("parseRetryAfterMs", () => {
       parseRetryAfterMs("-1", now),
       parseRetryAfterMs("+5", now),
       parseRetryAfterMs("1.5.2", now),
+      parseRetryAfterMs("May 5", now),
+      parseRetryAfterMs("12 May", now),
       parseRetryAfterMs("", now),
       parseRetryAfterMs(undefined, now),
     ];
 
     // Assess
-    expect(parsed).toEqual([3000, 0, 1500, 7000, ...Array(6).fill(undefined)]);
+    expect(parsed).toEqual([3000, 0, 1500, 7000, ...Array(8).fill(undefined)]);
   });
 });
 
