@@ -50,18 +50,7 @@ const secretSchema = z.looseObject({
  * @throws CredentialsError when the JSON or a key is malformed (naming the key, never a value).
  */
 export function parseSecretJson(text: string, secretName: string): SpotifyCredentials {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new CredentialsError(
-      `The Spotify secret ${secretName} is not JSON; it must hold {"client_id": ..., "client_secret": ..., "refresh_token": ... (optional)}.`,
-    );
-  }
-  if (!value || typeof value !== "object" || Array.isArray(value)) {
-    throw new CredentialsError(`The Spotify secret ${secretName} must hold a JSON object.`);
-  }
-  const record = value as Record<string, unknown>;
+  const record = secretObject(text, secretName);
   const missing = ["client_id", "client_secret"].filter(
     (key) => typeof record[key] !== "string" || (record[key] as string).trim() === "",
   );
@@ -89,6 +78,26 @@ export function parseSecretJson(text: string, secretName: string): SpotifyCreden
     ...(refreshToken ? { refreshToken } : {}),
     ...(refreshToken && authorizedAt ? { authorizedAt: new Date(authorizedAt) } : {}),
   };
+}
+
+/**
+ * The secret's JSON object, checked without quoting it (JSON.parse's own message would quote
+ * its first characters).
+ * @throws CredentialsError when the text is not JSON or not a JSON object.
+ */
+function secretObject(text: string, secretName: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new CredentialsError(
+      `The Spotify secret ${secretName} is not JSON; it must hold {"client_id": ..., "client_secret": ..., "refresh_token": ... (optional)}.`,
+    );
+  }
+  if (!value || typeof value !== "object" || Array.isArray(value)) {
+    throw new CredentialsError(`The Spotify secret ${secretName} must hold a JSON object.`);
+  }
+  return value as Record<string, unknown>;
 }
 
 /**
@@ -183,9 +192,7 @@ export class SecretsManagerCredentialSource implements CredentialSource {
 
   async storeRotatedRefreshToken(refreshToken: string): Promise<boolean> {
     const current = await this.readSecret(true);
-    // Checked first: JSON.parse's own error would quote the start of the secret.
-    parseSecretJson(current, this.options.secretId);
-    const record = JSON.parse(current) as Record<string, unknown>;
+    const record = secretObject(current, this.options.secretId);
     const previous = typeof record.refresh_token === "string" ? record.refresh_token : undefined;
     if (previous) this.rotated = { from: previous, to: refreshToken };
     record.refresh_token = refreshToken;
