@@ -113,7 +113,9 @@ export function parseChartCsv(text: string, sourceKey: string): ChartFile {
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, {
+    // Line breaks as LF: csv-parse counts a CRLF inside quotes as two lines, in its errors and
+    // in the line number of that record and of every later one.
+    records = parse(text.replace(/\r\n?/g, "\n"), {
       bom: true,
       info: true,
       relax_column_count: true,
@@ -126,13 +128,11 @@ export function parseChartCsv(text: string, sourceKey: string): ChartFile {
       { cause: error },
     );
   }
-  // info.lines is where a record ends, and csv-parse counts a CRLF inside quotes as two lines
-  // there and in every later record: take back the record's own line breaks and the extra ones.
-  let extraBreaks = 0;
-  const [header, ...lines] = records.map(({ record, info }) => {
-    extraBreaks += countIn(record, /\r\n/g);
-    return { record, line: info.lines - countIn(record, /\r\n|\r|\n/g) - extraBreaks };
-  });
+  // info.lines is where a record ends; its quoted fields may hold line breaks.
+  const [header, ...lines] = records.map(({ record, info }) => ({
+    record,
+    line: info.lines - countIn(record, /\n/g),
+  }));
   const columns = header!.record.map((column) => column.trim());
   const withSource = columns.includes("source");
   const expected = chartHeader(name.period, withSource);

@@ -204,6 +204,8 @@ describe("parseChartCsv", () => {
       expect(() => parseChartCsv(text, KEY)).toThrow(/line 6: rank must be a positive integer/);
       const badUri = text.replace(`2,spotify:track:${ID_B}`, "2,spotify:track:bad");
       expect(() => parseChartCsv(badUri, KEY)).toThrow(/line 5: uri must be/);
+      const badQuote = text.replace(`2,spotify:track:${ID_B},`, `2,spotify:track:${ID_B},x "y",`);
+      expect(() => parseChartCsv(badQuote, KEY)).toThrow(/line 5: not valid CSV/);
     },
   );
 
