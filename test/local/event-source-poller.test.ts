@@ -13,15 +13,16 @@ describe("drainQueue (the local SQS event source mapping)", () => {
   });
 
   it("returns a failed record to the queue at once, waits for one in flight, and counts the failure", async () => {
-    // Prepare: "late" in flight for 1 s (an earlier receive's), the queue's own timeout 4 s
+    // Prepare: "late" in flight for 3 s (an earlier receive's; a margin for a busy machine),
+    // the queue's own timeout 10 s
     const { sqs } = emulator;
     const { QueueUrl } = await sqs.send(
-      new CreateQueueCommand({ QueueName: "poller", Attributes: { VisibilityTimeout: "4" } }),
+      new CreateQueueCommand({ QueueName: "poller", Attributes: { VisibilityTimeout: "10" } }),
     );
     const send = (body: string) =>
       sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
     await send("late");
-    await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 1 }));
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl, VisibilityTimeout: 3 }));
     await send("m1");
     const delivered: string[] = [];
     // Fails m1 the first time only.
@@ -46,7 +47,7 @@ describe("drainQueue (the local SQS event source mapping)", () => {
       waitTimeSeconds: 0,
     });
 
-    // Assess: m1 again before "late" comes back, not after the queue's 4 s
+    // Assess: m1 again before "late" comes back, not after the queue's 10 s
     expect(delivered).toEqual(["m1", "m1", "late"]);
     expect(stats).toMatchObject({ recordFailures: 1, recordsSucceeded: 2 });
   });
