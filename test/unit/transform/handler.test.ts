@@ -102,6 +102,11 @@ describe("transform handler: Glue crawler, metrics and record concurrency", () =
     delete process.env.DATA_BUCKET;
     delete process.env.GLUE_CRAWLER_NAME;
   });
+  afterEach(() => {
+    // Also when a test fails before its own restore: console and the variable as they were.
+    jest.restoreAllMocks();
+    process.env.GLUE_CRAWLER_NAME = "lake-crawler";
+  });
   beforeEach(() => {
     glue.reset();
     s3.reset();
