@@ -47,6 +47,7 @@ import {
 } from "@aws-sdk/client-sqs";
 import { execFile } from "node:child_process";
 import {
+  copyFileSync,
   cpSync,
   existsSync,
   mkdirSync,
@@ -82,6 +83,7 @@ import { startMotoServer, type MotoServer } from "../support/moto";
 import { readParquet } from "../support/parquet";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
+const ZIPS = ["extract.zip", "transform.zip"];
 const run = promisify(execFile);
 
 /**
@@ -193,7 +195,7 @@ describe("terraform apply of the root module against moto", () => {
   };
 
   beforeAll(async () => {
-    for (const zip of ["extract.zip", "transform.zip"]) {
+    for (const zip of ZIPS) {
       if (!existsSync(path.join(ROOT, "dist", zip))) {
         throw new Error(`dist/${zip} is missing: run \`make build\` (make test builds first)`);
       }
@@ -205,12 +207,17 @@ describe("terraform apply of the root module against moto", () => {
     // Only the sources: no .terraform/, state or lock file of a checkout that was deployed.
     const sourcesOnly = (source: string) =>
       !/(^|\/)(\.terraform|\.terraform\.lock\.hcl|terraform\.tfstate[^/]*)$/.test(source);
-    for (const dir of ["terraform", "config", "queries", "dist"]) {
+    for (const dir of ["terraform", "config", "queries"]) {
       cpSync(path.join(ROOT, dir), path.join(workDir, dir), {
         recursive: true,
         filter: sourcesOnly,
       });
     }
+    // Only the zips, each replaced by a rename: a build running beside this one (the
+    // build-artifacts test) leaves temporary files in dist/ that a folder copy could meet.
+    mkdirSync(path.join(workDir, "dist"));
+    for (const zip of ZIPS)
+      copyFileSync(path.join(ROOT, "dist", zip), path.join(workDir, "dist", zip));
     tfDir = path.join(workDir, "terraform");
     const override = readFileSync(
       path.join(ROOT, "test/fixtures/terraform/moto_override.tf"),
