@@ -1,5 +1,11 @@
-import { churnChart, streamsCharts } from "../../scripts/report/specs";
-import type { ChurnDay, PlaylistFreshness, StreamsPoint } from "../../scripts/report/queries";
+import { artistsChart, bumpCharts, churnChart, streamsCharts } from "../../scripts/report/specs";
+import type {
+  ArtistDays,
+  BumpPoint,
+  ChurnDay,
+  PlaylistFreshness,
+  StreamsPoint,
+} from "../../scripts/report/queries";
 
 const point = (
   snapshotDate: string,
@@ -89,5 +95,93 @@ describe("churnChart", () => {
       ["Mix (idB)", 2],
       ["Other", 3],
     ]);
+  });
+
+  it("draws drop-outs downwards, as negative values, and counts them unsigned", () => {
+    // Act
+    const chart = churnChart({ playlists: [], churn: [{ ...day("idA", 1), dropOuts: 4 }] });
+
+    // Assess
+    const spec = chart!.spec as { data: { values: Record<string, unknown>[] } };
+    expect(spec.data.values.find((v) => v.kind === "drop-outs")).toMatchObject({
+      songs: -4,
+      count: 4,
+    });
+  });
+});
+
+describe("bumpCharts", () => {
+  const bump = (snapshotDate: string, songId: string, position: number): BumpPoint => ({
+    playlistId: "p1",
+    snapshotDate,
+    songId,
+    songName: songId,
+    position,
+  });
+  /** The one chart's position axis and data values. */
+  function specOf(points: BumpPoint[]) {
+    const [chart] = bumpCharts({ playlists: [], bump: points });
+    return chart!.spec as {
+      data: { values: { date: string; latest: boolean }[] };
+      encoding: {
+        y: { scale: { reverse: boolean; domain: number[] }; axis: { values: number[] } };
+      };
+    };
+  }
+
+  it("puts position 1 at the top and flags only the latest day's points for labels", () => {
+    // Act
+    const spec = specOf([
+      bump("2026-11-29", "A", 1),
+      bump("2026-11-30", "A", 2),
+      bump("2026-11-30", "B", 1),
+    ]);
+
+    // Assess
+    expect(spec.encoding.y.scale.reverse).toBe(true);
+    expect(spec.data.values.map((v) => [v.date, v.latest])).toEqual([
+      ["2026-11-29", false],
+      ["2026-11-30", true],
+      ["2026-11-30", true],
+    ]);
+  });
+
+  it.each([
+    [25, [0.5, 25.5], Array.from({ length: 25 }, (_, i) => i + 1)],
+    [120, [0.5, 50.5], [1, 5, 10, 15, 20, 25, 30, 35, 40, 45, 50]],
+  ])(
+    "reaches down to position %i (at most 50), ticking each or every fifth",
+    (lowest, domain, ticks) => {
+      // Act
+      const { y } = specOf([bump("2026-11-30", "A", 1), bump("2026-11-30", "B", lowest)]).encoding;
+
+      // Assess
+      expect(y.scale.domain).toEqual(domain);
+      expect(y.axis.values).toEqual(ticks);
+    },
+  );
+});
+
+describe("artistsChart", () => {
+  it("keeps two artists of one name apart, labelled by rank in the data's order", () => {
+    // Arrange
+    const artist = (artistId: string, artistName: string): ArtistDays => ({
+      artistId,
+      artistName,
+      daysOnChart: 3,
+      songsOnChart: 1,
+      bestPosition: 1,
+    });
+
+    // Act
+    const chart = artistsChart({ artists: [artist("a1", "Same"), artist("a2", "Same")] });
+
+    // Assess: one bar per label, in the data's order (sorted by name, "10." would come before "2.")
+    const spec = chart!.spec as {
+      data: { values: { label: string }[] };
+      encoding: { y: { field: string; sort: unknown } };
+    };
+    expect(spec.data.values.map((v) => v.label)).toEqual(["1. Same", "2. Same"]);
+    expect(spec.encoding.y).toMatchObject({ field: "label", sort: null });
   });
 });
