@@ -133,6 +133,41 @@ describe("local Spotify API", () => {
     expect(served.map((e) => e.item)).toEqual(expected.map((e) => (e as { track: unknown }).track));
   });
 
+  it("links pages with the market, serves nothing past the end and refuses bad limits", async () => {
+    // Prepare
+    const base = `${api.apiBaseUrl}/playlists/${TOP50_GLOBAL_PAGED_ID}/items`;
+    const link = (query: string) => `${base}?${query}`;
+
+    // Act
+    const second = (await (await get(`${base}?offset=50&limit=50&market=SE`)).json()) as {
+      href: string;
+      next: string;
+      previous: string;
+    };
+    await get(`${base}?offset=300&limit=50`);
+    const pastEndServed = api.requests.at(-1)?.entriesServed;
+    const refused = await Promise.all(
+      ["limit=51", "limit=0", "offset=-1"].map(async (query) => {
+        const response = await get(`${base}?${query}`);
+        return [response.status, await response.json()];
+      }),
+    );
+
+    // Assess
+    expect(second).toMatchObject({
+      href: link("offset=50&limit=50&market=SE"),
+      next: link("offset=100&limit=50&market=SE"),
+      previous: link("offset=0&limit=50&market=SE"),
+    });
+    expect(pastEndServed).toBe(0);
+    const invalid = { error: { status: 400, message: "Invalid limit or offset (limit 1-50)" } };
+    expect(refused).toEqual([
+      [400, invalid],
+      [400, invalid],
+      [400, invalid],
+    ]);
+  });
+
   it("serves the playlist object with its count under items or tracks", async () => {
     // Prepare
     const urls = [TOP50_GLOBAL_ID, TOP50_GLOBAL_PAGED_ID, ITEMS_2026_SHAPE_ID].map(
@@ -177,6 +212,13 @@ describe("local Spotify API", () => {
       )
     ).json()) as { items: Record<string, unknown>[] };
     const bad = await get(`${base}?fields=items(total`);
+    const trailing = await get(`${base}?fields=id)`);
+    const repeated = (await (
+      await get(`${base}?fields=items(total),items(limit),items.href,owner(!id),owner(!uri)`)
+    ).json()) as { items: unknown; owner: object };
+    const wholeThenPart = (await (await get(`${base}?fields=items,items(total)`)).json()) as {
+      items: { items: unknown[] };
+    };
 
     // Assess
     expect(full.items.items).toHaveLength(100);
@@ -203,6 +245,11 @@ describe("local Spotify API", () => {
       item: { name: first.track.name, album: { name: first.track.album.name } },
     });
     expect(bad.status).toBe(400);
+    expect(trailing.status).toBe(400);
+    // A repeated key selects the union of its selections.
+    expect(repeated.items).toEqual({ total: 220, limit: 100, href: full.items.href });
+    expect(Object.keys(repeated.owner)).toEqual(["display_name", "external_urls", "href", "type"]);
+    expect(wholeThenPart.items.items).toHaveLength(100);
   });
 
   it("checks Bearer tokens and expires them on demand", async () => {
@@ -328,6 +375,16 @@ describe("local Spotify API", () => {
     const badClient = await post("grant_type=client_credentials", `${api.clientId}:nope`);
     const badRefresh = await post("grant_type=refresh_token&refresh_token=unknown");
     const badGrant = await post("grant_type=password");
+    api.addRefreshToken("kept-refresh-token");
+    const refreshed = await post("grant_type=refresh_token&refresh_token=kept-refresh-token");
+    const redirectUri = "http://127.0.0.1:1/callback";
+    const code = api.issueAuthorizationCode(redirectUri);
+    const redeem = () =>
+      post(
+        `grant_type=authorization_code&code=${code}&redirect_uri=${encodeURIComponent(redirectUri)}`,
+      );
+    const firstRedeem = await redeem();
+    const secondRedeem = await redeem();
 
     // Assess
     expect([badClient.status, badRefresh.status, badGrant.status]).toEqual([400, 400, 400]);
@@ -339,5 +396,15 @@ describe("local Spotify API", () => {
       error: "invalid_grant",
       error_description: "Invalid refresh token",
     });
+    // Without rotation Spotify sends no new refresh token, and the old one stays valid.
+    expect(refreshed.status).toBe(200);
+    expect(await refreshed.json()).not.toHaveProperty("refresh_token");
+    expect(api.isRefreshTokenValid("kept-refresh-token")).toBe(true);
+    // A code is redeemed once.
+    expect(firstRedeem.status).toBe(200);
+    expect([secondRedeem.status, await secondRedeem.json()]).toEqual([
+      400,
+      { error: "invalid_grant", error_description: "Invalid authorization code" },
+    ]);
   });
 });

@@ -100,13 +100,14 @@ describe("spotify-login (authorization-code flow against the local accounts serv
           statuses.push((await fetch(`${redirectUri}?code=forged&state=wrong`)).status);
           statuses.push((await fetch(`${redirectUri}?error=access_denied`)).status);
           statuses.push((await fetch(`${redirectUri}?error=access_denied&state=wrong`)).status);
+          statuses.push((await fetch(`${redirectUri}?state=${state}`)).status); // neither code nor error
           statuses.push((await fetch(`${redirectUri}?code=${code}&state=${state}`)).status);
         })();
       },
     });
 
     // Assess
-    expect(statuses).toEqual([400, 400, 400, 200]);
+    expect(statuses).toEqual([400, 400, 400, 400, 200]);
     expect(api.isRefreshTokenValid(result.refreshToken)).toBe(true);
   });
 
@@ -227,6 +228,26 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     );
   });
 
+  it("refuses a token answer that is not 200, even one carrying a refresh token", async () => {
+    // Prepare
+    api.injectFaults({
+      endpoint: "token",
+      fault: { kind: "answer", status: 500, body: { refresh_token: "from-an-error-page" } },
+    });
+
+    // Act
+    const error = await rejectionOf(
+      runSpotifyLogin({
+        ...baseOptions(),
+        print: () => undefined,
+        onAuthorizeUrl: (url) => void fetch(url),
+      }),
+    );
+
+    // Assess
+    expect(error.message).toContain("Spotify refused the code exchange (HTTP 500)");
+  });
+
   it("says the code exchange could not reach Spotify, without the request that carried the secret", async () => {
     // Prepare
     api.injectFaults({ endpoint: "token", fault: { kind: "drop-connection" } });
@@ -335,33 +356,35 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     });
   });
 
-  it("refuses a secret that is not JSON before the login, without quoting it", async () => {
-    // Prepare
-    const content = "client_id=a-secret-looking-value";
-    const secretArn = await secretHolding(secretsManager, content);
-    const requestsBefore = loginRequests().length;
-    let authorizeUrlShown = false;
+  it.each(["client_id=a-secret-looking-value", "[]"])(
+    "refuses a secret that is not a JSON object (%s) before the login, without quoting it",
+    async (content) => {
+      // Prepare
+      const secretArn = await secretHolding(secretsManager, content);
+      const requestsBefore = loginRequests().length;
+      let authorizeUrlShown = false;
 
-    // Act
-    const error = await rejectionOf(
-      runSpotifyLogin({
-        ...baseOptions(),
-        secretArn,
-        secretsManager,
-        print: () => undefined,
-        onAuthorizeUrl: () => {
-          authorizeUrlShown = true;
-        },
-      }),
-    );
+      // Act
+      const error = await rejectionOf(
+        runSpotifyLogin({
+          ...baseOptions(),
+          secretArn,
+          secretsManager,
+          print: () => undefined,
+          onAuthorizeUrl: () => {
+            authorizeUrlShown = true;
+          },
+        }),
+      );
 
-    // Assess
-    expect(error).toBeInstanceOf(UsageError);
-    expect(error.message).toContain(`The secret ${secretArn} does not hold a JSON object`);
-    expect(error.message).not.toContain(content);
-    expect(authorizeUrlShown).toBe(false);
-    expect(loginRequests().length).toBe(requestsBefore);
-  });
+      // Assess
+      expect(error).toBeInstanceOf(UsageError);
+      expect(error.message).toContain(`The secret ${secretArn} does not hold a JSON object`);
+      expect(error.message).not.toContain(content);
+      expect(authorizeUrlShown).toBe(false);
+      expect(loginRequests().length).toBe(requestsBefore);
+    },
+  );
 
   it("names the ARN and the permission when the secret cannot be read, before the login", async () => {
     // Prepare: an ARN of no secret (a typo, another region)
