@@ -6,11 +6,14 @@
 import {
   CopyObjectCommand,
   DeleteObjectCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   PutObjectCommand,
   S3Client,
 } from "@aws-sdk/client-s3";
+import { sdkStreamMixin } from "@smithy/util-stream";
 import { mockClient } from "aws-sdk-client-mock";
+import { Readable } from "node:stream";
 import { S3LakeStore } from "../../../functions/transform/s3-lake-store";
 
 const s3 = mockClient(S3Client);
@@ -55,5 +58,18 @@ describe("S3LakeStore", () => {
 
     // Assess: cleanup must never delete by version "null", which may be another delivery's
     expect(written).toEqual({});
+  });
+
+  it("refuses an object grown past the cap and releases its body unread", async () => {
+    // Prepare: replaced by a larger one after the notification's size was checked
+    const body = Readable.from([Buffer.alloc(10)]);
+    s3.on(GetObjectCommand).resolves({ Body: sdkStreamMixin(body), ContentLength: 10 });
+
+    // Act
+    const act = lake.read(from, { maxBytes: 9 });
+
+    // Assess: the connection goes back to the pool instead of waiting for a body nobody reads
+    await expect(act).rejects.toThrow(/over the cap/);
+    expect(body.destroyed).toBe(true);
   });
 });
