@@ -7,6 +7,7 @@ describe("S3 event keys", () => {
     ["raw_data/to_process/a=b,c.json", "raw_data/to_process/a%3Db%2Cc.json"],
     ["raw_data/to_process/café ☕.json", "raw_data/to_process/caf%C3%A9+%E2%98%95.json"],
     ["raw_data/to_process/plus+sign.json", "raw_data/to_process/plus%2Bsign.json"],
+    ["raw_data/to_process/it's (1)!*.json", "raw_data/to_process/it%27s+%281%29%21%2A.json"],
   ])("encodes %s as S3 does and decodes it back", (key, encoded) => {
     // Act
     const actual = encodeS3EventKey(key);
