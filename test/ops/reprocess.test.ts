@@ -211,84 +211,101 @@ describe("reprocess, against fauxqs", () => {
     );
   });
 
-  it("keeps a pinned date when an undated snapshot is reprocessed a second time", async () => {
-    // Prepare: a dump reprocessed once before, transformed and back in processed/ (the
-    // transform's copy keeps the metadata), so its LastModified is now the reprocess day.
-    const bucket = await lakeWithSnapshots();
-    const dump = "raw_data/processed/second time dump.json";
-    await emulator.s3.send(
-      new PutObjectCommand({
-        Bucket: bucket,
-        Key: dump,
-        Body: "[]",
-        Metadata: { [SNAPSHOT_DATE_METADATA]: "2024-04-22" },
-      }),
-    );
+  it.each([
+    ["a date range", "2024-04-22", "pinned"],
+    ["--key", "2024-04-22", "pinned"],
+    // Not a date: dated by LastModified instead.
+    ["--key", "2024-4-22", "last-modified"],
+  ] as const)(
+    "keeps a pinned date when an undated snapshot is reprocessed a second time (by %s, pinned %s: dated by %s)",
+    async (by, pinned, datedBy) => {
+      // Prepare: a dump reprocessed once before, transformed and back in processed/ (the
+      // transform's copy keeps the metadata), so its LastModified is now the reprocess day.
+      const bucket = await lakeWithSnapshots();
+      const dump = "raw_data/processed/second time dump.json";
+      await emulator.s3.send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: dump,
+          Body: "[]",
+          Metadata: { [SNAPSHOT_DATE_METADATA]: pinned },
+        }),
+      );
+      const head = await emulator.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: dump }));
+      const date = datedBy === "pinned" ? pinned : head.LastModified!.toISOString().slice(0, 10);
 
-    // Act
-    const result = await run({ bucket, from: "2024-04-22", to: "2024-04-22" });
+      // Act
+      const result = await run(
+        by === "--key" ? { bucket, key: dump } : { bucket, from: date, to: date },
+      );
 
-    // Assess
-    expect(result.selected).toContainEqual({
-      processedKey: dump,
-      toProcessKey: toProcess(dump),
-      snapshotDate: "2024-04-22",
-      datedBy: "pinned",
-      headers: expect.objectContaining({
-        metadata: { [SNAPSHOT_DATE_METADATA]: "2024-04-22" },
-      }) as unknown,
-    });
-    const copy = await emulator.s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: toProcess(dump) }),
-    );
-    expect(copy.Metadata).toEqual({ [SNAPSHOT_DATE_METADATA]: "2024-04-22" });
-  });
+      // Assess
+      expect(result.selected).toContainEqual({
+        processedKey: dump,
+        toProcessKey: toProcess(dump),
+        snapshotDate: date,
+        datedBy,
+        headers: expect.objectContaining({
+          metadata: { [SNAPSHOT_DATE_METADATA]: pinned },
+        }) as unknown,
+      });
+      const copy = await emulator.s3.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: toProcess(dump) }),
+      );
+      expect(copy.Metadata).toEqual({ [SNAPSHOT_DATE_METADATA]: date });
+    },
+  );
 
-  it("dates a snapshot whose name has no date by its LastModified, and keeps that date on the copy", async () => {
-    // Prepare
-    const bucket = await lakeWithSnapshots();
-    const head = await emulator.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: legacy }));
-    const day = head.LastModified!.toISOString().slice(0, 10);
-    const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000)
-      .toISOString()
-      .slice(0, 10);
+  it.each(["a date range", "--key"])(
+    "dates a snapshot whose name has no date by its LastModified, and keeps that date on the copy (by %s)",
+    async (by) => {
+      // Prepare
+      const bucket = await lakeWithSnapshots();
+      const head = await emulator.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: legacy }));
+      const day = head.LastModified!.toISOString().slice(0, 10);
+      const dayBefore = new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000)
+        .toISOString()
+        .slice(0, 10);
 
-    const heads: string[] = [];
-    emulator.s3.middlewareStack.add(
-      (next, context) => (args) => {
-        if (context.commandName === "HeadObjectCommand")
-          heads.push((args.input as { Key: string }).Key);
-        return next(args);
-      },
-      { step: "initialize", name: "countHeads" },
-    );
+      const heads: string[] = [];
+      emulator.s3.middlewareStack.add(
+        (next, context) => (args) => {
+          if (context.commandName === "HeadObjectCommand")
+            heads.push((args.input as { Key: string }).Key);
+          return next(args);
+        },
+        { step: "initialize", name: "countHeads" },
+      );
 
-    // Act
-    const before = await run({ bucket, from: "2024-01-01", to: dayBefore, dryRun: true });
-    heads.length = 0;
-    const result = await run({ bucket, from: day, to: day });
-    emulator.s3.middlewareStack.remove("countHeads");
+      // Act
+      const before = await run({ bucket, from: "2024-01-01", to: dayBefore, dryRun: true });
+      heads.length = 0;
+      const result = await run(
+        by === "--key" ? { bucket, key: legacy } : { bucket, from: day, to: day },
+      );
+      emulator.s3.middlewareStack.remove("countHeads");
 
-    // Assess
-    expect(before.selected.map((snapshot) => snapshot.processedKey)).not.toContain(legacy);
-    expect(result.selected).toEqual([
-      {
-        processedKey: legacy,
-        toProcessKey: toProcess(legacy),
-        snapshotDate: day,
-        datedBy: "last-modified",
-        headers: { contentType: "application/json", metadata: { origin: "test" } },
-      },
-    ]);
-    // One HEAD for the undated name, at selection; the copy reuses what it said.
-    expect(heads).toEqual([legacy]);
-    const copy = await emulator.s3.send(
-      new HeadObjectCommand({ Bucket: bucket, Key: toProcess(legacy) }),
-    );
-    expect(copy.Metadata).toEqual({ origin: "test", [SNAPSHOT_DATE_METADATA]: day });
-    expect(copy.ContentType).toBe("application/json");
-    expect(await keysIn(bucket)).not.toContain(legacy);
-  });
+      // Assess
+      expect(before.selected.map((snapshot) => snapshot.processedKey)).not.toContain(legacy);
+      expect(result.selected).toEqual([
+        {
+          processedKey: legacy,
+          toProcessKey: toProcess(legacy),
+          snapshotDate: day,
+          datedBy: "last-modified",
+          headers: { contentType: "application/json", metadata: { origin: "test" } },
+        },
+      ]);
+      // One HEAD for the undated name, at selection; the copy reuses what it said.
+      expect(heads).toEqual([legacy]);
+      const copy = await emulator.s3.send(
+        new HeadObjectCommand({ Bucket: bucket, Key: toProcess(legacy) }),
+      );
+      expect(copy.Metadata).toEqual({ origin: "test", [SNAPSHOT_DATE_METADATA]: day });
+      expect(copy.ContentType).toBe("application/json");
+      expect(await keysIn(bucket)).not.toContain(legacy);
+    },
+  );
 
   it.each([
     ["a bare name", (key: string) => key.slice("raw_data/processed/".length)],
@@ -312,7 +329,7 @@ describe("reprocess, against fauxqs", () => {
     );
   });
 
-  it("--key fails clearly for an unknown snapshot, and for one already waiting in to_process/", async () => {
+  it("--key fails clearly for an unknown snapshot, one already waiting in to_process/, and a key outside raw_data/", async () => {
     // Prepare
     const bucket = await lakeWithSnapshots();
     await run({ bucket, key: named.apr22 });
@@ -327,6 +344,9 @@ describe("reprocess, against fauxqs", () => {
       `No snapshot s3://${bucket}/raw_data/processed/nope_20240101T000000000Z.json`,
     );
     await expect(waiting).rejects.toThrow("is already waiting for the transform");
+    await expect(run({ bucket, key: "other/x.json" })).rejects.toThrow(
+      "--key other/x.json is not under raw_data/processed/",
+    );
   });
 
   it("keeps the processed copy of a snapshot whose copy failed, reports it, and moves the others", async () => {
