@@ -26,7 +26,9 @@ function sql(name: string): string {
 // [playlist, position, song, artist ids, snapshot day, extracted_at (null: a file that does not say)].
 // Playlist p1: two days; the second extracted twice with different charts (08:00 and 16:00): the
 // later snapshot is that day's chart. p2: one day, with a song that credits no artist id.
-// p3: one day from a file without extracted_at. Artist a5 is only on p1's earlier 11-21 snapshot.
+// p3: one day from two files without extracted_at, one with s7 first, the other s8 then s7.
+// p4: its latest day (11-20) is not the others'; s4, new on p1, was on p4's day before.
+// Artist a5 is only on p1's earlier 11-21 snapshot.
 const SONGS: [string, number, string, string[], string, string | null][] = [
   ["p1", 1, "s1", ["a1", "a2"], "2026-11-20", "2026-11-20T16:00:00Z"],
   ["p1", 2, "s2", ["a2"], "2026-11-20", "2026-11-20T16:00:00Z"],
@@ -40,6 +42,10 @@ const SONGS: [string, number, string, string[], string, string | null][] = [
   ["p2", 1, "s5", ["a1"], "2026-11-21", "2026-11-21T16:00:00Z"],
   ["p2", 2, "s6", [], "2026-11-21", "2026-11-21T16:00:00Z"],
   ["p3", 1, "s7", ["a3"], "2026-11-21", null],
+  ["p3", 1, "s8", [], "2026-11-21", null],
+  ["p3", 2, "s7", ["a3"], "2026-11-21", null],
+  ["p4", 1, "s4", ["a4"], "2026-11-19", "2026-11-19T16:00:00Z"],
+  ["p4", 1, "s5", ["a1"], "2026-11-20", "2026-11-20T16:00:00Z"],
 ];
 const ARTISTS: [string, string][] = [
   ["a1", "Artist One"],
@@ -53,7 +59,8 @@ const ARTISTS: [string, string][] = [
 // The global daily chart has files for 11-20, 11-21 and 11-23 (none for 11-22): the file before
 // 11-23 is 11-21. sC is back on 11-23 (the export counts 8 days); sD too, in a file that gives no
 // count, so the lake says it is a re-entry; sE is credited to a name holding ", ". The US weekly
-// chart has one file, where sA is a re-entry the lake never saw.
+// chart has a file on 11-19, where sA is a re-entry the lake never saw, and one on 11-22 (a day
+// the daily chart lacks) where sB and sC, seen only on the daily chart before, are new entries.
 const G = "regional-global-daily";
 const W = "regional-us-weekly";
 const CHART_LINES: [
@@ -79,6 +86,8 @@ const CHART_LINES: [
   [G, "2026-11-23", 4, "sD", "A3", null, null, 500],
   [W, "2026-11-19", 1, "sA", "A1", null, 3, 7000],
   [W, "2026-11-19", 2, "sF", "A4", 1, 2, 6000],
+  [W, "2026-11-22", 1, "sB", "A1, A2", null, 1, 5000],
+  [W, "2026-11-22", 2, "sC", "A2", null, 1, 4000],
 ];
 
 let connection: DuckDBConnection;
@@ -191,7 +200,10 @@ describe("named queries on DuckDB", () => {
       ["p1", "2026-11-21", 3, "s4", "Artist Four"],
       ["p2", "2026-11-21", 1, "s5", "Artist One"],
       ["p2", "2026-11-21", 2, "s6", null],
+      // Undated files: one row per position, the lowest song id winning a tie.
       ["p3", "2026-11-21", 1, "s7", "Artist Three"],
+      ["p3", "2026-11-21", 2, "s7", "Artist Three"],
+      ["p4", "2026-11-20", 1, "s5", "Artist One"],
     ]);
   });
 
@@ -212,7 +224,7 @@ describe("named queries on DuckDB", () => {
       ["a1", "Artist One", 2, 2, 1],
       ["a2", "Artist Two", 2, 2, 1],
       ["a3", "Artist Three", 2, 2, 1],
-      ["a4", "Artist Four", 1, 1, 3],
+      ["a4", "Artist Four", 2, 1, 1],
     ]);
   });
 
@@ -231,6 +243,15 @@ describe("named queries on DuckDB", () => {
         lead_artist_name: "Artist Four",
         song_id: "s4",
       },
+      {
+        snapshot_date: "2026-11-20",
+        previous_snapshot_date: "2026-11-19",
+        playlist_id: "p4",
+        position: 1,
+        song_name: "Song s5",
+        lead_artist_name: "Artist One",
+        song_id: "s5",
+      },
     ]);
   });
 
@@ -238,7 +259,8 @@ describe("named queries on DuckDB", () => {
     // Act
     const rows = await run("song_peak_position_and_days_on_chart");
 
-    // Assess: s3's position 1 on the replaced snapshot is no peak; s6 has no lead artist.
+    // Assess: s3's position 1 on the replaced snapshot is no peak; s6 has no lead artist; s7's two
+    // positions on one day are one day.
     expect(
       rows.map((r) => [
         r.playlist_id,
@@ -257,6 +279,9 @@ describe("named queries on DuckDB", () => {
       ["p2", "s5", "Artist One", 1, 1, "2026-11-21", "2026-11-21"],
       ["p2", "s6", null, 2, 1, "2026-11-21", "2026-11-21"],
       ["p3", "s7", "Artist Three", 1, 1, "2026-11-21", "2026-11-21"],
+      ["p3", "s8", null, 1, 1, "2026-11-21", "2026-11-21"],
+      ["p4", "s4", "Artist Four", 1, 1, "2026-11-19", "2026-11-19"],
+      ["p4", "s5", "Artist One", 1, 1, "2026-11-20", "2026-11-20"],
     ]);
   });
 });
@@ -266,7 +291,8 @@ describe("chart queries on DuckDB", () => {
     // Act
     const rows = await run("chart_song_streams_and_rank_over_time");
 
-    // Assess: sC's 11-23 line has no change, its last line was two files back.
+    // Assess: sC's 11-23 line has no change, its last line was two files back; the weekly file of
+    // 11-22 neither breaks the daily chart's run (sB, sD) nor is sB's or sC's previous daily line.
     expect(
       rows.map((r) => [r.chart, r.song_id, r.snapshot_date, r.rank, r.streams, r.streams_change]),
     ).toEqual([
@@ -282,6 +308,8 @@ describe("chart queries on DuckDB", () => {
       [G, "sE", "2026-11-23", 3, 600, null],
       [G, "sG", "2026-11-20", 4, 700, null],
       [W, "sA", "2026-11-19", 1, 7000, null],
+      [W, "sB", "2026-11-22", 1, 5000, null],
+      [W, "sC", "2026-11-22", 2, 4000, null],
       [W, "sF", "2026-11-19", 2, 6000, null],
     ]);
   });
@@ -315,6 +343,8 @@ describe("chart queries on DuckDB", () => {
       [G, "2026-11-23", "new entry", 3, "sE", null],
       [G, "2026-11-23", "re-entry", 4, "sD", "2026-11-21"],
       [G, "2026-11-21", "new entry", 3, "sD", null],
+      [W, "2026-11-22", "new entry", 1, "sB", null],
+      [W, "2026-11-22", "new entry", 2, "sC", null],
       [W, "2026-11-19", "re-entry", 1, "sA", null],
     ]);
   });
@@ -345,6 +375,8 @@ describe("chart queries on DuckDB", () => {
       [G, "2026-11-20", "A1", 1900, 2, 1],
       [G, "2026-11-20", "A2", 1700, 2, 2],
       [G, "2026-11-20", "A4", 700, 1, 4],
+      [W, "2026-11-22", "A2", 9000, 2, 1],
+      [W, "2026-11-22", "A1", 5000, 1, 1],
       [W, "2026-11-19", "A1", 7000, 1, 1],
       [W, "2026-11-19", "A4", 6000, 1, 2],
     ]);
