@@ -38,6 +38,39 @@ async function drainQueue(sqs: SQSClient, queueUrl: string): Promise<Message[]> 
   }
 }
 
+/**
+ * Sends `count` S3 notifications, each with a String, a Number and a Binary attribute, and
+ * returns the attributes each body was sent with.
+ */
+async function sendWithAttributes(
+  sqs: SQSClient,
+  queueUrl: string,
+  count: number,
+): Promise<Map<string, Record<string, MessageAttributeValue>>> {
+  const sent = new Map<string, Record<string, MessageAttributeValue>>();
+  for (let index = 0; index < count; index += 1) {
+    const body = objectCreatedMessage({
+      bucket: "lake",
+      key: `raw_data/to_process/pl_${index}.json`,
+      size: index,
+    });
+    const attributes: Record<string, MessageAttributeValue> = {
+      origin: { DataType: "String", StringValue: `run ${index}` },
+      attempt: { DataType: "Number", StringValue: String(index * 1.5) },
+      digest: { DataType: "Binary", BinaryValue: Uint8Array.from([index, 0, 255, 7]) },
+    };
+    sent.set(body, attributes);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: body,
+        MessageAttributes: attributes,
+      }),
+    );
+  }
+  return sent;
+}
+
 describe("replay-dlq --mode manual, against fauxqs", () => {
   let emulator: Emulator;
   let queueNumber = 0;
@@ -105,27 +138,7 @@ describe("replay-dlq --mode manual, against fauxqs", () => {
   it("replays 25 dead-lettered messages with string, number and binary attributes exactly once", async () => {
     // Prepare: dead-letter 25 messages for real (receive past maxReceiveCount)
     const { dlq, source } = queuePair();
-    const originals = new Map<string, Record<string, MessageAttributeValue>>();
-    for (let index = 0; index < 25; index += 1) {
-      const body = objectCreatedMessage({
-        bucket: "lake",
-        key: `raw_data/to_process/pl_${index}.json`,
-        size: index,
-      });
-      const attributes: Record<string, MessageAttributeValue> = {
-        origin: { DataType: "String", StringValue: `run ${index}` },
-        attempt: { DataType: "Number", StringValue: String(index * 1.5) },
-        digest: { DataType: "Binary", BinaryValue: Uint8Array.from([index, 0, 255, 7]) },
-      };
-      originals.set(body, attributes);
-      await emulator.sqs.send(
-        new SendMessageCommand({
-          QueueUrl: source.queueUrl,
-          MessageBody: body,
-          MessageAttributes: attributes,
-        }),
-      );
-    }
+    const originals = await sendWithAttributes(emulator.sqs, source.queueUrl, 25);
     for (let round = 0; round < 10 && counts(dlq.queueName).ready < 25; round += 1) {
       await emulator.sqs.send(
         new ReceiveMessageCommand({
@@ -443,27 +456,7 @@ describe("replay-dlq --mode manual without --target-url, against moto", () => {
         maxReceiveCount: 5,
       }),
     });
-    const sent = new Map<string, Record<string, MessageAttributeValue>>();
-    for (let index = 0; index < 12; index += 1) {
-      const body = objectCreatedMessage({
-        bucket: "lake",
-        key: `raw_data/to_process/pl_${index}.json`,
-        size: index,
-      });
-      const attributes: Record<string, MessageAttributeValue> = {
-        origin: { DataType: "String", StringValue: `run ${index}` },
-        attempt: { DataType: "Number", StringValue: String(index) },
-        digest: { DataType: "Binary", BinaryValue: Uint8Array.from([index, 0, 255]) },
-      };
-      sent.set(body, attributes);
-      await sqs.send(
-        new SendMessageCommand({
-          QueueUrl: dlqUrl,
-          MessageBody: body,
-          MessageAttributes: attributes,
-        }),
-      );
-    }
+    const sent = await sendWithAttributes(sqs, dlqUrl, 12);
     const time = fakeTime();
 
     // Act
