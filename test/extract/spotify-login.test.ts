@@ -44,6 +44,30 @@ describe("spotify-login (authorization-code flow against the local accounts serv
   /** Requests that reached the local accounts service for a login (authorize or token). */
   const loginRequests = () =>
     api.requests.filter((request) => ["authorize", "token"].includes(request.endpoint));
+  /** A login with `secretArn` that should stop before Spotify: what it threw, printed and sent. */
+  const loginWithSecret = async (secretArn: string) => {
+    const requestsBefore = loginRequests().length;
+    const printed: string[] = [];
+    let authorizeUrlShown = false;
+    const error = await rejectionOf(
+      runSpotifyLogin({
+        ...baseOptions(),
+        secretArn,
+        secretsManager,
+        print: (line) => printed.push(line),
+        onAuthorizeUrl: (url) => {
+          authorizeUrlShown = true;
+          void fetch(url);
+        },
+      }),
+    );
+    return {
+      error,
+      printed,
+      authorizeUrlShown,
+      requestsSent: loginRequests().length - requestsBefore,
+    };
+  };
 
   it("follows the authorize URL through the loopback callback and prints a working refresh token", async () => {
     // Prepare
@@ -276,23 +300,9 @@ describe("spotify-login (authorization-code flow against the local accounts serv
   it("refuses a secret of another app before any login request reaches Spotify", async () => {
     // Prepare
     const secretArn = await secretHolding(secretsManager, OTHER_APP);
-    const requestsBefore = loginRequests().length;
-    const printed: string[] = [];
-    let authorizeUrlShown = false;
 
     // Act
-    const error = await rejectionOf(
-      runSpotifyLogin({
-        ...baseOptions(),
-        secretArn,
-        secretsManager,
-        print: (line) => printed.push(line),
-        onAuthorizeUrl: (url) => {
-          authorizeUrlShown = true;
-          void fetch(url);
-        },
-      }),
-    );
+    const { error, printed, authorizeUrlShown, requestsSent } = await loginWithSecret(secretArn);
 
     // Assess
     expect(error).toBeInstanceOf(UsageError);
@@ -303,7 +313,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     expect(error.message).not.toContain(api.clientSecret);
     expect(authorizeUrlShown).toBe(false);
     expect(printed).toEqual([]);
-    expect(loginRequests().length).toBe(requestsBefore);
+    expect(requestsSent).toBe(0);
     expect(await secretValue(secretsManager, secretArn)).toEqual(OTHER_APP);
   });
 
@@ -361,28 +371,16 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     async (content) => {
       // Prepare
       const secretArn = await secretHolding(secretsManager, content);
-      const requestsBefore = loginRequests().length;
-      let authorizeUrlShown = false;
 
       // Act
-      const error = await rejectionOf(
-        runSpotifyLogin({
-          ...baseOptions(),
-          secretArn,
-          secretsManager,
-          print: () => undefined,
-          onAuthorizeUrl: () => {
-            authorizeUrlShown = true;
-          },
-        }),
-      );
+      const { error, authorizeUrlShown, requestsSent } = await loginWithSecret(secretArn);
 
       // Assess
       expect(error).toBeInstanceOf(UsageError);
       expect(error.message).toContain(`The secret ${secretArn} does not hold a JSON object`);
       expect(error.message).not.toContain(content);
       expect(authorizeUrlShown).toBe(false);
-      expect(loginRequests().length).toBe(requestsBefore);
+      expect(requestsSent).toBe(0);
     },
   );
 
@@ -392,18 +390,9 @@ describe("spotify-login (authorization-code flow against the local accounts serv
       /-[A-Za-z0-9]{6}$/,
       "-XXXXXX",
     );
-    const requestsBefore = loginRequests().length;
 
     // Act
-    const error = await rejectionOf(
-      runSpotifyLogin({
-        ...baseOptions(),
-        secretArn,
-        secretsManager,
-        print: () => undefined,
-        onAuthorizeUrl: (url) => void fetch(url),
-      }),
-    );
+    const { error, requestsSent } = await loginWithSecret(secretArn);
 
     // Assess
     expect(error.message).toContain(
@@ -411,7 +400,7 @@ describe("spotify-login (authorization-code flow against the local accounts serv
     );
     expect(error.message).toContain("secretsmanager:GetSecretValue");
     expect(error.message).toContain("nothing was sent to Spotify");
-    expect(loginRequests().length).toBe(requestsBefore);
+    expect(requestsSent).toBe(0);
   });
 
   it("says the token was not stored when PutSecretValue fails, without printing it", async () => {
