@@ -18,6 +18,7 @@ import { s3ClientFromEnvironment, sqsClientFromEnvironment } from "./ops/aws-cli
 import { EXIT, parseFlags, runCommand, UsageError } from "./ops/cli";
 import { fetchLogEvents, formatLogLine, logEventsNotice } from "./ops/function-logs";
 import {
+  type ChartImportDestination,
   type ChartImportResult,
   formatChartImport,
   importCharts,
@@ -108,21 +109,20 @@ async function importChartFiles(argv: string[]): Promise<number> {
     force: values.force ?? false,
     progress: createProgressReporter({ label: "imported", stream: process.stderr }),
   };
-  const reportOf = (result: ChartImportResult, destination: string) =>
+  const reportOf = (result: ChartImportResult, destination: ChartImportDestination) =>
     report({
       lines: formatChartImport(result, destination),
       exitCode: result.failed.length > 0 ? EXIT.failed : EXIT.ok,
     });
   if (values.local) {
-    return reportOf(
-      await importChartsIntoLake(positionals, LOCAL_LAKE_DIR, options),
-      LOCAL_LAKE_DIR,
-    );
+    return reportOf(await importChartsIntoLake(positionals, LOCAL_LAKE_DIR, options), {
+      lakeDir: LOCAL_LAKE_DIR,
+    });
   }
   const bucket = values.bucket;
   if (!bucket) throw new UsageError("no bucket: run `make deploy` first, or pass TARGET=local");
   return withClient(s3ClientFromEnvironment(), async (s3) =>
-    reportOf(await importCharts(s3, bucket, positionals, options), `s3://${bucket}`),
+    reportOf(await importCharts(s3, bucket, positionals, options), { bucket }),
   );
 }
 

@@ -174,10 +174,16 @@ export async function importChartsIntoLake(
   );
 }
 
-/** The command's summary lines; `destination` is where the keys are (`s3://bucket`, or the lake's folder). */
-export function formatChartImport(result: ChartImportResult, destination: string): string[] {
-  // A local lake's files are converted on this machine, not uploaded.
-  const local = !destination.startsWith("s3://");
+/** Where an import went: a deployed bucket, or a local lake's folder (converted on this machine). */
+export type ChartImportDestination = { bucket: string } | { lakeDir: string };
+
+/** The command's summary lines. */
+export function formatChartImport(
+  result: ChartImportResult,
+  target: ChartImportDestination,
+): string[] {
+  const local = "lakeDir" in target;
+  const destination = local ? target.lakeDir : `s3://${target.bucket}`;
   return [
     ...result.uploaded.map(({ file, key }) =>
       local

@@ -78,7 +78,7 @@ describe("import-charts, against fauxqs", () => {
       [3, 3],
     ]);
     expect(progress.finished).toBe(true);
-    expect(formatChartImport(result, `s3://${lake}`).at(-1)).toBe("3 uploaded, 0 skipped");
+    expect(formatChartImport(result, { bucket: lake }).at(-1)).toBe("3 uploaded, 0 skipped");
   });
 
   it("refuses every file whose name is not a chart export's, before uploading anything", async () => {
@@ -124,7 +124,7 @@ describe("import-charts, against fauxqs", () => {
 
     const skipped = await importCharts(emulator.s3, lake, [file!]);
     expect(skipped.uploaded).toEqual([]);
-    expect(formatChartImport(skipped, `s3://${lake}`)[0]).toMatch(
+    expect(formatChartImport(skipped, { bucket: lake })[0]).toMatch(
       /^skipped .*regional-global-daily-2026-11-30\.csv: already in raw_data\/processed\/ \(pass --force/,
     );
     expect(await keysIn(lake)).toEqual([processedKeyFor(key)]);
@@ -143,7 +143,7 @@ describe("import-charts, against fauxqs", () => {
 
     const result = await importChartsIntoLake([good!, bad], lake, { progress });
 
-    const lines = formatChartImport(result, lake);
+    const lines = formatChartImport(result, { lakeDir: lake });
     expect(lines[0]).toBe(
       `converted ${good} -> ${lake}/transformed_data/, ` +
         `copied to ${lake}/raw_data/processed/regional-global-daily-2026-11-30.csv`,
@@ -176,7 +176,7 @@ describe("import-charts, against fauxqs", () => {
 
     const skipped = await importChartsIntoLake([file!], lake);
     expect(skipped.uploaded).toEqual([]);
-    expect(formatChartImport(skipped, lake)[0]).toMatch(
+    expect(formatChartImport(skipped, { lakeDir: lake })[0]).toMatch(
       /^skipped .*already in raw_data\/processed\/ \(pass --force to convert it again\)$/,
     );
     await expect(readdir(path.join(lake, "transformed_data"))).rejects.toThrow(/ENOENT/);
